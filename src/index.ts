@@ -1,0 +1,7 @@
+// The public API: re-exports only.
+export { CancelledError, InputError, InternalError, NativeError, ReckitError } from './engine/errors.js';
+export { availableBackends, backend, kernels } from './engine/kernels/registry.js';
+export type { BackendName, Coo, Csr, Kernels } from './engine/kernels/signatures.js';
+export { type Id, IdIndex } from './engine/matrix/id-index.js';
+export { RatingMatrix, type RatingScale } from './engine/matrix/rating-matrix.js';
+export { kFold, leaveKOut, randomHoldout, type Split, type TestSet, temporal } from './engine/matrix/split.js';
