@@ -1,0 +1,16 @@
+import { InputError } from '../errors.js';
+import type { Model } from './model.js';
+import { readModelDir } from './model-dir.js';
+
+/**
+ * Reads any model directory written by `Model.save`, dispatching on model.json `kind`.
+ * Each model kind adds its case here.
+ */
+export async function loadModel(dir: string): Promise<Model> {
+  const { meta, tables } = await readModelDir(dir);
+  switch (meta.kind) {
+    default:
+      void tables;
+      throw new InputError(`${dir}/model.json: unknown model kind "${meta.kind}"`);
+  }
+}
