@@ -81,9 +81,9 @@ describe('DuckDbWarehouse', () => {
     const sql = await wh.run('SELECT len("TOP") AS n FROM recs WHERE "USERID" = ?', [7]);
     expect(Number(sql.getChild('n')?.get(0))).toBe(3);
 
-    const titles = tableFromArrays({
-      MOVIEID: Int32Array.of(1, 2),
-      TITLE: vectorFromArray(['Toy Story (1995)', null]),
+    const titles = new Table({
+      MOVIEID: makeVector(Int32Array.of(1, 2)),
+      TITLE: vectorFromArray(['Toy Story (1995)', null], new Utf8()),
     });
     await wh.writeTable('movies', titles);
     const tb = await wh.readTable('movies', { columns: ['TITLE'] });
