@@ -10,6 +10,7 @@ import {
   makeVector,
   Table,
   tableFromArrays,
+  Utf8,
   vectorFromArray,
 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
