@@ -1,10 +1,12 @@
 import { InputError } from '../errors.js';
 import { bindingLoadError, loadBinding } from './addon/binding.js';
+import { nativeKmeansKernels } from './addon/kmeans-kernels.js';
 import { nativeMatrixKernels } from './addon/matrix-kernels.js';
 import type { BackendName, Kernels } from './signatures.js';
+import { kmeansKernels } from './ts/kmeans-kernels.js';
 import { matrixKernels } from './ts/matrix-kernels.js';
 
-const reference: Kernels = { name: 'reference', ...matrixKernels };
+const reference: Kernels = { name: 'reference', ...matrixKernels, ...kmeansKernels };
 
 let native: Kernels | null | undefined;
 let warned = false;
@@ -12,7 +14,7 @@ let warned = false;
 function loadNative(): Kernels | null {
   if (native === undefined) {
     const binding = loadBinding();
-    native = binding ? { name: 'native', ...nativeMatrixKernels(binding) } : null;
+    native = binding ? { name: 'native', ...nativeMatrixKernels(binding), ...nativeKmeansKernels(binding) } : null;
   }
   return native;
 }

@@ -44,8 +44,65 @@ export interface MatrixKernels {
   transposeCsr(csr: Csr, run?: KernelRun): Promise<Csr>;
 }
 
+/** Rows to cluster: sparse CSR (never densified), or dense row-major nRows x dim (e.g. SVD factors). */
+export type KmeansRows =
+  | { kind: 'csr'; csr: Csr }
+  | { kind: 'dense'; values: Float32Array; nRows: number; dim: number };
+
+/** One k-means assignment pass (E-step), optionally accumulating the M-step sums. */
+export interface AssignArgs {
+  rows: KmeansRows;
+  /** ||x||^2 per row (all rows, indexed by row), accumulated in double. */
+  rowNorms: Float64Array;
+  /** k x dim row-major. */
+  centroids: Float32Array;
+  k: number;
+  /** Rows to assign (a mini-batch); every row when absent. Outputs are indexed by position in it. */
+  subset?: Int32Array | undefined;
+  /** In: the previous labels (-1 for none); out: the nearest centroid. */
+  labels: Int32Array;
+  /** Out: squared distance to the assigned centroid. */
+  distances: Float64Array;
+  /** Out (when given): per-centroid sums of the assigned rows, k x dim, and counts. */
+  sums?: Float64Array | undefined;
+  counts?: Float64Array | undefined;
+  /**
+   * Hamerly bounds (full passes only): lower[i] bounds the distance from row i to its second
+   * nearest centroid; shift[c] is how far centroid c moved since the bounds were set. When
+   * `ready` is false every row is computed in full and the bounds are (re)set.
+   */
+  bounds?: { lower: Float64Array; shift: Float64Array; ready: boolean; separation: boolean } | undefined;
+  threads?: number | undefined;
+}
+
+export interface AssignResult {
+  /** Sum of `distances`. */
+  inertia: number;
+  /** Rows whose label differs from the input label. */
+  changed: number;
+  /** Rows whose distances to every centroid were computed (the rest were pruned by the bounds). */
+  full: number;
+}
+
+export interface KmeansPlusPlusArgs {
+  rows: KmeansRows;
+  rowNorms: Float64Array;
+  k: number;
+  /** Candidates tried per step (scikit-learn: 2 + floor(ln k)). */
+  trials: number;
+  seed: number;
+  threads?: number | undefined;
+}
+
+export interface KmeansKernels {
+  /** Nearest centroid for each row by ||x||^2 - 2 x.c + ||c||^2 (order-free: parallel = serial). */
+  assignClusters(a: AssignArgs, run?: KernelRun): Promise<AssignResult>;
+  /** Greedy k-means++ seeding (scikit-learn's): the row index of each of the k seeds. */
+  kmeansPlusPlus(a: KmeansPlusPlusArgs, run?: KernelRun): Promise<Int32Array>;
+}
+
 export type BackendName = 'native' | 'reference';
 
-export interface Kernels extends MatrixKernels {
+export interface Kernels extends MatrixKernels, KmeansKernels {
   readonly name: BackendName;
 }

@@ -1,0 +1,222 @@
+// assignClusters: the k-means E-step (and M-step sums), same semantics as ts/assign-clusters.ts.
+//   d(x, c) = max(0, ||x||^2 + ||c||^2 - 2 x.c), x.c summed in double over x's non-zeros in
+//   ascending column order; the nearest centroid wins, ties to the lower index.
+// The k dot products of a row are blocked as acc[0..k) += x_j * CT[j][0..k) over the row's
+// non-zeros (CT = centroids transposed), so each x.c keeps the twin's summation order while the
+// inner loop runs contiguously over centroids. Rows are split over threads (order-free); M-step
+// sums are per thread and added in thread order. Hamerly bounds: see ts/assign-clusters.ts.
+// TS: assignClusters(offsets: Int32Array | null, cols: Int32Array | null, values: Float32Array,
+//   nRows: number, dim: number, rowNorms: Float64Array, centroids: Float32Array, k: number,
+//   subset: Int32Array | null, labels: Int32Array, distances: Float64Array, sums: Float64Array | null,
+//   counts: Float64Array | null, lower: Float64Array | null, shift: Float64Array | null,
+//   boundsReady: number, separation: number, threads: number)
+//   -> NativeJob<{ inertia: number; changed: number; full: number }>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "kmeans-rows.h"
+
+namespace {
+
+struct AssignOut {
+  double inertia = 0;
+  long long changed = 0, full = 0;
+};
+
+// s(a) = half the distance from centroid a to its nearest other centroid; pairs a < b, each dot in
+// ascending j (as halfSeparation in the twin), vectorised over b through CT.
+std::vector<double> HalfSeparation(const float* C, const float* CT, const std::vector<double>& cn, int k,
+                                   int dim, int threads) {
+  std::vector<double> h(static_cast<size_t>(k) * k, 0.0);
+  rk::ParallelFor(k, threads, [&](long long a0, long long a1, int) {
+    for (long long a = a0; a < a1; ++a) {
+      double* g = h.data() + a * k;
+      for (int j = 0; j < dim; ++j) {
+        double ca = C[a * dim + j];
+        const float* ct = CT + static_cast<size_t>(j) * k;
+        for (int b = static_cast<int>(a) + 1; b < k; ++b) g[b] += ca * ct[b];
+      }
+      for (int b = static_cast<int>(a) + 1; b < k; ++b) g[b] = 0.5 * std::sqrt(std::max(0.0, cn[a] + cn[b] - 2.0 * g[b]));
+    }
+  });
+  std::vector<double> s(k, std::numeric_limits<double>::infinity());
+  for (int a = 0; a < k; ++a)
+    for (int b = a + 1; b < k; ++b) {
+      double v = h[static_cast<size_t>(a) * k + b];
+      if (v < s[a]) s[a] = v;
+      if (v < s[b]) s[b] = v;
+    }
+  return s;
+}
+
+Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
+  return rk::Guard(info, [&]() -> Napi::Value {
+    rk::KmeansRows rows = rk::RowsArg(info, 0);
+    auto rowNorms = rk::Float64Arg(info, 5, "rowNorms");
+    auto centroids = rk::Float32Arg(info, 6, "centroids");
+    int k = static_cast<int>(rk::NumberArg(info, 7, "k"));
+    auto subset = rk::OptionalArg<int32_t, napi_int32_array>(info, 8, "subset");
+    auto labels = rk::Int32Arg(info, 9, "labels");
+    auto distances = rk::Float64Arg(info, 10, "distances");
+    auto sums = rk::OptionalArg<double, napi_float64_array>(info, 11, "sums");
+    auto counts = rk::OptionalArg<double, napi_float64_array>(info, 12, "counts");
+    auto lower = rk::OptionalArg<double, napi_float64_array>(info, 13, "lower");
+    auto shift = rk::OptionalArg<double, napi_float64_array>(info, 14, "shift");
+    bool ready = rk::NumberArg(info, 15, "boundsReady") != 0;
+    bool separation = rk::NumberArg(info, 16, "separation") != 0;
+    int threads = static_cast<int>(rk::NumberArg(info, 17, "threads"));
+    long long n = subset.data ? static_cast<long long>(subset.length) : rows.nRows;
+    int dim = rows.dim;
+    RK_CHECK(k >= 1 && centroids.length == static_cast<size_t>(k) * dim, "centroids must hold k*dim values");
+    RK_CHECK(rowNorms.length == static_cast<size_t>(rows.nRows), "rowNorms must have nRows entries");
+    RK_CHECK(labels.length >= static_cast<size_t>(n) && distances.length >= static_cast<size_t>(n),
+             "labels/distances are shorter than the rows assigned");
+    RK_CHECK(!sums.data || (sums.length == static_cast<size_t>(k) * dim && counts.length == static_cast<size_t>(k)),
+             "sums must hold k*dim values and counts k");
+    RK_CHECK(!lower.data || (!subset.data && lower.length >= static_cast<size_t>(n) && shift.length == static_cast<size_t>(k)),
+             "bounds need a full pass, lower per row and shift per centroid");
+    auto out = std::make_shared<AssignOut>();
+    auto* job = new rk::AsyncJob(
+        info.Env(),
+        [=](rk::JobState& st) {
+          rows.Validate();
+          if (subset.data)
+            for (size_t i = 0; i < subset.length; ++i)
+              RK_CHECK(subset.data[i] >= 0 && subset.data[i] < rows.nRows, "subset index out of range at " + std::to_string(i));
+          const float* C = centroids.data;
+          std::vector<float> ctStore(static_cast<size_t>(k) * dim);
+          float* CT = ctStore.data();
+          std::vector<double> cn(k, 0.0);
+          for (int c = 0; c < k; ++c) {
+            double s = 0.0;
+            for (int j = 0; j < dim; ++j) {
+              double v = C[static_cast<size_t>(c) * dim + j];
+              s += v * v;
+              CT[static_cast<size_t>(j) * k + c] = C[static_cast<size_t>(c) * dim + j];
+            }
+            cn[c] = s;
+          }
+          std::vector<double> sep;
+          if (lower.data && ready && separation) sep = HalfSeparation(C, CT, cn, k, dim, threads);
+          // Largest move (s1 at r1, first on ties) and largest among the others (s2).
+          double s1 = 0, s2 = 0;
+          int r1 = 0;
+          if (shift.data) {
+            for (int c = 1; c < k; ++c)
+              if (shift.data[c] > shift.data[r1]) r1 = c;
+            s1 = shift.data[r1];
+            for (int c = 0; c < k; ++c)
+              if (c != r1 && shift.data[c] > s2) s2 = shift.data[c];
+          }
+          int nThreads = rk::ClampThreads(threads, n);
+          std::vector<std::vector<double>> partSums(nThreads), partCounts(nThreads);
+          std::vector<long long> partChanged(nThreads, 0), partFull(nThreads, 0);
+          if (sums.data) {
+            std::fill(sums.data, sums.data + sums.length, 0.0);
+            std::fill(counts.data, counts.data + counts.length, 0.0);
+          }
+          std::atomic<long long> done{0};
+          rk::ParallelFor(n, nThreads, [&](long long b, long long e, int t) {
+            double* mySums = nullptr;
+            double* myCounts = nullptr;
+            if (sums.data) {
+              if (t == 0) {
+                mySums = sums.data;
+                myCounts = counts.data;
+              } else {
+                partSums[t].assign(static_cast<size_t>(k) * dim, 0.0);
+                partCounts[t].assign(k, 0.0);
+                mySums = partSums[t].data();
+                myCounts = partCounts[t].data();
+              }
+            }
+            std::vector<double> acc(k);
+            long long changed = 0, full = 0;
+            for (long long i0 = b; i0 < e; i0 += 256) {
+              rk::ThrowIfCancelled(st);
+              long long i1 = std::min(e, i0 + 256);
+              for (long long i = i0; i < i1; ++i) {
+                long long r = subset.data ? subset.data[i] : i;
+                double xn = rowNorms.data[r];
+                int prev = labels.data[i];
+                int best = -1;
+                double bestD = 0;
+                if (lower.data && ready && prev >= 0 && prev < k) {
+                  double dot = 0.0;
+                  const float* ca = C + static_cast<size_t>(prev) * dim;
+                  rows.ForEach(r, [&](int j, float v) { dot += static_cast<double>(v) * ca[j]; });
+                  double da = std::max(0.0, xn + cn[prev] - 2.0 * dot);
+                  double l = lower.data[i] - (prev == r1 ? s2 : s1);
+                  double m = sep.empty() ? l : std::max(sep[prev], l);
+                  if (std::sqrt(da) <= m) {
+                    best = prev;
+                    bestD = da;
+                    lower.data[i] = l;
+                  }
+                }
+                if (best < 0) {
+                  ++full;
+                  std::fill(acc.begin(), acc.end(), 0.0);
+                  double* a = acc.data();
+                  rows.ForEach(r, [&](int j, float v) {
+                    double dv = v;
+                    const float* ct = CT + static_cast<size_t>(j) * k;
+                    for (int c = 0; c < k; ++c) a[c] += dv * ct[c];
+                  });
+                  double d1 = std::numeric_limits<double>::infinity(), d2 = d1;
+                  best = 0;
+                  for (int c = 0; c < k; ++c) {
+                    double d = std::max(0.0, xn + cn[c] - 2.0 * a[c]);
+                    if (d < d1) {
+                      d2 = d1;
+                      d1 = d;
+                      best = c;
+                    } else if (d < d2) {
+                      d2 = d;
+                    }
+                  }
+                  bestD = d1;
+                  if (lower.data) lower.data[i] = std::sqrt(d2);
+                }
+                if (best != prev) ++changed;
+                labels.data[i] = best;
+                distances.data[i] = bestD;
+                if (mySums) {
+                  double* sb = mySums + static_cast<size_t>(best) * dim;
+                  rows.ForEach(r, [&](int j, float v) { sb[j] += v; });
+                  myCounts[best] += 1.0;
+                }
+              }
+              long long d = done.fetch_add(i1 - i0) + (i1 - i0);
+              if (t == 0) st.progress.store(static_cast<double>(d) / static_cast<double>(n));
+            }
+            partChanged[t] = changed;
+            partFull[t] = full;
+          });
+          for (int t = 1; t < nThreads && sums.data; ++t) {
+            for (size_t p = 0; p < sums.length; ++p) sums.data[p] += partSums[t][p];
+            for (int c = 0; c < k; ++c) counts.data[c] += partCounts[t][c];
+          }
+          for (int t = 0; t < nThreads; ++t) {
+            out->changed += partChanged[t];
+            out->full += partFull[t];
+          }
+          out->inertia = rk::BlockedSum(distances.data, n, threads);
+          st.progress.store(1.0);
+        },
+        [out](Napi::Env env) -> Napi::Value {
+          Napi::Object o = Napi::Object::New(env);
+          o.Set("inertia", Napi::Number::New(env, out->inertia));
+          o.Set("changed", Napi::Number::New(env, static_cast<double>(out->changed)));
+          o.Set("full", Napi::Number::New(env, static_cast<double>(out->full)));
+          return o;
+        });
+    for (size_t i = 0; i < 15; ++i) job->Pin(info[i]);
+    return job->Start();
+  });
+}
+RK_REGISTER("assignClusters", AssignClusters);
+
+}  // namespace

@@ -1,0 +1,106 @@
+// kmeansPlusPlus: greedy k-means++ seeding as scikit-learn's _kmeans_plusplus, same draws and
+// arithmetic as ts/kmeans-plus-plus.ts. First seed uniform (1 NextBelow); each next step draws
+// `trials` candidates (trials NextDouble), u * potential located in the running sum of D(x)^2,
+// and keeps the candidate whose sum(min(D^2, d^2)) is lowest (first on ties).
+// Distances to the candidates are blocked like assign-clusters.cc: acc[t] += x_j * cand_t[j].
+// TS: kmeansPlusPlus(offsets: Int32Array | null, cols: Int32Array | null, values: Float32Array,
+//   nRows: number, dim: number, rowNorms: Float64Array, k: number, trials: number, seed: number,
+//   outCenters: Int32Array, threads: number) -> NativeJob<void>
+#include <atomic>
+#include <cmath>
+#include <limits>
+
+#include "kmeans-rows.h"
+#include "rng.h"
+
+namespace {
+
+// out[t][r] = max(0, ||x_r||^2 + ||x_id||^2 - 2 x_r.x_id) for each candidate id = ids[t].
+void DistancesTo(const rk::KmeansRows& rows, const double* rowNorms, const std::vector<int32_t>& ids,
+                 std::vector<std::vector<double>>& out, int threads, const rk::JobState& st) {
+  int T = static_cast<int>(ids.size());
+  std::vector<double> candT(static_cast<size_t>(rows.dim) * T, 0.0);
+  for (int t = 0; t < T; ++t)
+    rows.ForEach(ids[t], [&](int j, float v) { candT[static_cast<size_t>(j) * T + t] = v; });
+  std::vector<double> cn(T);
+  for (int t = 0; t < T; ++t) cn[t] = rowNorms[ids[t]];
+  out.resize(T);
+  for (auto& o : out) o.resize(static_cast<size_t>(rows.nRows));
+  rk::ParallelFor(rows.nRows, threads, [&](long long b, long long e, int) {
+    std::vector<double> acc(T);
+    for (long long r = b; r < e; ++r) {
+      if ((r & 1023) == 0) rk::ThrowIfCancelled(st);
+      std::fill(acc.begin(), acc.end(), 0.0);
+      rows.ForEach(r, [&](int j, float v) {
+        double dv = v;
+        const double* c = candT.data() + static_cast<size_t>(j) * T;
+        for (int t = 0; t < T; ++t) acc[t] += dv * c[t];
+      });
+      for (int t = 0; t < T; ++t) out[t][r] = std::max(0.0, rowNorms[r] + cn[t] - 2.0 * acc[t]);
+    }
+  });
+}
+
+// First index i with cum[i] >= v (numpy searchsorted side='left'); n when none.
+long long SearchLeft(const std::vector<double>& cum, double v) {
+  return std::lower_bound(cum.begin(), cum.end(), v) - cum.begin();
+}
+
+Napi::Value KmeansPlusPlus(const Napi::CallbackInfo& info) {
+  return rk::Guard(info, [&]() -> Napi::Value {
+    rk::KmeansRows rows = rk::RowsArg(info, 0);
+    auto rowNorms = rk::Float64Arg(info, 5, "rowNorms");
+    int k = static_cast<int>(rk::NumberArg(info, 6, "k"));
+    int trials = static_cast<int>(rk::NumberArg(info, 7, "trials"));
+    uint32_t seed = static_cast<uint32_t>(rk::NumberArg(info, 8, "seed"));
+    auto centers = rk::Int32Arg(info, 9, "outCenters");
+    int threads = static_cast<int>(rk::NumberArg(info, 10, "threads"));
+    RK_CHECK(k >= 1 && k <= rows.nRows && trials >= 1, "k-means++ needs 1 <= k <= nRows and trials >= 1");
+    RK_CHECK(centers.length == static_cast<size_t>(k), "outCenters must have k entries");
+    RK_CHECK(rowNorms.length == static_cast<size_t>(rows.nRows), "rowNorms must have nRows entries");
+    auto* job = new rk::AsyncJob(
+        info.Env(),
+        [=](rk::JobState& st) {
+          rows.Validate();
+          long long n = rows.nRows;
+          rk::Rng rng(seed);
+          std::vector<std::vector<double>> d;
+          std::vector<int32_t> ids{static_cast<int32_t>(rng.NextBelow(static_cast<uint32_t>(n)))};
+          centers.data[0] = ids[0];
+          DistancesTo(rows, rowNorms.data, ids, d, threads, st);
+          std::vector<double> closest = std::move(d[0]);
+          double pot = rk::BlockedSum(closest.data(), n, threads);
+          std::vector<double> cum(static_cast<size_t>(n));
+          std::vector<int32_t> cand(trials);
+          for (int c = 1; c < k; ++c) {
+            double s = 0.0;
+            for (long long i = 0; i < n; ++i) cum[i] = s += closest[i];
+            for (int t = 0; t < trials; ++t)
+              cand[t] = static_cast<int32_t>(std::min(SearchLeft(cum, rng.NextDouble() * pot), n - 1));
+            DistancesTo(rows, rowNorms.data, cand, d, threads, st);
+            int best = 0;
+            double bestPot = std::numeric_limits<double>::infinity();
+            for (int t = 0; t < trials; ++t) {
+              double* dt = d[t].data();
+              for (long long i = 0; i < n; ++i) dt[i] = std::min(closest[i], dt[i]);
+              double p = rk::BlockedSum(dt, n, threads);
+              if (p < bestPot) {
+                bestPot = p;
+                best = t;
+              }
+            }
+            pot = bestPot;
+            closest.swap(d[best]);
+            centers.data[c] = cand[best];
+            st.progress.store(static_cast<double>(c + 1) / k);
+          }
+          st.progress.store(1.0);
+        },
+        [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
+    for (size_t i = 0; i < 10; ++i) job->Pin(info[i]);
+    return job->Start();
+  });
+}
+RK_REGISTER("kmeansPlusPlus", KmeansPlusPlus);
+
+}  // namespace

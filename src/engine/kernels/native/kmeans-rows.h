@@ -1,0 +1,101 @@
+// Row access and argument parsing shared by the k-means kernels (assign-clusters.cc,
+// kmeans-plus-plus.cc); the TypeScript side is ts/kmeans-rows.ts. Keep the two in step.
+#pragma once
+#include <napi.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "async-job.h"
+#include "napi-args.h"
+#include "parallel.h"
+
+namespace rk {
+
+// CSR rows (offsets set) or dense row-major rows. Dense zeros are skipped: x*c with x = 0 adds +0,
+// so every sum is unchanged, and zero-filled rating vectors cost what their ratings cost.
+struct KmeansRows {
+  const int32_t* offsets = nullptr;
+  const int32_t* cols = nullptr;
+  const float* values = nullptr;
+  size_t nValues = 0;
+  size_t nCols = 0;  // length of cols (CSR)
+  long long nRows = 0;
+  int dim = 0;
+
+  template <typename F>
+  void ForEach(long long r, F&& f) const {
+    if (offsets) {
+      for (int32_t p = offsets[r], e = offsets[r + 1]; p < e; ++p) f(cols[p], values[p]);
+    } else {
+      const float* x = values + r * static_cast<long long>(dim);
+      for (int j = 0; j < dim; ++j)
+        if (x[j] != 0.0f) f(j, x[j]);
+    }
+  }
+
+  // O(nnz) structure check, run on the worker thread before any indexing.
+  void Validate() const {
+    RK_CHECK(nRows >= 1 && dim >= 1, "rows: need at least one row and one column");
+    if (!offsets) {
+      RK_CHECK(nValues == static_cast<size_t>(nRows) * static_cast<size_t>(dim), "dense rows: values != nRows*dim");
+      return;
+    }
+    RK_CHECK(offsets[0] == 0, "CSR offsets[0] must be 0");
+    for (long long r = 0; r < nRows; ++r)
+      RK_CHECK(offsets[r + 1] >= offsets[r], "CSR offsets decrease at row " + std::to_string(r));
+    size_t nnz = static_cast<size_t>(offsets[nRows]);
+    RK_CHECK(nnz <= nValues && nnz <= nCols, "CSR offsets[nRows] exceeds cols/values");
+    for (size_t p = 0; p < nnz; ++p)
+      RK_CHECK(cols[p] >= 0 && cols[p] < dim, "CSR column index out of range at entry " + std::to_string(p));
+  }
+};
+
+template <typename T, napi_typedarray_type Kind>
+View<T> OptionalArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || info[i].IsNull() || info[i].IsUndefined()) return {nullptr, 0};
+  return TypedArg<T, Kind>(info, i, what);
+}
+
+// (offsets | null, cols | null, values, nRows, dim) starting at info[i].
+inline KmeansRows RowsArg(const Napi::CallbackInfo& info, size_t i) {
+  KmeansRows rows;
+  auto offsets = OptionalArg<int32_t, napi_int32_array>(info, i, "offsets");
+  auto cols = OptionalArg<int32_t, napi_int32_array>(info, i + 1, "cols");
+  auto values = Float32Arg(info, i + 2, "values");
+  rows.nRows = static_cast<long long>(NumberArg(info, i + 3, "nRows"));
+  rows.dim = static_cast<int>(NumberArg(info, i + 4, "dim"));
+  rows.values = values.data;
+  rows.nValues = values.length;
+  if (offsets.data) {
+    RK_CHECK(cols.data, "CSR rows need cols");
+    RK_CHECK(offsets.length == static_cast<size_t>(rows.nRows) + 1, "offsets must have nRows + 1 entries");
+    rows.offsets = offsets.data;
+    rows.cols = cols.data;
+    rows.nCols = cols.length;
+  }
+  return rows;
+}
+
+constexpr long long kSumBlock = 4096;
+
+// Sum of x[0..n) in 4096-entry blocks, each summed in order, then the block sums in order: the
+// same bits at any thread count, and the same as blockedSum in ts/kmeans-rows.ts.
+inline double BlockedSum(const double* x, long long n, int threads) {
+  long long nBlocks = (n + kSumBlock - 1) / kSumBlock;
+  std::vector<double> part(static_cast<size_t>(nBlocks), 0.0);
+  ParallelFor(nBlocks, threads, [&](long long b0, long long b1, int) {
+    for (long long b = b0; b < b1; ++b) {
+      double s = 0.0;
+      for (long long i = b * kSumBlock, e = std::min(n, (b + 1) * kSumBlock); i < e; ++i) s += x[i];
+      part[b] = s;
+    }
+  });
+  double total = 0.0;
+  for (double s : part) total += s;
+  return total;
+}
+
+}  // namespace rk

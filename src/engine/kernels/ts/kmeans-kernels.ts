@@ -1,0 +1,5 @@
+import type { KmeansKernels } from '../signatures.js';
+import { assignClusters } from './assign-clusters.js';
+import { kmeansPlusPlus } from './kmeans-plus-plus.js';
+
+export const kmeansKernels: KmeansKernels = { assignClusters, kmeansPlusPlus };
