@@ -2,11 +2,13 @@ import { InputError } from '../errors.js';
 import { bindingLoadError, loadBinding } from './addon/binding.js';
 import { nativeKmeansKernels } from './addon/kmeans-kernels.js';
 import { nativeMatrixKernels } from './addon/matrix-kernels.js';
+import { nativeScoringKernels } from './addon/scoring-kernels.js';
 import type { BackendName, Kernels } from './signatures.js';
 import { kmeansKernels } from './ts/kmeans-kernels.js';
 import { matrixKernels } from './ts/matrix-kernels.js';
+import { scoringKernels } from './ts/scoring-kernels.js';
 
-const reference: Kernels = { name: 'reference', ...matrixKernels, ...kmeansKernels };
+const reference: Kernels = { name: 'reference', ...matrixKernels, ...kmeansKernels, ...scoringKernels };
 
 let native: Kernels | null | undefined;
 let warned = false;
@@ -14,7 +16,14 @@ let warned = false;
 function loadNative(): Kernels | null {
   if (native === undefined) {
     const binding = loadBinding();
-    native = binding ? { name: 'native', ...nativeMatrixKernels(binding), ...nativeKmeansKernels(binding) } : null;
+    native = binding
+      ? {
+          name: 'native',
+          ...nativeMatrixKernels(binding),
+          ...nativeKmeansKernels(binding),
+          ...nativeScoringKernels(binding),
+        }
+      : null;
   }
   return native;
 }

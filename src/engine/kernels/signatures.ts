@@ -101,8 +101,59 @@ export interface KmeansKernels {
   kmeansPlusPlus(a: KmeansPlusPlusArgs, run?: KernelRun): Promise<Int32Array>;
 }
 
+/** The item side of a factor model as the scoring kernels read it. */
+export interface ItemFactors {
+  /** nItems x k, row-major. */
+  factors: Float32Array;
+  /** Per-item term of every score (b_i; zeros for unbiased models). */
+  bias: Float32Array;
+  k: number;
+  /** 0 = never recommended (items without training ratings). */
+  eligible: Uint8Array;
+}
+
+/** One query vector's top-N: score(i) = offset + bias_i + vector . q_i. */
+export interface TopNQuery {
+  vector: Float32Array;
+  offset: number;
+  n: number;
+  /** Item indices to skip, sorted ascending. */
+  exclude?: Int32Array | undefined;
+  /** Rank only these item indices (unique); every item when absent. */
+  candidates?: Int32Array | undefined;
+}
+
+export interface TopNAllArgs {
+  items: ItemFactors;
+  /** nUsers x k, row-major. */
+  userFactors: Float32Array;
+  /** Per user (all nUsers): the score term shared by every item, mu + b_u. */
+  userOffset: Float32Array;
+  /** Dense user indices to rank for; output row r is users[r]. */
+  users: Int32Array;
+  n: number;
+  /** Items each user skips (rows sorted ascending): the training ratings; none when absent. */
+  seen?: Csr | undefined;
+  threads?: number | undefined;
+}
+
+/** Row-major top-N lists, n per row, by score desc then item index asc, padded with item -1 / score NaN. */
+export interface TopNResult {
+  items: Int32Array;
+  scores: Float32Array;
+}
+
+export interface ScoringKernels {
+  /** out[i] = vector . q_i + bias_i + offset for every item (ineligible ones too). Synchronous. */
+  scoreItems(items: ItemFactors, vector: Float32Array, offset: number): Float32Array;
+  /** Top-N of one vector over all (or candidate) eligible items. Synchronous: short work. */
+  topNVector(items: ItemFactors, q: TopNQuery): TopNResult;
+  /** Top-N for many users: native is blocked users x items scoring with per-user partial selection, on all cores. */
+  topNAll(a: TopNAllArgs, run?: KernelRun): Promise<TopNResult>;
+}
+
 export type BackendName = 'native' | 'reference';
 
-export interface Kernels extends MatrixKernels, KmeansKernels {
+export interface Kernels extends MatrixKernels, KmeansKernels, ScoringKernels {
   readonly name: BackendName;
 }

@@ -1,0 +1,343 @@
+// Top-N by score for factor models; same semantics as ts/top-n.ts:
+//   score(u, i) = offset_u + bias_i + p_u . q_i, items with bias -inf (ineligible, padding) never
+//   returned, output ordered by score desc then item index asc, padded with item -1 / score NaN.
+// Scores are float32 sums (FMA) where the twin sums in double: they agree to ~1e-6 relative.
+//
+// TS: packItemPanels(factors: Float32Array, bias: Float32Array, eligible: Uint8Array, k: number,
+//   outPanels: Float32Array, outBias: Float32Array) -> void
+// TS: topNVector(panels: Float32Array, pbias: Float32Array, k: number, nItems: number,
+//   factors: Float32Array, vector: Float32Array, offset: number, n: number, exclude: Int32Array,
+//   candidates: Int32Array | null, outItems: Int32Array, outScores: Float32Array) -> number
+// TS: topNAll(panels: Float32Array, pbias: Float32Array, k: number, nItems: number,
+//   userFactors: Float32Array, userOffset: Float32Array, users: Int32Array, n: number,
+//   seenOffsets: Int32Array | null, seenCols: Int32Array | null, threads: number,
+//   outItems: Int32Array, outScores: Float32Array) -> NativeJob<void>
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <vector>
+
+#include "async-job.h"
+#include "item-panels.h"
+#include "napi-args.h"
+#include "parallel.h"
+
+namespace {
+
+using rk::kNegInf;
+using rk::kPanel;
+
+constexpr int kTileUsers = 6;    // users per micro-tile: 6 x 16 = 12 ymm accumulators
+constexpr int kBlockUsers = 96;  // users per cache block: their vectors stay in L1/L2 across all panels
+
+struct Hit {
+  float score;
+  int32_t item;
+};
+
+// a ranks before b: higher score, then lower item index.
+inline bool Before(const Hit& a, const Hit& b) { return a.score > b.score || (a.score == b.score && a.item < b.item); }
+
+// The best `cap` hits seen so far; the root is the worst kept (a bounded min-heap).
+struct TopHeap {
+  Hit* h = nullptr;
+  int cap = 0;
+  int size = 0;
+
+  float Threshold() const { return size < cap ? kNegInf : h[0].score; }
+
+  void Offer(float s, int32_t item) {
+    Hit x{s, item};
+    if (size < cap) {
+      int i = size++;
+      h[i] = x;
+      while (i > 0) {
+        int parent = (i - 1) / 2;
+        if (!Before(h[parent], h[i])) break;
+        std::swap(h[parent], h[i]);
+        i = parent;
+      }
+      return;
+    }
+    if (cap == 0 || !Before(x, h[0])) return;
+    h[0] = x;
+    int i = 0;
+    for (;;) {
+      int l = 2 * i + 1, r = l + 1, worst = i;
+      if (l < size && Before(h[worst], h[l])) worst = l;
+      if (r < size && Before(h[worst], h[r])) worst = r;
+      if (worst == i) break;
+      std::swap(h[i], h[worst]);
+      i = worst;
+    }
+  }
+
+  void Drain(int32_t* items, float* scores) {
+    std::sort(h, h + size, Before);
+    for (int i = 0; i < cap; ++i) {
+      items[i] = i < size ? h[i].item : -1;
+      scores[i] = i < size ? h[i].score : NAN;
+    }
+    size = 0;
+  }
+};
+
+inline bool Contains(const int32_t* sorted, long long len, int32_t x) {
+  return len > 0 && std::binary_search(sorted, sorted + len, x);
+}
+
+// One user row of a cache block: its heap, its vector, its offset and the items it must skip.
+struct Row {
+  TopHeap heap;
+  const float* vec;
+  float offset;
+  const int32_t* skip;
+  long long skipLen;
+};
+
+// Adds the tile's 16 scores of one row to its heap: prefilter against the threshold, then check
+// exclusions only for the (rare) items that would enter.
+inline void Select(Row& row, const float* acc, const float* pbias, int32_t item0) {
+  for (int j = 0; j < kPanel; ++j) {
+    float s = (acc[j] + pbias[j]) + row.offset;
+    if (s > row.heap.Threshold() && !Contains(row.skip, row.skipLen, item0 + j)) row.heap.Offer(s, item0 + j);
+  }
+}
+
+void TileScalar(Row* rows, int nRows, const float* panel, int k, const float* pbias, int32_t item0) {
+  alignas(32) float acc[kPanel];
+  for (int r = 0; r < nRows; ++r) {
+    rk::PanelDotScalar(rows[r].vec, panel, k, acc);
+    Select(rows[r], acc, pbias, item0);
+  }
+}
+
+#ifdef RK_X86
+// The micro-kernel: kTileUsers x 16 items, k-loop inner, accumulators in registers. Vectors of
+// missing rows (nRows < kTileUsers) point at `zeros` and their results are dropped.
+__attribute__((target("avx2,fma"))) void TileAvx2(Row* rows, int nRows, const float* panel, int k,
+                                                  const float* pbias, int32_t item0, const float* zeros) {
+  const float* u[kTileUsers];
+  for (int r = 0; r < kTileUsers; ++r) u[r] = r < nRows ? rows[r].vec : zeros;
+  __m256 c[kTileUsers][2];
+  for (int r = 0; r < kTileUsers; ++r) c[r][0] = c[r][1] = _mm256_setzero_ps();
+  for (int f = 0; f < k; ++f) {
+    __m256 b0 = _mm256_loadu_ps(panel + f * kPanel);
+    __m256 b1 = _mm256_loadu_ps(panel + f * kPanel + 8);
+    for (int r = 0; r < kTileUsers; ++r) {
+      __m256 a = _mm256_broadcast_ss(u[r] + f);
+      c[r][0] = _mm256_fmadd_ps(a, b0, c[r][0]);
+      c[r][1] = _mm256_fmadd_ps(a, b1, c[r][1]);
+    }
+  }
+  __m256 pb0 = _mm256_loadu_ps(pbias), pb1 = _mm256_loadu_ps(pbias + 8);
+  alignas(32) float s[kPanel];
+  for (int r = 0; r < nRows; ++r) {
+    __m256 o = _mm256_set1_ps(rows[r].offset);
+    __m256 s0 = _mm256_add_ps(_mm256_add_ps(c[r][0], pb0), o);
+    __m256 s1 = _mm256_add_ps(_mm256_add_ps(c[r][1], pb1), o);
+    __m256 t = _mm256_set1_ps(rows[r].heap.Threshold());
+    unsigned mask = static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(s0, t, _CMP_GT_OQ))) |
+                    (static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(s1, t, _CMP_GT_OQ))) << 8);
+    if (!mask) continue;
+    _mm256_store_ps(s, s0);
+    _mm256_store_ps(s + 8, s1);
+    while (mask) {
+      int j = __builtin_ctz(mask);
+      mask &= mask - 1;
+      Row& row = rows[r];
+      if (s[j] > row.heap.Threshold() && !Contains(row.skip, row.skipLen, item0 + j)) row.heap.Offer(s[j], item0 + j);
+    }
+  }
+}
+#endif
+
+struct AllArgs {
+  const float* panels;
+  const float* pbias;
+  int k;
+  long long nItems;
+  const float* userFactors;
+  const float* userOffset;
+  const int32_t* users;
+  long long nUsers;
+  int n;
+  const int32_t* seenOffsets;  // null: nothing excluded
+  const int32_t* seenCols;
+  int32_t* outItems;
+  float* outScores;
+};
+
+void TopNRange(const AllArgs& a, long long begin, long long end, rk::JobState& st, std::atomic<long long>& done) {
+  long long nP = rk::PanelCount(a.nItems);
+  long long stride = static_cast<long long>(a.k) * kPanel;
+  std::vector<Hit> store(static_cast<size_t>(kBlockUsers) * a.n);
+  std::vector<Row> rows(kBlockUsers);
+  std::vector<float> zeros(static_cast<size_t>(std::max(a.k, 1)), 0.0f);
+  bool avx = rk::HasAvx2Fma();
+  for (long long b = begin; b < end; b += kBlockUsers) {
+    rk::ThrowIfCancelled(st);
+    int nb = static_cast<int>(std::min<long long>(kBlockUsers, end - b));
+    for (int r = 0; r < nb; ++r) {
+      int32_t u = a.users[b + r];
+      Row& row = rows[r];
+      row.heap = TopHeap{store.data() + static_cast<size_t>(r) * a.n, a.n, 0};
+      row.vec = a.userFactors + static_cast<long long>(u) * a.k;
+      row.offset = a.userOffset[u];
+      row.skip = a.seenOffsets ? a.seenCols + a.seenOffsets[u] : nullptr;
+      row.skipLen = a.seenOffsets ? a.seenOffsets[u + 1] - a.seenOffsets[u] : 0;
+    }
+    for (long long p = 0; p < nP; ++p) {
+      const float* panel = a.panels + p * stride;
+      const float* pb = a.pbias + p * kPanel;
+      int32_t item0 = static_cast<int32_t>(p * kPanel);
+      for (int r0 = 0; r0 < nb; r0 += kTileUsers) {
+        int m = std::min(kTileUsers, nb - r0);
+#ifdef RK_X86
+        if (avx) {
+          TileAvx2(rows.data() + r0, m, panel, a.k, pb, item0, zeros.data());
+          continue;
+        }
+#endif
+        (void)avx;
+        TileScalar(rows.data() + r0, m, panel, a.k, pb, item0);
+      }
+    }
+    for (int r = 0; r < nb; ++r) rows[r].heap.Drain(a.outItems + (b + r) * a.n, a.outScores + (b + r) * a.n);
+    long long d = done.fetch_add(nb) + nb;
+    st.progress.store(static_cast<double>(d) / static_cast<double>(a.nUsers));
+  }
+}
+
+Napi::Value PackItemPanels(const Napi::CallbackInfo& info) {
+  return rk::Guard(info, [&]() -> Napi::Value {
+    auto factors = rk::Float32Arg(info, 0, "factors");
+    auto bias = rk::Float32Arg(info, 1, "bias");
+    auto eligible = rk::TypedArg<uint8_t, napi_uint8_array>(info, 2, "eligible");
+    int k = static_cast<int>(rk::NumberArg(info, 3, "k"));
+    auto panels = rk::Float32Arg(info, 4, "outPanels");
+    auto pbias = rk::Float32Arg(info, 5, "outBias");
+    long long nItems = static_cast<long long>(bias.length);
+    long long nP = rk::PanelCount(nItems);
+    RK_CHECK(k >= 0 && factors.length == static_cast<size_t>(nItems * k), "factors must hold nItems x k floats");
+    RK_CHECK(eligible.length == bias.length, "eligible must have one entry per item");
+    RK_CHECK(panels.length == static_cast<size_t>(nP * k * kPanel), "outPanels has the wrong length");
+    RK_CHECK(pbias.length == static_cast<size_t>(nP * kPanel), "outBias has the wrong length");
+    rk::PackPanels(factors.data, nItems, k, panels.data);
+    for (long long i = 0; i < nP * kPanel; ++i)
+      pbias.data[i] = i < nItems && eligible.data[i] ? bias.data[i] : kNegInf;
+    return info.Env().Undefined();
+  });
+}
+RK_REGISTER("packItemPanels", PackItemPanels);
+
+Napi::Value TopNVector(const Napi::CallbackInfo& info) {
+  return rk::Guard(info, [&]() -> Napi::Value {
+    auto panels = rk::Float32Arg(info, 0, "panels");
+    auto pbias = rk::Float32Arg(info, 1, "pbias");
+    int k = static_cast<int>(rk::NumberArg(info, 2, "k"));
+    long long nItems = static_cast<long long>(rk::NumberArg(info, 3, "nItems"));
+    auto factors = rk::Float32Arg(info, 4, "factors");
+    auto vector = rk::Float32Arg(info, 5, "vector");
+    float offset = static_cast<float>(rk::NumberArg(info, 6, "offset"));
+    int n = static_cast<int>(rk::NumberArg(info, 7, "n"));
+    auto exclude = rk::Int32Arg(info, 8, "exclude");
+    bool hasCandidates = info.Length() > 9 && info[9].IsTypedArray();
+    rk::View<int32_t> candidates = hasCandidates ? rk::Int32Arg(info, 9, "candidates") : rk::View<int32_t>{nullptr, 0};
+    auto outItems = rk::Int32Arg(info, 10, "outItems");
+    auto outScores = rk::Float32Arg(info, 11, "outScores");
+    long long nP = rk::PanelCount(nItems);
+    RK_CHECK(n >= 0 && outItems.length == static_cast<size_t>(n) && outScores.length == static_cast<size_t>(n),
+             "outItems/outScores must hold n entries");
+    RK_CHECK(vector.length == static_cast<size_t>(k), "vector must hold k floats");
+    RK_CHECK(panels.length == static_cast<size_t>(nP * k * kPanel) && pbias.length == static_cast<size_t>(nP * kPanel),
+             "panels do not match nItems and k");
+    RK_CHECK(factors.length == static_cast<size_t>(nItems * k), "factors must hold nItems x k floats");
+    std::vector<Hit> store(static_cast<size_t>(n));
+    TopHeap heap{store.data(), n, 0};
+    if (hasCandidates) {
+      // Arbitrary order: the full (score, index) comparison in Offer decides ties.
+      for (size_t c = 0; c < candidates.length; ++c) {
+        int32_t i = candidates.data[c];
+        RK_CHECK(i >= 0 && i < nItems, "candidate " + std::to_string(i) + " is out of range");
+        if (pbias.data[i] == kNegInf || Contains(exclude.data, static_cast<long long>(exclude.length), i)) continue;
+        alignas(32) float acc[kPanel];
+        long long p = i / kPanel;
+        int j = static_cast<int>(i % kPanel);
+        // Same panel sums as the full scan, so a candidate scores exactly as it would there.
+        rk::ScanPanels(vector.data, panels.data + p * k * kPanel, 1, k, [&](long long, const float* a) {
+          for (int q = 0; q < kPanel; ++q) acc[q] = a[q];
+        });
+        heap.Offer((acc[j] + pbias.data[i]) + offset, i);
+      }
+    } else {
+      rk::ScanPanels(vector.data, panels.data, nP, k, [&](long long p, const float* acc) {
+        for (int j = 0; j < kPanel; ++j) {
+          float s = (acc[j] + pbias.data[p * kPanel + j]) + offset;
+          int32_t i = static_cast<int32_t>(p * kPanel + j);
+          if (s > heap.Threshold() && !Contains(exclude.data, static_cast<long long>(exclude.length), i))
+            heap.Offer(s, i);
+        }
+      });
+    }
+    int filled = heap.size;
+    heap.Drain(outItems.data, outScores.data);
+    return Napi::Number::New(info.Env(), filled);
+  });
+}
+RK_REGISTER("topNVector", TopNVector);
+
+Napi::Value TopNAll(const Napi::CallbackInfo& info) {
+  return rk::Guard(info, [&]() -> Napi::Value {
+    auto panels = rk::Float32Arg(info, 0, "panels");
+    auto pbias = rk::Float32Arg(info, 1, "pbias");
+    int k = static_cast<int>(rk::NumberArg(info, 2, "k"));
+    long long nItems = static_cast<long long>(rk::NumberArg(info, 3, "nItems"));
+    auto userFactors = rk::Float32Arg(info, 4, "userFactors");
+    auto userOffset = rk::Float32Arg(info, 5, "userOffset");
+    auto users = rk::Int32Arg(info, 6, "users");
+    int n = static_cast<int>(rk::NumberArg(info, 7, "n"));
+    bool hasSeen = info[8].IsTypedArray();
+    rk::View<int32_t> seenOffsets = hasSeen ? rk::Int32Arg(info, 8, "seenOffsets") : rk::View<int32_t>{nullptr, 0};
+    rk::View<int32_t> seenCols = hasSeen ? rk::Int32Arg(info, 9, "seenCols") : rk::View<int32_t>{nullptr, 0};
+    int threads = static_cast<int>(rk::NumberArg(info, 10, "threads"));
+    auto outItems = rk::Int32Arg(info, 11, "outItems");
+    auto outScores = rk::Float32Arg(info, 12, "outScores");
+    long long nP = rk::PanelCount(nItems);
+    long long nUsersTotal = static_cast<long long>(userOffset.length);
+    RK_CHECK(panels.length == static_cast<size_t>(nP * k * kPanel) && pbias.length == static_cast<size_t>(nP * kPanel),
+             "panels do not match nItems and k");
+    RK_CHECK(userFactors.length == static_cast<size_t>(nUsersTotal * k), "userFactors must hold nUsers x k floats");
+    RK_CHECK(n >= 0, "n must be >= 0");
+    RK_CHECK(outItems.length == users.length * static_cast<size_t>(n) && outScores.length == outItems.length,
+             "outItems/outScores must hold users x n entries");
+    for (size_t r = 0; r < users.length; ++r)
+      RK_CHECK(users.data[r] >= 0 && users.data[r] < nUsersTotal, "user index " + std::to_string(users.data[r]) +
+                                                                      " at position " + std::to_string(r) +
+                                                                      " is out of range");
+    if (hasSeen) {
+      RK_CHECK(seenOffsets.length == static_cast<size_t>(nUsersTotal) + 1, "seenOffsets must have nUsers + 1 entries");
+      RK_CHECK(seenCols.length >= static_cast<size_t>(seenOffsets.data[nUsersTotal]), "seenCols is shorter than nnz");
+    }
+    AllArgs a{panels.data, pbias.data,  k, nItems, userFactors.data, userOffset.data, users.data,
+              static_cast<long long>(users.length), n, seenOffsets.data, seenCols.data, outItems.data,
+              outScores.data};
+    auto* job = new rk::AsyncJob(
+        info.Env(),
+        [a, threads](rk::JobState& st) {
+          std::atomic<long long> done{0};
+          // Split in whole cache blocks so every thread runs full micro-tiles.
+          long long blocks = (a.nUsers + kBlockUsers - 1) / kBlockUsers;
+          rk::ParallelFor(blocks, threads, [&](long long b, long long e, int) {
+            TopNRange(a, b * kBlockUsers, std::min(e * kBlockUsers, a.nUsers), st, done);
+          });
+          st.progress.store(1.0);
+        },
+        [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
+    for (size_t i = 0; i < 13; ++i) job->Pin(info[i]);
+    return job->Start();
+  });
+}
+RK_REGISTER("topNAll", TopNAll);
+
+}  // namespace

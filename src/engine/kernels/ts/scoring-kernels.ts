@@ -1,0 +1,5 @@
+import type { ScoringKernels } from '../signatures.js';
+import { scoreItems } from './score-items.js';
+import { topNAll, topNVector } from './top-n.js';
+
+export const scoringKernels: ScoringKernels = { scoreItems, topNVector, topNAll };
