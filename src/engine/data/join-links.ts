@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import { decodeText, forEachRecord } from './csv-records.js';
+import { columnIndex } from './guess-columns.js';
+import { toIdColumn } from './ratings-table.js';
+import type { ItemsData } from './read-items.js';
+
+export interface LinksLayout {
+  file: string;
+  delimiter: string;
+  /** Column of the rating file's item id (movieId). */
+  item: string | number;
+  /** Column of the key the metadata uses (tmdbId). */
+  key: string | number;
+}
+
+/**
+ * Re-keys metadata through a links file: The Movies Dataset's ratings use MovieLens movieIds,
+ * its metadata (and TMDB 5000) use TMDB ids, and links_small.csv maps one to the other.
+ * Links with an empty key (13 rows in links_small.csv) and keys without metadata are dropped.
+ */
+export async function joinThroughLinks(
+  path: string,
+  layout: LinksLayout,
+  byKey: ItemsData,
+): Promise<ItemsData & { linked: number }> {
+  const records: string[][] = [];
+  forEachRecord(decodeText(await readFile(path)), { delimiter: layout.delimiter }, (f) => {
+    records.push(f);
+  });
+  const names = records.shift();
+  if (!names) throw new InputError(`${path}: the file is empty`);
+  const itemAt = columnIndex(layout.item, names, path);
+  const keyAt = columnIndex(layout.key, names, path);
+  const row = new Map<string, number>();
+  for (let i = 0; i < byKey.item.length; i++) row.set(String(byKey.item[i]), i);
+  const items: number[] = [];
+  const title: string[] = [];
+  const genres: string[] = [];
+  for (const r of records) {
+    const key = (r[keyAt] ?? '').trim();
+    const i = key === '' ? undefined : row.get(String(Number(key)));
+    if (i === undefined) continue;
+    items.push(Number(r[itemAt]));
+    title.push(byKey.title[i] as string);
+    genres.push(byKey.genres[i] as string);
+  }
+  return { item: toIdColumn(items), title, genres, skipped: byKey.skipped, linked: items.length };
+}
