@@ -1,0 +1,154 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
+import type { Model } from '../../engine/model/model.js';
+import { InvocationError } from './invocation-error.js';
+import { invoke } from './invocations.js';
+
+/** SageMaker's real-time payload limit: InvokeEndpoint's Body is at most 6,291,456 bytes (PROTOCOLS.md 3.1). */
+export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+export interface InferenceServerOptions {
+  /** Request bodies over this many bytes get 413 (default 6 MB; SAGEMAKER_MAX_PAYLOAD_IN_MB raises it for batch). */
+  maxPayloadBytes?: number | undefined;
+  /** Called once per failed request (status >= 500 only), e.g. to log. */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+export interface InferenceServer {
+  readonly server: Server;
+  /** Binds (port 0 = any free port) and resolves with the bound port. */
+  listen(port: number, host?: string): Promise<number>;
+  /** Stops accepting, lets in-flight requests finish (idle keep-alive sockets close at once), then resolves. */
+  drain(): Promise<void>;
+  /** Requests being answered right now. */
+  readonly inFlight: number;
+}
+
+/**
+ * The inference server: GET /ping, POST /invocations, GET /execution-parameters (batch
+ * transform, PROTOCOLS.md 2.4). The model is loaded before the server starts, so /ping answers
+ * 200 as soon as the port is open. Errors: 400 malformed body (naming the line), 404 unknown
+ * path, 405 wrong method, 406 unanswerable Accept, 413 payload too large, 415 unsupported
+ * Content-Type, each with a JSON body {"error": message}.
+ */
+export function createInferenceServer(model: Model, o: InferenceServerOptions = {}): InferenceServer {
+  const maxBytes = o.maxPayloadBytes ?? payloadLimitFromEnv();
+  let inFlight = 0;
+  let draining = false;
+  const executionParameters = JSON.stringify({
+    MaxConcurrentTransforms: availableParallelism(),
+    BatchStrategy: 'MULTI_RECORD',
+    MaxPayloadInMB: Math.floor(maxBytes / (1024 * 1024)),
+  });
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+    });
+    if (draining) res.shouldKeepAlive = false;
+    const url = req.url ?? '/';
+    if (url === '/invocations') {
+      if (req.method !== 'POST') return fail(res, new InvocationError(405, 'use POST /invocations'));
+      return readBody(req, res, maxBytes, (body) => {
+        try {
+          const out = invoke(model, body, req.headers['content-type'], req.headers.accept);
+          send(res, 200, out.type, out.body);
+        } catch (error) {
+          if (!(error instanceof InvocationError)) o.onError?.(error);
+          fail(res, error);
+        }
+      });
+    }
+    if (url === '/ping') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, new InvocationError(405, 'use GET /ping'));
+      res.writeHead(200, { 'Content-Length': 0 });
+      return res.end();
+    }
+    if (url === '/execution-parameters' && req.method === 'GET') {
+      return send(res, 200, 'application/json', executionParameters);
+    }
+    req.resume();
+    fail(
+      res,
+      new InvocationError(404, `no route ${req.method} ${url}; this server answers GET /ping and POST /invocations`),
+    );
+  });
+  // Longer than a load balancer's 60 s idle timeout, so the client side closes first.
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    get inFlight() {
+      return inFlight;
+    },
+    listen(port, host = '0.0.0.0') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      });
+    },
+    drain() {
+      draining = true;
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+/** Collects the body, refusing with 413 as soon as Content-Length or the bytes received pass the limit. */
+function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number, done: (body: Buffer) => void): void {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > maxBytes) {
+    tooLarge(req, res, declared, maxBytes);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > maxBytes) {
+      req.removeAllListeners('data');
+      return tooLarge(req, res, size, maxBytes);
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (size <= maxBytes) done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+  });
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse, bytes: number, maxBytes: number): void {
+  req.resume();
+  res.shouldKeepAlive = false;
+  fail(
+    res,
+    new InvocationError(
+      413,
+      `payload of ${bytes > maxBytes ? `more than ${maxBytes}` : bytes} bytes is over the limit of ${maxBytes} bytes (6 MB, SageMaker's); split it into smaller requests`,
+    ),
+  );
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function fail(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) return void res.destroy();
+  const status = error instanceof InvocationError ? error.status : 500;
+  const message = error instanceof Error ? error.message : String(error);
+  send(res, status, 'application/json', JSON.stringify({ error: message }));
+}
+
+function payloadLimitFromEnv(): number {
+  const mb = Number(process.env.SAGEMAKER_MAX_PAYLOAD_IN_MB);
+  return Number.isFinite(mb) && mb > 0 ? Math.min(mb, 100) * 1024 * 1024 : MAX_PAYLOAD_BYTES;
+}
