@@ -2,13 +2,15 @@ import { InputError } from '../errors.js';
 import { bindingLoadError, loadBinding } from './addon/binding.js';
 import { nativeKmeansKernels } from './addon/kmeans-kernels.js';
 import { nativeMatrixKernels } from './addon/matrix-kernels.js';
+import { nativeMfKernels } from './addon/mf-kernels.js';
 import { nativeScoringKernels } from './addon/scoring-kernels.js';
 import type { BackendName, Kernels } from './signatures.js';
 import { kmeansKernels } from './ts/kmeans-kernels.js';
 import { matrixKernels } from './ts/matrix-kernels.js';
+import { mfKernels } from './ts/mf-kernels.js';
 import { scoringKernels } from './ts/scoring-kernels.js';
 
-const reference: Kernels = { name: 'reference', ...matrixKernels, ...kmeansKernels, ...scoringKernels };
+const reference: Kernels = { name: 'reference', ...matrixKernels, ...mfKernels, ...kmeansKernels, ...scoringKernels };
 
 let native: Kernels | null | undefined;
 let warned = false;
@@ -20,6 +22,7 @@ function loadNative(): Kernels | null {
       ? {
           name: 'native',
           ...nativeMatrixKernels(binding),
+          ...nativeMfKernels(binding),
           ...nativeKmeansKernels(binding),
           ...nativeScoringKernels(binding),
         }

@@ -101,6 +101,60 @@ export interface KmeansKernels {
   kmeansPlusPlus(a: KmeansPlusPlusArgs, run?: KernelRun): Promise<Int32Array>;
 }
 
+/**
+ * One SGD epoch's ratings in visit order, cut into a grid x grid of blocks (row block = a user
+ * range, col block = an item range; see algorithms/sgd-plan.ts). Block b = (b / grid, b % grid)
+ * owns entries blockOffsets[b]..blockOffsets[b + 1]. An epoch runs `grid` strata; stratum s holds
+ * blocks (j, (j + s) % grid), which share no user and no item, so threads may run them at once
+ * and the result does not depend on which thread ran which block (DSGD/FPSGD-style).
+ */
+export interface SgdPlan {
+  users: Int32Array;
+  items: Int32Array;
+  ratings: Float32Array;
+  blockOffsets: Int32Array;
+  grid: number;
+}
+
+/** The parameters SGD updates in place (float32, row-major, k = factors). */
+export interface SgdParams {
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+  userBias: Float32Array;
+  itemBias: Float32Array;
+  factors: number;
+  globalMean: number;
+  /** false: plain Funk SVD (score = p.q, biases untouched). */
+  biased: boolean;
+}
+
+/** Per-term learning rates and regularisations (Surprise's lr_bu ... reg_qi). */
+export interface SgdRates {
+  lrBu: number;
+  lrBi: number;
+  lrPu: number;
+  lrQi: number;
+  regBu: number;
+  regBi: number;
+  regPu: number;
+  regQi: number;
+}
+
+export interface SgdEpochArgs {
+  plan: SgdPlan;
+  params: SgdParams;
+  rates: SgdRates;
+  /** Shuffle each block's entries (in place, seeded per block) before visiting; undefined: keep order. */
+  shuffleSeed?: number | undefined;
+  /** Worker threads (native); the reference runs blocks one after another with the same result. */
+  threads?: number | undefined;
+}
+
+export interface MfKernels {
+  /** One SGD epoch over `plan`; returns the sum of squared pre-update errors (double). */
+  sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse: number }>;
+}
+
 /** The item side of a factor model as the scoring kernels read it. */
 export interface ItemFactors {
   /** nItems x k, row-major. */
@@ -154,6 +208,6 @@ export interface ScoringKernels {
 
 export type BackendName = 'native' | 'reference';
 
-export interface Kernels extends MatrixKernels, KmeansKernels, ScoringKernels {
+export interface Kernels extends MatrixKernels, KmeansKernels, MfKernels, ScoringKernels {
   readonly name: BackendName;
 }

@@ -1,0 +1,163 @@
+import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
+import { Rng } from '../kernels/rng.js';
+import type { Kernels, SgdParams, SgdRates } from '../kernels/signatures.js';
+import type { RatingMatrix } from '../matrix/rating-matrix.js';
+import { randomHoldout, type TestSet } from '../matrix/split.js';
+import { FactorModel } from '../model/factor-model.js';
+import type { FactorModelData } from '../model/factor-model-data.js';
+import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
+import { factorDataBase } from './factor-data.js';
+import { buildSgdPlan } from './sgd-plan.js';
+import { resolveSvdParams, type SvdParams, svdRates } from './svd-params.js';
+
+/** Blocks per side per thread when SGD runs on several threads: 4 evens out block sizes. */
+const BLOCKS_PER_THREAD = 4;
+
+/**
+ * Biased matrix factorisation by SGD with Surprise's semantics and defaults (Surprise's `SVD`):
+ * 100 factors, 20 epochs, lr 0.005, reg 0.02, p and q drawn from N(0, 0.1) (users first, row by
+ * row, from the shared seeded Rng), biases start at 0; `biased: false` is plain Funk SVD. One
+ * thread visits the ratings in CSR order (user-major, as Surprise's trainset); several threads cut
+ * the matrix into a (4t x 4t) grid and run independent blocks at once (sgd-plan.ts), with the
+ * same result for a given seed and thread count on either backend.
+ */
+export class SVD implements Algorithm<SvdParams> {
+  readonly name = 'svd';
+  readonly params: Readonly<SvdParams>;
+  private readonly kernels: Kernels | undefined;
+
+  /** Throws InputError on an unknown parameter or a bad value. `o.kernels` picks a backend (tests, benchmarks). */
+  constructor(params: Partial<SvdParams> = {}, o: { kernels?: Kernels | undefined } = {}) {
+    this.params = Object.freeze(resolveSvdParams(params));
+    this.kernels = o.kernels;
+  }
+
+  async fit(train: RatingMatrix, o: FitOptions = {}): Promise<FactorModel> {
+    return new FactorModel(await this.fitData(train, o));
+  }
+
+  /** The fitted arrays without the model wrapper. */
+  async fitData(train: RatingMatrix, o: FitOptions = {}): Promise<FactorModelData> {
+    const p = this.params;
+    const k = this.kernels ?? activeKernels();
+    let validation: TestSet | undefined = o.validation;
+    if (!validation && p.validationFraction > 0) {
+      const split = randomHoldout(train, { testFraction: p.validationFraction, seed: p.seed });
+      train = split.train;
+      validation = split.test;
+    }
+    const threads = p.threads > 0 ? p.threads : defaultThreads();
+    const grid = threads > 1 ? BLOCKS_PER_THREAD * threads : 1;
+    const plan = buildSgdPlan(train.csr, grid);
+    const m = initParams(train, p);
+    const rates = svdRates(p);
+    const n = plan.users.length;
+    const history: EpochReport[] = [];
+    let best: { rmse: number; epoch: number; snapshot: Float32Array[] } | undefined;
+    for (let epoch = 0; epoch < p.epochs; epoch++) {
+      const shuffleSeed = p.shuffle ? (p.seed + Math.imul(epoch + 1, 0x85ebca6b)) >>> 0 : undefined;
+      const { sse } = await k.sgdEpoch(
+        { plan, params: m, rates, shuffleSeed, threads },
+        { signal: o.signal, onProgress: o.onProgress && ((f) => o.onProgress?.((epoch + f) / p.epochs)) },
+      );
+      const report: EpochReport = {
+        epoch: epoch + 1,
+        loss: sse + regularisation(m, rates),
+        trainRmse: n ? Math.sqrt(sse / n) : Number.NaN,
+      };
+      if (validation) report.validationRmse = validationRmse(train, m, validation);
+      history.push(report);
+      o.onEpoch?.(report);
+      if (p.patience > 0 && report.validationRmse !== undefined) {
+        if (!best || report.validationRmse < best.rmse) {
+          best = { rmse: report.validationRmse, epoch: epoch + 1, snapshot: snapshot(m) };
+        } else if (epoch + 1 - best.epoch >= p.patience) {
+          restore(m, best.snapshot);
+          break;
+        }
+      }
+    }
+    const last = history[history.length - 1];
+    const metrics: Record<string, number> = { epochs: history.length };
+    if (last?.trainRmse !== undefined) metrics.trainRmse = last.trainRmse;
+    if (best) {
+      metrics.bestEpoch = best.epoch;
+      metrics.validationRmse = best.rmse;
+    } else if (last?.validationRmse !== undefined) metrics.validationRmse = last.validationRmse;
+    return {
+      ...factorDataBase(train, this.name, p),
+      factors: m.factors,
+      userFactors: m.userFactors,
+      itemFactors: m.itemFactors,
+      userBias: m.userBias,
+      itemBias: m.itemBias,
+      biased: p.biased,
+      metrics,
+      history,
+    };
+  }
+}
+
+/** p_u then q_i, row by row, each mean + std * N(0, 1) from one Rng(seed) (Surprise: rng.normal). */
+function initParams(train: RatingMatrix, p: SvdParams): SgdParams {
+  const rng = new Rng(p.seed);
+  const draw = (rows: number) => {
+    const a = new Float32Array(rows * p.factors);
+    for (let x = 0; x < a.length; x++) a[x] = p.initMean + p.initStd * rng.nextNormal();
+    return a;
+  };
+  const userFactors = draw(train.nUsers);
+  const itemFactors = draw(train.nItems);
+  return {
+    userFactors,
+    itemFactors,
+    userBias: new Float32Array(train.nUsers),
+    itemBias: new Float32Array(train.nItems),
+    factors: p.factors,
+    globalMean: train.globalMean,
+    biased: p.biased,
+  };
+}
+
+/** The L2 part of the SGD objective: sum over terms of reg_x * ||x||^2. */
+function regularisation(m: SgdParams, r: SgdRates): number {
+  const sq = (a: Float32Array) => {
+    let s = 0;
+    for (let x = 0; x < a.length; x++) s += (a[x] as number) * (a[x] as number);
+    return s;
+  };
+  const biases = m.biased ? r.regBu * sq(m.userBias) + r.regBi * sq(m.itemBias) : 0;
+  return r.regPu * sq(m.userFactors) + r.regQi * sq(m.itemFactors) + biases;
+}
+
+/** RMSE of the current parameters on held-out triples, predicting as FactorModel does (fallbacks, clipping). */
+function validationRmse(train: RatingMatrix, m: SgdParams, test: TestSet): number {
+  const model = new FactorModel({
+    ...factorDataBase(train, 'svd', {}),
+    factors: m.factors,
+    userFactors: m.userFactors,
+    itemFactors: m.itemFactors,
+    userBias: m.userBias,
+    itemBias: m.itemBias,
+    biased: m.biased,
+  });
+  const { min, max } = train.scale;
+  let s = 0;
+  for (let x = 0; x < test.ratings.length; x++) {
+    const raw = model.rawScore(test.users[x] as number, test.items[x] as number).score;
+    const e = (test.ratings[x] as number) - Math.min(max, Math.max(min, raw));
+    s += e * e;
+  }
+  return test.ratings.length ? Math.sqrt(s / test.ratings.length) : Number.NaN;
+}
+
+function snapshot(m: SgdParams): Float32Array[] {
+  return [m.userFactors.slice(), m.itemFactors.slice(), m.userBias.slice(), m.itemBias.slice()];
+}
+
+function restore(m: SgdParams, s: Float32Array[]): void {
+  m.userFactors.set(s[0] as Float32Array);
+  m.itemFactors.set(s[1] as Float32Array);
+  m.userBias.set(s[2] as Float32Array);
+  m.itemBias.set(s[3] as Float32Array);
+}

@@ -1,0 +1,56 @@
+import type { KernelRun, MfKernels, SgdEpochArgs } from '../signatures.js';
+import type { NativeBinding, NativeJob } from './binding.js';
+import { runNative } from './run-native.js';
+
+interface MfBinding {
+  sgdEpoch(
+    users: Int32Array,
+    items: Int32Array,
+    ratings: Float32Array,
+    blockOffsets: Int32Array,
+    grid: number,
+    userFactors: Float32Array,
+    itemFactors: Float32Array,
+    userBias: Float32Array,
+    itemBias: Float32Array,
+    factors: number,
+    globalMean: number,
+    biased: boolean,
+    rates: Float64Array,
+    shuffleSeed: number,
+    threads: number,
+  ): NativeJob<number>;
+}
+
+/** Native matrix-factorisation kernels (native/sgd-epoch.cc). */
+export function nativeMfKernels(binding: NativeBinding): MfKernels {
+  const b = binding as unknown as MfBinding;
+  return {
+    async sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse: number }> {
+      const { plan, params: m, rates: r } = a;
+      const rates = Float64Array.of(r.lrBu, r.lrBi, r.lrPu, r.lrQi, r.regBu, r.regBi, r.regPu, r.regQi);
+      const sse = await runNative(
+        () =>
+          b.sgdEpoch(
+            plan.users,
+            plan.items,
+            plan.ratings,
+            plan.blockOffsets,
+            plan.grid,
+            m.userFactors,
+            m.itemFactors,
+            m.userBias,
+            m.itemBias,
+            m.factors,
+            m.globalMean,
+            m.biased,
+            rates,
+            a.shuffleSeed === undefined ? -1 : a.shuffleSeed >>> 0,
+            a.threads ?? 0,
+          ),
+        run,
+      );
+      return { sse };
+    },
+  };
+}

@@ -1,0 +1,236 @@
+// sgdEpoch: one epoch of biased matrix-factorisation SGD, Surprise's update order per rating:
+//   err = r - (mu + b_u + b_i + q_i . p_u)
+//   b_u += lr_bu (err - reg_bu b_u);  b_i += lr_bi (err - reg_bi b_i)
+//   for f: p_uf += lr_pu (err q_if - reg_pu p_uf);  q_if += lr_qi (err p_uf - reg_qi q_if)  (old values)
+// Same semantics and arithmetic as ts/sgd-epoch.ts: scalars in double stored as float, factor
+// updates in float (-ffp-contract=off keeps FMA out, so both twins round identically), the dot
+// product in 8 lanes (lane = f % 8) combined pairwise. Blocks run stratum by stratum; the blocks
+// of a stratum share no user and no item, so t threads claim them from a counter without locks
+// and the result equals the sequential order's (FPSGD/DSGD-style, deterministic for a seed).
+// TS: sgdEpoch(users: Int32Array, items: Int32Array, ratings: Float32Array, blockOffsets: Int32Array,
+//   grid: number, userFactors: Float32Array, itemFactors: Float32Array, userBias: Float32Array,
+//   itemBias: Float32Array, factors: number, globalMean: number, biased: boolean,
+//   rates: Float64Array [lrBu, lrBi, lrPu, lrQi, regBu, regBi, regPu, regQi],
+//   shuffleSeed: number (-1: keep order), threads: number) -> NativeJob<number> (sum of squared errors)
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "async-job.h"
+#include "napi-args.h"
+#include "parallel.h"
+#include "rng.h"
+
+namespace {
+
+struct Plan {
+  const int32_t* users;
+  const int32_t* items;
+  const float* ratings;
+  const int32_t* offsets;
+  int grid;
+};
+
+struct Params {
+  float* P;
+  float* Q;
+  float* bu;
+  float* bi;
+  int k;
+  double mu;
+  bool biased;
+  double lrBu, lrBi, regBu, regBi;
+  float lrPu, lrQi, regPu, regQi;
+};
+
+// Entries between cancel polls / progress updates: ~1 ms of work.
+constexpr long long kChunk = 16384;
+
+// The per-rating update over entries [lo, hi). Inlined into a default and an AVX2 build; both
+// give the same floats (no FMA, same operation order), only the vector width differs.
+__attribute__((always_inline)) inline double BlockBody(const Plan& pl, const Params& m, long long lo, long long hi, double sse) {
+  const int k = m.k;
+  const int k8 = k - k % 8;
+  for (long long p = lo; p < hi; ++p) {
+    const int u = pl.users[p], i = pl.items[p];
+    float* __restrict pu = m.P + static_cast<long long>(u) * k;
+    float* __restrict qi = m.Q + static_cast<long long>(i) * k;
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int f = 0; f < k8; f += 8)
+      for (int l = 0; l < 8; ++l) acc[l] += pu[f + l] * qi[f + l];
+    for (int f = k8; f < k; ++f) acc[f - k8] += pu[f] * qi[f];
+    const float dot = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    const double est = m.biased ? m.mu + m.bu[u] + m.bi[i] + dot : dot;
+    const double err = pl.ratings[p] - est;
+    sse += err * err;
+    if (m.biased) {
+      const double b1 = m.bu[u], b2 = m.bi[i];
+      m.bu[u] = static_cast<float>(b1 + m.lrBu * (err - m.regBu * b1));
+      m.bi[i] = static_cast<float>(b2 + m.lrBi * (err - m.regBi * b2));
+    }
+    const float e = static_cast<float>(err);
+    for (int f = 0; f < k; ++f) {
+      const float pf = pu[f], qf = qi[f];
+      pu[f] = pf + m.lrPu * (e * qf - m.regPu * pf);
+      qi[f] = qf + m.lrQi * (e * pf - m.regQi * qf);
+    }
+  }
+  return sse;
+}
+
+double BlockDefault(const Plan& pl, const Params& m, long long lo, long long hi, double sse) {
+  return BlockBody(pl, m, lo, hi, sse);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) double BlockAvx2(const Plan& pl, const Params& m, long long lo, long long hi, double sse) {
+  return BlockBody(pl, m, lo, hi, sse);
+}
+bool HasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+// Adds the squared errors of [lo, hi) to sse (a running sum, in the reference's order).
+double RunRange(const Plan& pl, const Params& m, long long lo, long long hi, double sse) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (HasAvx2()) return BlockAvx2(pl, m, lo, hi, sse);
+#endif
+  return BlockDefault(pl, m, lo, hi, sse);
+}
+
+// Fisher-Yates from the end over one block's triples, as shuffleBlock in ts/sgd-epoch.ts.
+void ShuffleBlock(int32_t* users, int32_t* items, float* ratings, long long lo, long long n, uint32_t seed) {
+  rk::Rng rng(seed);
+  for (long long i = n - 1; i > 0; --i) {
+    long long j = lo + static_cast<long long>(rng.NextBelow(static_cast<uint32_t>(i + 1)));
+    long long q = lo + i;
+    std::swap(users[q], users[j]);
+    std::swap(items[q], items[j]);
+    std::swap(ratings[q], ratings[j]);
+  }
+}
+
+uint32_t BlockSeed(uint32_t seed, int block) { return seed ^ (static_cast<uint32_t>(block + 1) * 0x9e3779b9u); }
+
+// A reusable barrier for the strata (C++17 has no std::barrier).
+class Barrier {
+ public:
+  explicit Barrier(int n) : n_(n) {}
+  void Wait() {
+    std::unique_lock<std::mutex> lock(m_);
+    const long long gen = gen_;
+    if (++waiting_ == n_) {
+      waiting_ = 0;
+      ++gen_;
+      cv_.notify_all();
+    } else {
+      cv_.wait(lock, [&] { return gen_ != gen; });
+    }
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  int n_;
+  int waiting_ = 0;
+  long long gen_ = 0;
+};
+
+Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
+  return rk::Guard(info, [&]() -> Napi::Value {
+    auto users = rk::Int32Arg(info, 0, "users");
+    auto items = rk::Int32Arg(info, 1, "items");
+    auto ratings = rk::Float32Arg(info, 2, "ratings");
+    auto offsets = rk::Int32Arg(info, 3, "blockOffsets");
+    const int grid = static_cast<int>(rk::NumberArg(info, 4, "grid"));
+    auto P = rk::Float32Arg(info, 5, "userFactors");
+    auto Q = rk::Float32Arg(info, 6, "itemFactors");
+    auto bu = rk::Float32Arg(info, 7, "userBias");
+    auto bi = rk::Float32Arg(info, 8, "itemBias");
+    const int k = static_cast<int>(rk::NumberArg(info, 9, "factors"));
+    const double mu = rk::NumberArg(info, 10, "globalMean");
+    RK_CHECK(info.Length() > 11 && info[11].IsBoolean(), "biased must be a boolean");
+    const bool biased = info[11].As<Napi::Boolean>().Value();
+    auto rates = rk::Float64Arg(info, 12, "rates");
+    const double shuffleSeed = rk::NumberArg(info, 13, "shuffleSeed");
+    const int threads = static_cast<int>(rk::NumberArg(info, 14, "threads"));
+
+    const long long n = static_cast<long long>(users.length);
+    RK_CHECK(items.length == users.length && ratings.length == users.length, "users, items, ratings differ in length");
+    RK_CHECK(grid >= 1 && offsets.length == static_cast<size_t>(grid) * grid + 1, "blockOffsets must have grid^2 + 1 entries");
+    RK_CHECK(offsets.data[0] == 0 && offsets.data[offsets.length - 1] == n, "blockOffsets must span [0, n]");
+    RK_CHECK(k >= 0 && rates.length == 8, "factors must be >= 0 and rates must hold 8 numbers");
+    const long long nUsers = static_cast<long long>(bu.length), nItems = static_cast<long long>(bi.length);
+    RK_CHECK(static_cast<long long>(P.length) == nUsers * k && static_cast<long long>(Q.length) == nItems * k,
+             "factor arrays must be nUsers x factors and nItems x factors");
+    for (long long p = 0; p < n; ++p) {
+      RK_CHECK(users.data[p] >= 0 && users.data[p] < nUsers && items.data[p] >= 0 && items.data[p] < nItems,
+               "user or item index out of range at entry " + std::to_string(p));
+    }
+    for (size_t b = 0; b + 1 < offsets.length; ++b) RK_CHECK(offsets.data[b] <= offsets.data[b + 1], "blockOffsets must not decrease");
+
+    Plan pl{users.data, items.data, ratings.data, offsets.data, grid};
+    Params m{P.data, Q.data, bu.data, bi.data, k, mu, biased, rates.data[0], rates.data[1], rates.data[4], rates.data[5],
+             static_cast<float>(rates.data[2]), static_cast<float>(rates.data[3]), static_cast<float>(rates.data[6]),
+             static_cast<float>(rates.data[7])};
+    const bool shuffle = shuffleSeed >= 0;
+    const uint32_t seed = shuffle ? static_cast<uint32_t>(shuffleSeed) : 0;
+    auto result = std::make_shared<double>(0.0);
+    auto* job = new rk::AsyncJob(
+        info.Env(),
+        [=](rk::JobState& st) {
+          const int nBlocks = grid * grid;
+          std::vector<double> blockSse(nBlocks, 0.0);
+          std::atomic<long long> done{0};
+          // One block: shuffle, then update in chunks between cancel polls.
+          auto runBlock = [&](int b) {
+            const long long lo = pl.offsets[b], hi = pl.offsets[b + 1];
+            if (shuffle) ShuffleBlock(users.data, items.data, ratings.data, lo, hi - lo, BlockSeed(seed, b));
+            double s = 0;
+            for (long long c = lo; c < hi; c += kChunk) {
+              if (st.cancelled.load(std::memory_order_relaxed)) return;
+              const long long e = std::min(hi, c + kChunk);
+              s = RunRange(pl, m, c, e, s);
+              const long long d = done.fetch_add(e - c, std::memory_order_relaxed) + (e - c);
+              st.progress.store(n ? static_cast<double>(d) / n : 1.0, std::memory_order_relaxed);
+            }
+            blockSse[b] = s;
+          };
+          const int t = std::min(rk::ClampThreads(threads, grid), grid);
+          if (t <= 1) {
+            for (int s = 0; s < grid; ++s)
+              for (int j = 0; j < grid; ++j) runBlock(j * grid + (j + s) % grid);
+          } else {
+            Barrier barrier(t);
+            std::vector<std::atomic<int>> next(grid);
+            for (auto& x : next) x.store(0);
+            auto worker = [&]() {
+              for (int s = 0; s < grid; ++s) {
+                for (int j; (j = next[s].fetch_add(1)) < grid;) runBlock(j * grid + (j + s) % grid);
+                barrier.Wait();
+              }
+            };
+            std::vector<std::thread> pool;
+            for (int w = 1; w < t; ++w) pool.emplace_back(worker);
+            worker();
+            for (auto& th : pool) th.join();
+          }
+          rk::ThrowIfCancelled(st);
+          double sse = 0;
+          for (int s = 0; s < grid; ++s)
+            for (int j = 0; j < grid; ++j) sse += blockSse[j * grid + (j + s) % grid];
+          *result = sse;
+          st.progress.store(1.0);
+        },
+        [result](Napi::Env env) -> Napi::Value { return Napi::Number::New(env, *result); });
+    for (size_t a = 0; a < 15; ++a) job->Pin(info[a]);
+    return job->Start();
+  });
+}
+RK_REGISTER("sgdEpoch", SgdEpoch);
+
+}  // namespace

@@ -1,0 +1,103 @@
+import { CancelledError } from '../../errors.js';
+import { Rng } from '../rng.js';
+import type { KernelRun, SgdEpochArgs, SgdPlan } from '../signatures.js';
+
+/**
+ * One epoch of biased matrix-factorisation SGD, Surprise's update order per rating:
+ *   err = r - (mu + b_u + b_i + q_i . p_u)
+ *   b_u += lr_bu (err - reg_bu b_u);  b_i += lr_bi (err - reg_bi b_i)
+ *   for f: p_uf += lr_pu (err q_if - reg_pu p_uf);  q_if += lr_qi (err p_uf - reg_qi q_if)  (old values)
+ * The reference for native/sgd-epoch.cc, written so the two agree bit for bit: the scalar part
+ * (err, biases) is computed in double and stored float32; the factor part is float32 arithmetic
+ * (Math.fround after every operation, as the C++ float code without FMA contraction), and the dot
+ * product sums into 8 lanes (lane = f % 8) combined pairwise, the order the vectorised C++ uses.
+ * Blocks run stratum by stratum (see SgdPlan); blocks of a stratum are independent, so this
+ * sequential order gives the result any thread schedule gives.
+ */
+export async function sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse: number }> {
+  const { plan } = a;
+  const g = plan.grid;
+  let sse = 0;
+  for (let s = 0; s < g; s++) {
+    if (run?.signal?.aborted) throw new CancelledError('cancelled');
+    for (let j = 0; j < g; j++) {
+      const b = j * g + ((j + s) % g);
+      if (a.shuffleSeed !== undefined) shuffleBlock(plan, b, a.shuffleSeed);
+      sse += sgdBlock(a, plan.blockOffsets[b] as number, plan.blockOffsets[b + 1] as number);
+    }
+    run?.onProgress?.((s + 1) / g);
+  }
+  return { sse };
+}
+
+/** Seed of block b's shuffle: one Rng per block, so threads shuffle their own blocks independently. */
+export function blockSeed(seed: number, block: number): number {
+  return (seed ^ Math.imul(block + 1, 0x9e3779b9)) >>> 0;
+}
+
+/** Fisher-Yates from the end over the block's (user, item, rating) triples, moved together. */
+function shuffleBlock(plan: SgdPlan, b: number, seed: number): void {
+  const lo = plan.blockOffsets[b] as number;
+  const n = (plan.blockOffsets[b + 1] as number) - lo;
+  const rng = new Rng(blockSeed(seed, b));
+  const { users, items, ratings } = plan;
+  for (let i = n - 1; i > 0; i--) {
+    const j = lo + rng.nextBelow(i + 1);
+    const k = lo + i;
+    const u = users[k] as number;
+    users[k] = users[j] as number;
+    users[j] = u;
+    const it = items[k] as number;
+    items[k] = items[j] as number;
+    items[j] = it;
+    const r = ratings[k] as number;
+    ratings[k] = ratings[j] as number;
+    ratings[j] = r;
+  }
+}
+
+const f32 = Math.fround;
+
+function sgdBlock(a: SgdEpochArgs, lo: number, hi: number): number {
+  const { users, items, ratings } = a.plan;
+  const { userFactors: P, itemFactors: Q, userBias: bu, itemBias: bi, factors: k, globalMean: mu, biased } = a.params;
+  const r8 = a.rates;
+  const lrPu = f32(r8.lrPu);
+  const lrQi = f32(r8.lrQi);
+  const regPu = f32(r8.regPu);
+  const regQi = f32(r8.regQi);
+  const acc = new Float64Array(8);
+  let sse = 0;
+  for (let p = lo; p < hi; p++) {
+    const u = users[p] as number;
+    const i = items[p] as number;
+    const pu = u * k;
+    const qi = i * k;
+    acc.fill(0);
+    for (let f = 0; f < k; f++) {
+      const l = f & 7;
+      acc[l] = f32((acc[l] as number) + f32((P[pu + f] as number) * (Q[qi + f] as number)));
+    }
+    const dot = f32(
+      f32(f32((acc[0] as number) + (acc[1] as number)) + f32((acc[2] as number) + (acc[3] as number))) +
+        f32(f32((acc[4] as number) + (acc[5] as number)) + f32((acc[6] as number) + (acc[7] as number))),
+    );
+    const est = biased ? mu + (bu[u] as number) + (bi[i] as number) + dot : dot;
+    const err = (ratings[p] as number) - est;
+    sse += err * err;
+    if (biased) {
+      const b1 = bu[u] as number;
+      const b2 = bi[i] as number;
+      bu[u] = b1 + r8.lrBu * (err - r8.regBu * b1);
+      bi[i] = b2 + r8.lrBi * (err - r8.regBi * b2);
+    }
+    const e = f32(err);
+    for (let f = 0; f < k; f++) {
+      const pf = P[pu + f] as number;
+      const qf = Q[qi + f] as number;
+      P[pu + f] = f32(pf + f32(lrPu * f32(f32(e * qf) - f32(regPu * pf))));
+      Q[qi + f] = f32(qf + f32(lrQi * f32(f32(e * pf) - f32(regQi * qf))));
+    }
+  }
+  return sse;
+}
