@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { resolvePort, SAGEMAKER_MODEL_DIR, serveModel } from '../../sagemaker/serve-model.js';
+import { type CliContext, emit } from '../context.js';
+
+/**
+ * `reckit serve --model DIR [--port N]`: the inference server (SageMaker hosting contract). Runs
+ * until SIGTERM (the platform's stop signal) or Ctrl-C, then stops accepting, lets in-flight
+ * requests finish and exits 0. A hard stop after 25 s stays inside SageMaker's 30 s SIGKILL grace.
+ */
+export function registerServe(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('serve a model over HTTP: GET /ping, POST /invocations (SageMaker hosting contract)')
+    .option('--model <dir>', 'model directory written by train/quickstart', SAGEMAKER_MODEL_DIR)
+    .option('--port <n>', 'port (default $SAGEMAKER_BIND_TO_PORT or 8080; 0 = any free port)')
+    .option('--host <addr>', 'address to bind', '0.0.0.0')
+    .option('--json', 'print the listening line as JSON')
+    .action(async (o: { model: string; port?: string; host: string; json?: boolean }) => {
+      const port = resolvePort(o.port);
+      const running = await serveModel({ modelDir: o.model, port, host: o.host });
+      const info = {
+        event: 'listening',
+        url: `http://${running.host}:${running.port}`,
+        port: running.port,
+        model: o.model,
+        algorithm: running.model.algorithm,
+        users: running.model.users.size,
+        items: running.model.items.size,
+        loadSeconds: running.loadSeconds,
+        pid: process.pid,
+      };
+      emit(
+        ctx,
+        o.json,
+        info,
+        () =>
+          `reckit serve: ${info.algorithm} model from ${info.model} (${info.users} users, ${info.items} items, loaded in ${info.loadSeconds.toFixed(3)} s) listening on ${info.url}\n`,
+      );
+      await stopSignal(ctx.signal);
+      const inFlight = running.server.inFlight;
+      const hardStop = setTimeout(() => process.exit(1), 25_000);
+      hardStop.unref();
+      await running.server.drain();
+      clearTimeout(hardStop);
+      ctx.err(`reckit serve: stopped after draining ${inFlight} in-flight request(s)\n`);
+    });
+}
+
+/** Resolves on SIGTERM or when the CLI's signal aborts (Ctrl-C). */
+function stopSignal(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGTERM', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    process.once('SIGTERM', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
