@@ -27,7 +27,7 @@ namespace {
 using rk::kNegInf;
 using rk::kPanel;
 
-constexpr int kTileUsers = 6;    // users per micro-tile: 6 x 16 = 12 ymm accumulators
+constexpr int kTileUsers = 6;    // users per micro-tile: 6 x 16 = 12 ymm accumulators (TileAvx2 is unrolled for 6)
 constexpr int kBlockUsers = 96;  // users per cache block: their vectors stay in L1/L2 across all panels
 
 struct Hit {
@@ -119,17 +119,33 @@ __attribute__((target("avx2,fma"))) void TileAvx2(Row* rows, int nRows, const fl
                                                   const float* pbias, int32_t item0, const float* zeros) {
   const float* u[kTileUsers];
   for (int r = 0; r < kTileUsers; ++r) u[r] = r < nRows ? rows[r].vec : zeros;
-  __m256 c[kTileUsers][2];
-  for (int r = 0; r < kTileUsers; ++r) c[r][0] = c[r][1] = _mm256_setzero_ps();
+  // Named accumulators (not an array indexed later) so the compiler keeps all 12 in registers.
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  const float *u0 = u[0], *u1 = u[1], *u2 = u[2], *u3 = u[3], *u4 = u[4], *u5 = u[5];
   for (int f = 0; f < k; ++f) {
     __m256 b0 = _mm256_loadu_ps(panel + f * kPanel);
     __m256 b1 = _mm256_loadu_ps(panel + f * kPanel + 8);
-    for (int r = 0; r < kTileUsers; ++r) {
-      __m256 a = _mm256_broadcast_ss(u[r] + f);
-      c[r][0] = _mm256_fmadd_ps(a, b0, c[r][0]);
-      c[r][1] = _mm256_fmadd_ps(a, b1, c[r][1]);
-    }
+    __m256 a = _mm256_broadcast_ss(u0 + f);
+    c00 = _mm256_fmadd_ps(a, b0, c00);
+    c01 = _mm256_fmadd_ps(a, b1, c01);
+    a = _mm256_broadcast_ss(u1 + f);
+    c10 = _mm256_fmadd_ps(a, b0, c10);
+    c11 = _mm256_fmadd_ps(a, b1, c11);
+    a = _mm256_broadcast_ss(u2 + f);
+    c20 = _mm256_fmadd_ps(a, b0, c20);
+    c21 = _mm256_fmadd_ps(a, b1, c21);
+    a = _mm256_broadcast_ss(u3 + f);
+    c30 = _mm256_fmadd_ps(a, b0, c30);
+    c31 = _mm256_fmadd_ps(a, b1, c31);
+    a = _mm256_broadcast_ss(u4 + f);
+    c40 = _mm256_fmadd_ps(a, b0, c40);
+    c41 = _mm256_fmadd_ps(a, b1, c41);
+    a = _mm256_broadcast_ss(u5 + f);
+    c50 = _mm256_fmadd_ps(a, b0, c50);
+    c51 = _mm256_fmadd_ps(a, b1, c51);
   }
+  const __m256 c[kTileUsers][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
   __m256 pb0 = _mm256_loadu_ps(pbias), pb1 = _mm256_loadu_ps(pbias + 8);
   alignas(32) float s[kPanel];
   for (int r = 0; r < nRows; ++r) {
