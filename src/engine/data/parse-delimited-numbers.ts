@@ -101,7 +101,12 @@ export class DelimitedNumberParser {
     }
     const { d0, colon, want, nFields, min, max, kinds } = this;
     while (pos < n) {
-      const lineStart = pos;
+      const c0 = buf[pos];
+      if (c0 === NL || (c0 === CR && (pos + 1 === n || buf[pos + 1] === NL))) {
+        pos += c0 === CR ? 2 : 1; // blank line
+        this.line++;
+        continue;
+      }
       if (this.row === this.cap) this.grow();
       const cols = this.cols;
       const row = this.row;
@@ -171,7 +176,6 @@ export class DelimitedNumberParser {
       }
       pos++;
       const line = this.line++;
-      if (lineEnd === lineStart && bad === 0) continue; // blank line
       if (bad === 0 && got === nFields) {
         this.row++;
         continue;
