@@ -65,6 +65,10 @@ export interface SuiteOptions {
   runs?: number | undefined;
   /** Print one line per case as it finishes. */
   log?: ((line: string) => void) | undefined;
+  /** A peer that cannot run here: the report lists it with the reason (never hidden). */
+  reportAbsent?: ((peer: string, reason: string) => void) | undefined;
+  /** Versions learned while running (a Python peer's scikit-learn, numpy ...). */
+  reportVersion?: ((name: string, version: string) => void) | undefined;
 }
 
 /** A suite: a named function producing cases. */

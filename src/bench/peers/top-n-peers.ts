@@ -1,0 +1,129 @@
+import { defaultThreads } from '../../engine/kernels/registry.js';
+import type { CaseResult, Suite, SuiteOptions } from '../bench-case.js';
+import { measureSideBySide, type TimedCase } from '../harness.js';
+import { caseLine } from '../report/case-line.js';
+import { factorFixture, fixtureSize } from './factor-fixture.js';
+import { mlMatrixTopN } from './ml-matrix-top-n.js';
+import { fixtureModel, reckitTopN } from './reckit-top-n.js';
+import { loadTfjs, tfjsTopN } from './tfjs-top-n.js';
+import { type TopNLists, topNAgreement } from './top-n-select.js';
+
+interface Shape {
+  dataset: string;
+  nUsers: number;
+  nItems: number;
+  /** Run the pure-JS lines (reckit reference, ml-matrix) here; off where they would take minutes. */
+  slowPeers: boolean;
+}
+
+const N = 10;
+const FACTORS = 100;
+
+/**
+ * Shapes of real data sets with seeded random factors (speed depends on shape only). The ML-25M
+ * row scores a 2,048-user slice against all 59,047 items: every peer does the same slice, so the
+ * ratio is fair, and a full 162,541-user run is in the topn suite (reckit alone).
+ */
+function shapes(quick: boolean): Shape[] {
+  const small = { dataset: 'ml-latest-small shape', nUsers: 610, nItems: 9742, slowPeers: true };
+  if (quick) return [small];
+  return [
+    small,
+    { dataset: 'ML-1M shape', nUsers: 6040, nItems: 3706, slowPeers: true },
+    { dataset: 'ML-25M items, 2,048-user slice', nUsers: 2048, nItems: 59047, slowPeers: false },
+  ];
+}
+
+/** One shape: reckit native, reckit reference, tfjs-wasm and ml-matrix, alternating. */
+async function runShape(s: Shape, o: SuiteOptions): Promise<CaseResult[]> {
+  const f = factorFixture(s.nUsers, s.nItems, FACTORS, 42);
+  const size = fixtureSize(f);
+  const group = `top-${N} all users, ${s.dataset}`;
+  const threads = defaultThreads();
+  const tf = await loadTfjs(threads);
+  const model = fixtureModel(f);
+  const outputs = new Map<string, TopNLists>();
+  const keep = (name: string) => (r: TopNLists) => {
+    outputs.set(name, r);
+    return undefined;
+  };
+  const base = { group, dataset: s.dataset, size };
+  const cases: TimedCase[] = [
+    {
+      ...base,
+      name: 'reckit native',
+      impl: 'reckit',
+      backend: 'native',
+      threads,
+      run: async () => keep('reckit native')(await withBackend('native', () => reckitTopN(model, N, threads))),
+    },
+    {
+      ...base,
+      name: 'tfjs matMul + topk',
+      impl: tf.backend === 'wasm' ? 'tfjs-wasm' : 'tfjs-cpu',
+      backend: tf.backend,
+      threads: tf.threads,
+      notes: tf.notes,
+      run: async () => keep('tfjs matMul + topk')(await tfjsTopN(tf, f, N)),
+    },
+  ];
+  if (s.slowPeers) {
+    cases.push(
+      {
+        ...base,
+        name: 'reckit reference (pure TS)',
+        impl: 'reckit-reference',
+        backend: 'reference',
+        threads: 1,
+        run: async () =>
+          keep('reckit reference (pure TS)')(await withBackend('reference', () => reckitTopN(model, N, 1))),
+      },
+      {
+        ...base,
+        name: 'ml-matrix mmul + JS select',
+        impl: 'ml-matrix',
+        backend: 'js float64',
+        threads: 1,
+        run: () => keep('ml-matrix mmul + JS select')(mlMatrixTopN(f, N)),
+      },
+    );
+  }
+  const quickRuns = o.runs ?? (o.quick ? 3 : 5);
+  const results = await measureSideBySide('topn-peers', cases, { warmup: 1, runs: quickRuns });
+  // Agreement with a float64 reference ranking says the fast lines rank what the slow ones rank.
+  const truth = outputs.get('ml-matrix mmul + JS select') ?? mlMatrixTopN(f, N);
+  for (const r of results) {
+    const out = outputs.get(r.name);
+    if (out && !r.error) r.metrics[`agreement@${N}`] = topNAgreement(truth, out);
+  }
+  return results;
+}
+
+/**
+ * RECKIT_BACKEND for the duration of one call: recommendAll reads the active backend through
+ * kernels(), so the reference line is the same model running the TypeScript twins.
+ */
+async function withBackend<T>(name: 'native' | 'reference', fn: () => Promise<T>): Promise<T> {
+  const before = process.env.RECKIT_BACKEND;
+  process.env.RECKIT_BACKEND = name;
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.RECKIT_BACKEND;
+    else process.env.RECKIT_BACKEND = before;
+  }
+}
+
+export const topNPeersSuite: Suite = {
+  name: 'topn-peers',
+  description: 'bulk top-10 scoring: reckit native vs reckit reference, tfjs-wasm, ml-matrix (same factors)',
+  async run(o) {
+    const out: CaseResult[] = [];
+    for (const s of shapes(o.quick)) {
+      const rs = await runShape(s, o);
+      for (const r of rs) o.log?.(caseLine(r));
+      out.push(...rs);
+    }
+    return out;
+  },
+};

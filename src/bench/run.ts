@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { runBench } from './bench-runner.js';
+import { suiteNames } from './suites.js';
+
+/**
+ * `node dist/bench/run.js [--quick] [--suite a,b] [--runs N] [--out DIR] [--json] [--benchmarks-md]`
+ * (npm run bench / bench:quick). Exit status 1 on case errors or accuracy bands missed, never on
+ * timings: the CI machine is shared and noisy, so times are printed and saved, not judged.
+ */
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      suite: { type: 'string', multiple: true },
+      runs: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'benchmarks-md': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(
+      `usage: node dist/bench/run.js [--quick] [--suite ${suiteNames().join('|')}|all] [--runs N] [--out DIR] [--json] [--benchmarks-md]\n`,
+    );
+    return 0;
+  }
+  const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const { run, dir, failures } = await runBench({
+    quick: values.quick,
+    suites: values.suite,
+    runs: values.runs === undefined ? undefined : Number(values.runs),
+    out: values.out,
+    benchmarksMd: values['benchmarks-md'],
+    log,
+  });
+  if (values.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+  log(`bench: ${run.cases.length} cases, results in ${dir} (results.json, results.md, charts/)`);
+  for (const b of run.bands)
+    log(`bench band ${b.ok ? 'ok  ' : 'FAIL'} ${b.band}: ${b.metric} ${b.value ?? '-'} in [${b.lo}, ${b.hi}]`);
+  for (const f of failures) log(`bench FAIL: ${f}`);
+  log(failures.length ? `bench: ${failures.length} failure(s)` : 'bench: no errors, every accuracy band held');
+  return failures.length ? 1 : 0;
+}
+
+process.exitCode = await main();
