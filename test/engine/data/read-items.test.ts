@@ -10,7 +10,7 @@ import { dataPath, missing } from '../../support/data-dir.js';
 
 const layout = (name: string, k = 0) => registryEntry(name)?.items[k] as ItemsLayout;
 const titleOf = (d: { item: ArrayLike<number | string>; title: string[] }, id: number) =>
-  d.title[Array.from(d.item).indexOf(id)];
+  d.title[Array.from(d.item as ArrayLike<number>).indexOf(id)];
 
 describe('Latin-1 metadata', () => {
   const uItem = dataPath('ml-100k', 'u.item');
@@ -33,7 +33,7 @@ describe('Latin-1 metadata', () => {
     expect(d.item.length).toBe(3_883);
     expect(titleOf(d, 73)).toBe('Misérables, Les (1995)');
     expect(titleOf(d, 570)).toBe('Slingshot, The (Kådisbellan ) (1993)');
-    expect(d.genres[Array.from(d.item).indexOf(1)]).toBe("Animation|Children's|Comedy");
+    expect(d.genres[Array.from(d.item as ArrayLike<number>).indexOf(1)]).toBe("Animation|Children's|Comedy");
   });
 });
 
@@ -57,9 +57,11 @@ describe.skipIf(!tmdb)(`TMDB 5000 (${missing('tmdb-5000', 'tmdb_5000_movies.csv'
   test('items: ids, titles and JSON genres as names', async () => {
     const d = await readItemsData(tmdb as string, layout('tmdb-5000'));
     expect(d.item.length).toBe(4_803);
-    expect(new Set(d.item).size).toBe(4_803);
+    expect(new Set(Array.from(d.item as ArrayLike<number>)).size).toBe(4_803);
     expect(titleOf(d, 19995)).toBe('Avatar');
-    expect(d.genres[Array.from(d.item).indexOf(19995)]).toBe('Action|Adventure|Fantasy|Science Fiction');
+    expect(d.genres[Array.from(d.item as ArrayLike<number>).indexOf(19995)]).toBe(
+      'Action|Adventure|Fantasy|Science Fiction',
+    );
     expect(d.skipped).toBe(0);
   });
 
@@ -74,7 +76,7 @@ describe.skipIf(!tmdb)(`TMDB 5000 (${missing('tmdb-5000', 'tmdb_5000_movies.csv'
     expect(d.report.items).toBe(3_404);
     const known = new Set(d.items?.getChild('item')?.toArray() as Int32Array);
     let covered = 0;
-    for (const m of d.ratings.getChild('item')?.toArray() as Int32Array) if (known.has(m)) covered++;
+    for (const m of d.ratings.getChild('item')!.toArray() as Int32Array) if (known.has(m)) covered++;
     expect(covered).toBe(66_947);
   });
 });
@@ -90,7 +92,7 @@ test.skipIf(!movies)(
     const titles = t?.getChild('title')?.toArray() as string[];
     expect(titles[ids.indexOf(11)]).toBe('American President, The (1995)');
     expect(titles.some((s) => s.endsWith('\r'))).toBe(false);
-    expect((t?.getChild('genres')?.toArray() as string[])[ids.indexOf(1)]).toBe(
+    expect((t!.getChild('genres')!.toArray() as string[])[ids.indexOf(1)]).toBe(
       'Adventure|Animation|Children|Comedy|Fantasy',
     );
   },

@@ -22,9 +22,8 @@ const CSV: RatingsLayout = {
   header: true,
   columns: { user: 'userId', item: 'movieId', rating: 'rating', timestamp: 'timestamp' },
 };
-const col = (t: { getChild(n: string): { toArray(): unknown } | null }, n: string) => [
-  ...(t.getChild(n)?.toArray() as ArrayLike<unknown>),
-];
+const col = (t: { getChild(n: string): { toArray(): unknown } | null }, n: string) =>
+  Array.from(t.getChild(n)!.toArray() as ArrayLike<unknown>);
 
 describe('readRatings (delimited)', () => {
   test('an empty file and a header-only file are InputErrors naming the file', async () => {
