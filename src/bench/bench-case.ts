@@ -70,10 +70,3 @@ export interface SuiteOptions {
   /** Versions learned while running (a Python peer's scikit-learn, numpy ...). */
   reportVersion?: ((name: string, version: string) => void) | undefined;
 }
-
-/** A suite: a named function producing cases. */
-export interface Suite {
-  name: string;
-  description: string;
-  run(opts: SuiteOptions): Promise<CaseResult[]>;
-}

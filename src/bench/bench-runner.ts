@@ -9,7 +9,7 @@ import { machineInfo, packageVersion } from './machine-info.js';
 import { QUOTED_FIGURES } from './peers/quoted-figures.js';
 import { renderSuiteCharts, seriesName } from './report/charts.js';
 import { renderMarkdown } from './report/markdown.js';
-import { selectSuites } from './suites.js';
+import { runSuite, selectSuites } from './suites.js';
 
 /** The repository root: this file sits in src/bench or dist/bench. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -69,7 +69,7 @@ export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
   const cases: CaseResult[] = [];
   for (const s of suites) {
     o.log?.(`suite ${s.name}: ${s.description}`);
-    const rs = await s.run({
+    const rs = await runSuite(s, {
       quick: o.quick,
       dataDir,
       runs: o.runs,

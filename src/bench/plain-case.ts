@@ -42,6 +42,17 @@ function timeSummary(o: Plain): TimeSummary | null {
   };
 }
 
+function isCaseResult(o: Plain): o is Plain & CaseResult {
+  return (
+    typeof o.suite === 'string' &&
+    typeof o.group === 'string' &&
+    typeof o.impl === 'string' &&
+    'seconds' in o &&
+    typeof o.metrics === 'object' &&
+    'peakRssMiB' in o
+  );
+}
+
 const KNOWN = new Set([
   'suite',
   'group',
@@ -94,6 +105,7 @@ const KNOWN = new Set([
  * suite measured is dropped.
  */
 export function fromPlain(suite: string, o: Plain): CaseResult {
+  if (isCaseResult(o)) return o;
   const name = pick(o, ['name', 'case', 'label'], str) ?? 'case';
   const metrics: Record<string, number> = {};
   if (o.metrics && typeof o.metrics === 'object') {

@@ -1,44 +1,53 @@
 import { InputError } from '../engine/errors.js';
-import type { Suite, SuiteOptions } from './bench-case.js';
+import type { CaseResult, SuiteOptions } from './bench-case.js';
 import { failedCase } from './harness.js';
-import { topNPeersSuite } from './peers/top-n-peers.js';
 import { casesFrom } from './plain-case.js';
 import { caseLine } from './report/case-line.js';
 
 /**
- * A suite written in its own module (`<subject>.bench.ts`, runnable alone) that exports
- * `fn(opts)` returning plain result objects; `plain-case.ts` turns them into CaseResults.
+ * A registered suite. Its module is imported only when the suite runs, so listing suites is
+ * cheap and a suite whose module (or anything it imports) fails to load becomes one failed row
+ * in the report instead of stopping every other suite.
  */
-function external(name: string, description: string, load: () => Promise<Record<string, unknown>>, fn: string): Suite {
-  return {
-    name,
-    description,
-    async run(o: SuiteOptions) {
-      try {
-        const mod = await load();
-        const run = mod[fn];
-        if (typeof run !== 'function') throw new Error(`${name} suite module does not export ${fn}()`);
-        const cases = casesFrom(name, await run({ ...o }));
-        for (const r of cases) o.log?.(caseLine(r));
-        return cases;
-      } catch (error) {
-        const r = failedCase(name, `${name} suite`, error);
-        o.log?.(caseLine(r));
-        return [r];
-      }
-    },
-  };
+export interface SuiteEntry {
+  name: string;
+  description: string;
+  /** The module and the export to call: `fn(opts)` returning CaseResults or plain result objects. */
+  load: () => Promise<Record<string, unknown>>;
+  fn: string;
 }
 
 /** Every suite, in the order a full run takes them. */
-export const SUITES: readonly Suite[] = [topNPeersSuite];
+export const SUITES: readonly SuiteEntry[] = [
+  {
+    name: 'topn-peers',
+    description: 'bulk top-10 scoring: reckit native vs reckit reference, tfjs-wasm, ml-matrix (same factors)',
+    load: () => import('./peers/top-n-peers.js'),
+    fn: 'runTopNPeers',
+  },
+];
+
+/** Runs one suite; a load failure or a throw is recorded as a failed case, never a crash. */
+export async function runSuite(s: SuiteEntry, o: SuiteOptions): Promise<CaseResult[]> {
+  let cases: CaseResult[];
+  try {
+    const mod = await s.load();
+    const run = mod[s.fn];
+    if (typeof run !== 'function') throw new Error(`the ${s.name} suite module does not export ${s.fn}()`);
+    cases = casesFrom(s.name, await run({ ...o }));
+  } catch (error) {
+    cases = [failedCase(s.name, `${s.name} suite`, error)];
+  }
+  for (const r of cases) o.log?.(caseLine(r));
+  return cases;
+}
 
 export function suiteNames(): string[] {
   return SUITES.map((s) => s.name);
 }
 
-/** Suites by name (comma lists allowed); throws naming the known suites for an unknown one. */
-export function selectSuites(names: readonly string[] | undefined): Suite[] {
+/** Suites by name (comma lists allowed); InputError naming the known suites for an unknown one. */
+export function selectSuites(names: readonly string[] | undefined): SuiteEntry[] {
   if (!names || names.length === 0 || names.includes('all')) return [...SUITES];
   const wanted = names.flatMap((n) => n.split(',')).filter(Boolean);
   return wanted.map((n) => {
@@ -47,5 +56,3 @@ export function selectSuites(names: readonly string[] | undefined): Suite[] {
     return s;
   });
 }
-
-export { external };

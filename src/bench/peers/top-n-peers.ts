@@ -1,7 +1,6 @@
 import { defaultThreads } from '../../engine/kernels/registry.js';
-import type { CaseResult, Suite, SuiteOptions } from '../bench-case.js';
+import type { CaseResult, SuiteOptions } from '../bench-case.js';
 import { measureSideBySide, type TimedCase } from '../harness.js';
-import { caseLine } from '../report/case-line.js';
 import { factorFixture, fixtureSize } from './factor-fixture.js';
 import { mlMatrixTopN } from './ml-matrix-top-n.js';
 import { fixtureModel, reckitTopN } from './reckit-top-n.js';
@@ -114,16 +113,9 @@ async function withBackend<T>(name: 'native' | 'reference', fn: () => Promise<T>
   }
 }
 
-export const topNPeersSuite: Suite = {
-  name: 'topn-peers',
-  description: 'bulk top-10 scoring: reckit native vs reckit reference, tfjs-wasm, ml-matrix (same factors)',
-  async run(o) {
-    const out: CaseResult[] = [];
-    for (const s of shapes(o.quick)) {
-      const rs = await runShape(s, o);
-      for (const r of rs) o.log?.(caseLine(r));
-      out.push(...rs);
-    }
-    return out;
-  },
-};
+/** The topn-peers suite: every shape in turn (quick: the ml-latest-small shape only). */
+export async function runTopNPeers(o: SuiteOptions): Promise<CaseResult[]> {
+  const out: CaseResult[] = [];
+  for (const s of shapes(o.quick)) out.push(...(await runShape(s, o)));
+  return out;
+}
