@@ -63,6 +63,7 @@ describe.each(availableBackends())('sgdEpoch [%s]', (name) => {
       const got = await k.sgdEpoch({ plan: a.plan, params: a.params, rates, shuffleSeed, threads: c.threads });
       const want = await reference.sgdEpoch({ plan: b.plan, params: b.params, rates, shuffleSeed, threads: 1 });
       expect(Math.abs(got.sse - want.sse)).toBeLessThanOrEqual(TOL * want.sse);
+      expect(Math.abs(got.penalty - want.penalty)).toBeLessThanOrEqual(TOL * want.penalty);
     }
     expect(maxAbsDiff(a.plan.users, b.plan.users)).toBe(0);
     expect(maxAbsDiff(a.plan.ratings, b.plan.ratings)).toBe(0);
@@ -71,6 +72,17 @@ describe.each(availableBackends())('sgdEpoch [%s]', (name) => {
     expect(maxAbsDiff(a.params.userBias, b.params.userBias)).toBeLessThanOrEqual(TOL);
     expect(maxAbsDiff(a.params.itemBias, b.params.itemBias)).toBeLessThanOrEqual(TOL);
     if (!c.biased) expect(a.params.userBias.every((v) => v === 0)).toBe(true);
+  });
+
+  test('fillNormal draws the reference stream (mean, std, seed)', async () => {
+    const got = new Float32Array(10_001);
+    const want = new Float32Array(10_001);
+    await k.fillNormal(got, 0.5, 0.1, 77);
+    await reference.fillNormal(want, 0.5, 0.1, 77);
+    expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(1e-7);
+    let mean = 0;
+    for (const v of got) mean += v / got.length;
+    expect(Math.abs(mean - 0.5)).toBeLessThan(0.005);
   });
 
   test('an epoch lowers the training error (the update descends)', async () => {

@@ -1,6 +1,5 @@
 import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
-import { Rng } from '../kernels/rng.js';
-import type { Kernels, SgdParams, SgdRates } from '../kernels/signatures.js';
+import type { Kernels, SgdParams } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import { randomHoldout, type TestSet } from '../matrix/split.js';
 import { FactorModel } from '../model/factor-model.js';
@@ -49,20 +48,20 @@ export class SVD implements Algorithm<SvdParams> {
     const threads = p.threads > 0 ? p.threads : defaultThreads();
     const grid = threads > 1 ? BLOCKS_PER_THREAD * threads : 1;
     const plan = buildSgdPlan(train.csr, grid);
-    const m = initParams(train, p);
+    const m = await initParams(k, train, p, o.signal);
     const rates = svdRates(p);
     const n = plan.users.length;
     const history: EpochReport[] = [];
     let best: { rmse: number; epoch: number; snapshot: Float32Array[] } | undefined;
     for (let epoch = 0; epoch < p.epochs; epoch++) {
       const shuffleSeed = p.shuffle ? (p.seed + Math.imul(epoch + 1, 0x85ebca6b)) >>> 0 : undefined;
-      const { sse } = await k.sgdEpoch(
+      const { sse, penalty } = await k.sgdEpoch(
         { plan, params: m, rates, shuffleSeed, threads },
         { signal: o.signal, onProgress: o.onProgress && ((f) => o.onProgress?.((epoch + f) / p.epochs)) },
       );
       const report: EpochReport = {
         epoch: epoch + 1,
-        loss: sse + regularisation(m, rates),
+        loss: sse + penalty,
         trainRmse: n ? Math.sqrt(sse / n) : Number.NaN,
       };
       if (validation) report.validationRmse = validationRmse(train, m, validation);
@@ -98,16 +97,15 @@ export class SVD implements Algorithm<SvdParams> {
   }
 }
 
-/** p_u then q_i, row by row, each mean + std * N(0, 1) from one Rng(seed) (Surprise: rng.normal). */
-function initParams(train: RatingMatrix, p: SvdParams): SgdParams {
-  const rng = new Rng(p.seed);
-  const draw = (rows: number) => {
-    const a = new Float32Array(rows * p.factors);
-    for (let x = 0; x < a.length; x++) a[x] = p.initMean + p.initStd * rng.nextNormal();
-    return a;
-  };
-  const userFactors = draw(train.nUsers);
-  const itemFactors = draw(train.nItems);
+/**
+ * p_u then q_i, each mean + std * N(0, 1) (Surprise: rng.normal), row by row; one seeded stream
+ * over both, as if drawn into one array (users first).
+ */
+async function initParams(k: Kernels, train: RatingMatrix, p: SvdParams, signal?: AbortSignal): Promise<SgdParams> {
+  const both = new Float32Array((train.nUsers + train.nItems) * p.factors);
+  await k.fillNormal(both, p.initMean, p.initStd, p.seed, { signal });
+  const userFactors = both.subarray(0, train.nUsers * p.factors);
+  const itemFactors = both.subarray(train.nUsers * p.factors);
   return {
     userFactors,
     itemFactors,
@@ -117,17 +115,6 @@ function initParams(train: RatingMatrix, p: SvdParams): SgdParams {
     globalMean: train.globalMean,
     biased: p.biased,
   };
-}
-
-/** The L2 part of the SGD objective: sum over terms of reg_x * ||x||^2. */
-function regularisation(m: SgdParams, r: SgdRates): number {
-  const sq = (a: Float32Array) => {
-    let s = 0;
-    for (let x = 0; x < a.length; x++) s += (a[x] as number) * (a[x] as number);
-    return s;
-  };
-  const biases = m.biased ? r.regBu * sq(m.userBias) + r.regBi * sq(m.itemBias) : 0;
-  return r.regPu * sq(m.userFactors) + r.regQi * sq(m.itemFactors) + biases;
 }
 
 /** RMSE of the current parameters on held-out triples, predicting as FactorModel does (fallbacks, clipping). */

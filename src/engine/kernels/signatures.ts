@@ -151,8 +151,14 @@ export interface SgdEpochArgs {
 }
 
 export interface MfKernels {
-  /** One SGD epoch over `plan`; returns the sum of squared pre-update errors (double). */
-  sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse: number }>;
+  /**
+   * One SGD epoch over `plan`. Returns the sum of squared pre-update errors and, after the epoch,
+   * the L2 penalty reg_pu ||P||^2 + reg_qi ||Q||^2 (+ reg_bu ||b_u||^2 + reg_bi ||b_i||^2 when biased),
+   * both accumulated in double.
+   */
+  sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse: number; penalty: number }>;
+  /** out[x] = mean + std * N(0, 1), x = 0, 1, ..., one Rng(seed).nextNormal() per value in order. */
+  fillNormal(out: Float32Array, mean: number, std: number, seed: number, run?: KernelRun): Promise<void>;
 }
 
 /** The item side of a factor model as the scoring kernels read it. */

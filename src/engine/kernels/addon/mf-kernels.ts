@@ -19,17 +19,18 @@ interface MfBinding {
     rates: Float64Array,
     shuffleSeed: number,
     threads: number,
-  ): NativeJob<number>;
+  ): NativeJob<{ sse: number; penalty: number }>;
+  fillNormal(out: Float32Array, mean: number, std: number, seed: number): NativeJob<void>;
 }
 
-/** Native matrix-factorisation kernels (native/sgd-epoch.cc). */
+/** Native matrix-factorisation kernels (native/sgd-epoch.cc, native/fill-normal.cc). */
 export function nativeMfKernels(binding: NativeBinding): MfKernels {
   const b = binding as unknown as MfBinding;
   return {
-    async sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse: number }> {
+    sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse: number; penalty: number }> {
       const { plan, params: m, rates: r } = a;
       const rates = Float64Array.of(r.lrBu, r.lrBi, r.lrPu, r.lrQi, r.regBu, r.regBi, r.regPu, r.regQi);
-      const sse = await runNative(
+      return runNative(
         () =>
           b.sgdEpoch(
             plan.users,
@@ -50,7 +51,9 @@ export function nativeMfKernels(binding: NativeBinding): MfKernels {
           ),
         run,
       );
-      return { sse };
+    },
+    fillNormal(out: Float32Array, mean: number, std: number, seed: number, run?: KernelRun): Promise<void> {
+      return runNative(() => b.fillNormal(out, mean, std, seed >>> 0), run);
     },
   };
 }

@@ -11,7 +11,8 @@
 //   grid: number, userFactors: Float32Array, itemFactors: Float32Array, userBias: Float32Array,
 //   itemBias: Float32Array, factors: number, globalMean: number, biased: boolean,
 //   rates: Float64Array [lrBu, lrBi, lrPu, lrQi, regBu, regBi, regPu, regQi],
-//   shuffleSeed: number (-1: keep order), threads: number) -> NativeJob<number> (sum of squared errors)
+//   shuffleSeed: number (-1: keep order), threads: number) -> NativeJob<{ sse: number; penalty: number }>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -50,31 +51,44 @@ constexpr long long kChunk = 16384;
 
 // The per-rating update over entries [lo, hi). Inlined into a default and an AVX2 build; both
 // give the same floats (no FMA, same operation order), only the vector width differs.
-__attribute__((always_inline)) inline double BlockBody(const Plan& pl, const Params& m, long long lo, long long hi, double sse) {
+__attribute__((always_inline)) inline double BlockBody(const Plan& pl, const Params& m, long long lo, long long hi,
+                                                       double sse) {
+  // Everything in locals: the factor stores could otherwise alias the Params fields, which keeps
+  // the compiler from vectorising the update loop (measured: scalar code, ~2x slower).
   const int k = m.k;
   const int k8 = k - k % 8;
+  const int32_t* const users = pl.users;
+  const int32_t* const items = pl.items;
+  const float* const ratings = pl.ratings;
+  float* const P = m.P;
+  float* const Q = m.Q;
+  float* const bu = m.bu;
+  float* const bi = m.bi;
+  const double mu = m.mu, lrBu = m.lrBu, lrBi = m.lrBi, regBu = m.regBu, regBi = m.regBi;
+  const float lrPu = m.lrPu, lrQi = m.lrQi, regPu = m.regPu, regQi = m.regQi;
+  const bool biased = m.biased;
   for (long long p = lo; p < hi; ++p) {
-    const int u = pl.users[p], i = pl.items[p];
-    float* __restrict pu = m.P + static_cast<long long>(u) * k;
-    float* __restrict qi = m.Q + static_cast<long long>(i) * k;
+    const int u = users[p], i = items[p];
+    float* __restrict pu = P + static_cast<long long>(u) * k;
+    float* __restrict qi = Q + static_cast<long long>(i) * k;
     float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     for (int f = 0; f < k8; f += 8)
       for (int l = 0; l < 8; ++l) acc[l] += pu[f + l] * qi[f + l];
     for (int f = k8; f < k; ++f) acc[f - k8] += pu[f] * qi[f];
     const float dot = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-    const double est = m.biased ? m.mu + m.bu[u] + m.bi[i] + dot : dot;
-    const double err = pl.ratings[p] - est;
+    const double est = biased ? mu + bu[u] + bi[i] + dot : dot;
+    const double err = ratings[p] - est;
     sse += err * err;
-    if (m.biased) {
-      const double b1 = m.bu[u], b2 = m.bi[i];
-      m.bu[u] = static_cast<float>(b1 + m.lrBu * (err - m.regBu * b1));
-      m.bi[i] = static_cast<float>(b2 + m.lrBi * (err - m.regBi * b2));
+    if (biased) {
+      const double b1 = bu[u], b2 = bi[i];
+      bu[u] = static_cast<float>(b1 + lrBu * (err - regBu * b1));
+      bi[i] = static_cast<float>(b2 + lrBi * (err - regBi * b2));
     }
     const float e = static_cast<float>(err);
     for (int f = 0; f < k; ++f) {
       const float pf = pu[f], qf = qi[f];
-      pu[f] = pf + m.lrPu * (e * qf - m.regPu * pf);
-      qi[f] = qf + m.lrQi * (e * pf - m.regQi * qf);
+      pu[f] = pf + lrPu * (e * qf - regPu * pf);
+      qi[f] = qf + lrQi * (e * pf - regQi * qf);
     }
   }
   return sse;
@@ -179,7 +193,7 @@ Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
              static_cast<float>(rates.data[7])};
     const bool shuffle = shuffleSeed >= 0;
     const uint32_t seed = shuffle ? static_cast<uint32_t>(shuffleSeed) : 0;
-    auto result = std::make_shared<double>(0.0);
+    auto result = std::make_shared<std::array<double, 2>>();
     auto* job = new rk::AsyncJob(
         info.Env(),
         [=](rk::JobState& st) {
@@ -223,10 +237,22 @@ Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
           double sse = 0;
           for (int s = 0; s < grid; ++s)
             for (int j = 0; j < grid; ++j) sse += blockSse[j * grid + (j + s) % grid];
-          *result = sse;
+          auto sq = [](const float* x, size_t len) {
+            double s = 0;
+            for (size_t j = 0; j < len; ++j) s += static_cast<double>(x[j]) * x[j];
+            return s;
+          };
+          const double biases = biased ? rates.data[4] * sq(bu.data, bu.length) + rates.data[5] * sq(bi.data, bi.length) : 0.0;
+          (*result)[0] = sse;
+          (*result)[1] = rates.data[6] * sq(P.data, P.length) + rates.data[7] * sq(Q.data, Q.length) + biases;
           st.progress.store(1.0);
         },
-        [result](Napi::Env env) -> Napi::Value { return Napi::Number::New(env, *result); });
+        [result](Napi::Env env) -> Napi::Value {
+          Napi::Object o = Napi::Object::New(env);
+          o.Set("sse", (*result)[0]);
+          o.Set("penalty", (*result)[1]);
+          return o;
+        });
     for (size_t a = 0; a < 15; ++a) job->Pin(info[a]);
     return job->Start();
   });

@@ -14,7 +14,7 @@ import type { KernelRun, SgdEpochArgs, SgdPlan } from '../signatures.js';
  * Blocks run stratum by stratum (see SgdPlan); blocks of a stratum are independent, so this
  * sequential order gives the result any thread schedule gives.
  */
-export async function sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse: number }> {
+export async function sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse: number; penalty: number }> {
   const { plan } = a;
   const g = plan.grid;
   let sse = 0;
@@ -27,7 +27,20 @@ export async function sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse:
     }
     run?.onProgress?.((s + 1) / g);
   }
-  return { sse };
+  return { sse, penalty: penalty(a) };
+}
+
+/** The L2 part of the SGD objective after the epoch, in double. */
+function penalty(a: SgdEpochArgs): number {
+  const m = a.params;
+  const r = a.rates;
+  const sq = (x: Float32Array) => {
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += (x[i] as number) * (x[i] as number);
+    return s;
+  };
+  const biases = m.biased ? r.regBu * sq(m.userBias) + r.regBi * sq(m.itemBias) : 0;
+  return r.regPu * sq(m.userFactors) + r.regQi * sq(m.itemFactors) + biases;
 }
 
 /** Seed of block b's shuffle: one Rng per block, so threads shuffle their own blocks independently. */
