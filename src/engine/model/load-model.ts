@@ -1,4 +1,6 @@
 import { InputError } from '../errors.js';
+import { FactorModel } from './factor-model.js';
+import { factorModelData } from './factor-model-files.js';
 import type { Model } from './model.js';
 import { readModelDir } from './model-dir.js';
 
@@ -9,6 +11,8 @@ import { readModelDir } from './model-dir.js';
 export async function loadModel(dir: string): Promise<Model> {
   const { meta, tables } = await readModelDir(dir);
   switch (meta.kind) {
+    case 'factor':
+      return new FactorModel(await factorModelData(dir, meta, tables));
     default:
       void tables;
       throw new InputError(`${dir}/model.json: unknown model kind "${meta.kind}"`);

@@ -1,0 +1,133 @@
+import { check, InputError } from '../errors.js';
+import type { Id } from '../matrix/id-index.js';
+import type { FactorModel } from './factor-model.js';
+import type { FoldedUser, RecommendOptions, Scored } from './model.js';
+
+export interface FoldInOptions {
+  /**
+   * Ridge strength per rating. The system solved is (X^T X + reg * n * I) w = X^T y, the
+   * stationary point of Surprise's SGD objective for one user (its reg term is applied once per
+   * rating, so it scales with n). Default: the model's `reg` param (regPu when set), else 0.02.
+   */
+  reg?: number | undefined;
+}
+
+/** A user folded into a factor model: its vector and bias, scoring like a trained user. */
+export class FactorFoldedUser implements FoldedUser {
+  constructor(
+    private readonly model: FactorModel,
+    /** p_u (length k). */
+    readonly vector: Float32Array,
+    /** b_u (0 for unbiased models). */
+    readonly bias: number,
+    /** Dense indices of the rated items, sorted (excluded from recommendations). */
+    readonly rated: Int32Array,
+  ) {}
+
+  /** Scores clipped to the scale; known[i] = 0 for unknown items (they get mu + b_u). */
+  predict(items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
+    const m = this.model;
+    const d = m.data;
+    const scores = new Float32Array(items.length);
+    const known = new Uint8Array(items.length);
+    items.forEach((id, p) => {
+      const i = m.items.indexOf(id);
+      const ki = m.itemKnown(i);
+      let s = d.biased ? d.globalMean + this.bias + (ki ? (d.itemBias[i] as number) : 0) : d.globalMean;
+      if (ki) s = d.biased ? s + m.dot(this.vector, 0, i) : m.dot(this.vector, 0, i);
+      scores[p] = m.clip(s);
+      known[p] = ki ? 1 : 0;
+    });
+    return { scores, known };
+  }
+
+  recommend(o: RecommendOptions = {}): Scored[] {
+    const d = this.model.data;
+    const offset = d.biased ? d.globalMean + this.bias : 0;
+    return this.model.rankVector(this.vector, offset, this.rated, o);
+  }
+}
+
+/**
+ * Regularised least squares for one new user against the fixed item factors (and biases):
+ * biased: w = [p_u; b_u], x_j = [q_j; 1], y_j = r_j - mu - b_j; Funk: w = p_u, x_j = q_j, y_j = r_j.
+ * Solved in double by Cholesky. Items unknown to the model (or never rated in training) are ignored.
+ */
+export function foldInUser(
+  model: FactorModel,
+  input: { items: readonly Id[]; ratings: ArrayLike<number> },
+  o: FoldInOptions = {},
+): FactorFoldedUser {
+  check(
+    input.items.length === input.ratings.length,
+    () => `foldIn: ${input.items.length} items but ${input.ratings.length} ratings`,
+  );
+  const d = model.data;
+  const k = model.k;
+  const dim = k + (d.biased ? 1 : 0);
+  const reg = o.reg ?? defaultReg(model.params);
+  check(Number.isFinite(reg) && reg >= 0, () => `foldIn: reg must be a non-negative number, got ${reg}`);
+  const rows: number[] = [];
+  const ys: number[] = [];
+  for (let j = 0; j < input.items.length; j++) {
+    const r = Number(input.ratings[j]);
+    check(Number.isFinite(r), () => `foldIn: rating ${j} (item ${String(input.items[j])}) is not a number`);
+    const i = model.items.indexOf(input.items[j] as Id);
+    if (!model.itemKnown(i)) continue;
+    rows.push(i);
+    ys.push(d.biased ? r - d.globalMean - (d.itemBias[i] as number) : r);
+  }
+  const n = rows.length;
+  const a = new Float64Array(dim * dim);
+  const b = new Float64Array(dim);
+  const x = new Float64Array(dim);
+  for (let j = 0; j < n; j++) {
+    const i = rows[j] as number;
+    for (let f = 0; f < k; f++) x[f] = d.itemFactors[i * k + f] as number;
+    if (d.biased) x[k] = 1;
+    for (let p = 0; p < dim; p++) {
+      b[p] = (b[p] as number) + (x[p] as number) * (ys[j] as number);
+      for (let q = 0; q <= p; q++) a[p * dim + q] = (a[p * dim + q] as number) + (x[p] as number) * (x[q] as number);
+    }
+  }
+  // A tiny floor keeps the system positive definite when n = 0 or reg = 0 (w = 0 then: the fallback).
+  const ridge = Math.max(reg * n, 1e-9);
+  for (let p = 0; p < dim; p++) a[p * dim + p] = (a[p * dim + p] as number) + ridge;
+  const w = choleskySolve(a, b, dim);
+  const vector = Float32Array.from(w.subarray(0, k));
+  const bias = d.biased ? Math.fround(w[k] as number) : 0;
+  return new FactorFoldedUser(model, vector, bias, Int32Array.from(new Set(rows)).sort());
+}
+
+/** Solves A w = b for symmetric positive definite A (lower triangle used), in place, in double. */
+function choleskySolve(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  for (let j = 0; j < n; j++) {
+    let s = a[j * n + j] as number;
+    for (let p = 0; p < j; p++) s -= (a[j * n + p] as number) ** 2;
+    if (!(s > 0)) throw new InputError('foldIn: the least-squares system is not positive definite (raise reg)');
+    const l = Math.sqrt(s);
+    a[j * n + j] = l;
+    for (let i = j + 1; i < n; i++) {
+      let t = a[i * n + j] as number;
+      for (let p = 0; p < j; p++) t -= (a[i * n + p] as number) * (a[j * n + p] as number);
+      a[i * n + j] = t / l;
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let t = b[i] as number;
+    for (let p = 0; p < i; p++) t -= (a[i * n + p] as number) * (y[p] as number);
+    y[i] = t / (a[i * n + i] as number);
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let t = y[i] as number;
+    for (let p = i + 1; p < n; p++) t -= (a[p * n + i] as number) * (y[p] as number);
+    y[i] = t / (a[i * n + i] as number);
+  }
+  return y;
+}
+
+function defaultReg(params: Readonly<Record<string, unknown>>): number {
+  for (const key of ['regPu', 'reg']) if (typeof params[key] === 'number') return params[key] as number;
+  return 0.02;
+}
