@@ -1,0 +1,188 @@
+import { resolve } from 'node:path';
+import { makeVector, Table } from 'apache-arrow';
+import type { Id } from '../../engine/matrix/id-index.js';
+import { openWarehouse } from '../warehouse/open-warehouse.js';
+import { clusterUsers, type UserCluster } from './cluster-users.js';
+import { deployModel, invokeModel, undeployModel } from './endpoints.js';
+import { loadMovieLens } from './load-movielens.js';
+import { type TrainSummary, trainAndGetRecommendations } from './train-and-get-recommendations.js';
+
+/** The seed's no_ratings rows: (user, movie) pairs with no rating, predicted through the endpoint. */
+export const SEED_UNRATED_PAIRS: readonly (readonly [number, number])[] = [
+  [1, 610],
+  [10, 313],
+  [10, 297],
+  [5, 18],
+  [5, 19],
+];
+
+export interface QuickstartOptions {
+  /** Dataset (default ml-latest-small, the seed's). */
+  data?: string | undefined;
+  /** Warehouse spec (default duckdb:reckit.duckdb in the cwd). */
+  warehouse?: string | undefined;
+  /** Model directory (default reckit-models/movielens-svd in the cwd). */
+  modelDir?: string | undefined;
+  endpointName?: string | undefined;
+  folds?: number | undefined;
+  seed?: number | undefined;
+  /** Clusters in the k-means view (0 skips it). */
+  clusters?: number | undefined;
+  signal?: AbortSignal | undefined;
+  onStep?: ((step: QuickstartStep) => void) | undefined;
+  onProgress?: ((step: string, fraction: number) => void) | undefined;
+}
+
+export interface QuickstartStep {
+  step: string;
+  seconds: number;
+  detail: string;
+}
+
+export interface QuickstartReport {
+  data: string;
+  warehouse: string;
+  steps: QuickstartStep[];
+  train: Omit<TrainSummary, 'history'> & { epochs: number };
+  /** The first rows of the output table, with titles. */
+  sample: { user: number; items: { movie: number; title: string }[] }[];
+  endpoint: { name: string; url: string };
+  predictions: { user: number; movie: number; title: string; score: number; known: boolean }[];
+  clusters?: { outputTable: string; clusters: UserCluster[] } | undefined;
+  tables: string[];
+  modelDir: string;
+  seconds: number;
+}
+
+/**
+ * The seed pipeline, locally (what `npm start` runs): load MovieLens into the DuckDB warehouse,
+ * train_and_get_recommendations('ratings', 'user_movie_recommendations'), show 10 rows with titles,
+ * deploy_model('movielens-model-v1'), invoke_model on the seed's unrated pairs over HTTP, and a
+ * k-means view of the users. Idempotent: every table is replaced atomically, the model directory
+ * is swapped in, and the endpoint is stopped at the end.
+ */
+export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartReport> {
+  const t0 = performance.now();
+  const data = o.data ?? 'ml-latest-small';
+  const endpointName = o.endpointName ?? 'movielens-model-v1';
+  const steps: QuickstartStep[] = [];
+  let last = performance.now();
+  const step = (name: string, detail: string) => {
+    const now = performance.now();
+    const s = { step: name, seconds: (now - last) / 1000, detail };
+    last = now;
+    steps.push(s);
+    o.onStep?.(s);
+  };
+  const warehouse = await openWarehouse(o.warehouse);
+  try {
+    const loaded = await loadMovieLens(warehouse, data, {
+      signal: o.signal,
+      onProgress: o.onProgress && ((f) => o.onProgress?.('load', f)),
+    });
+    step('load', `${loaded.ratings} ratings -> ratings, ${loaded.movies} movies -> movies (${warehouse.location})`);
+
+    const train = await trainAndGetRecommendations(warehouse, 'ratings', 'user_movie_recommendations', {
+      folds: o.folds,
+      seed: o.seed,
+      modelDir: resolve(o.modelDir ?? 'reckit-models/movielens-svd'),
+      signal: o.signal,
+      onProgress: o.onProgress,
+    });
+    const cv = train.cv
+      ? `${train.cv.folds.length}-fold CV RMSE ${train.cv.rmse.toFixed(4)} MAE ${train.cv.mae.toFixed(4)}; `
+      : '';
+    step(
+      'train',
+      `${cv}fit ${train.seconds.fit.toFixed(2)} s; top-10 for ${train.rowsWritten} users -> user_movie_recommendations; model -> ${train.modelDir}`,
+    );
+
+    const sample = await sampleWithTitles(warehouse);
+    step('show', `first ${sample.length} rows of user_movie_recommendations with titles`);
+
+    const endpoint = await deployModel(endpointName, train.modelDir);
+    step('deploy', `${endpointName} at ${endpoint.url}`);
+
+    let predictions: QuickstartReport['predictions'];
+    try {
+      await warehouse.writeTable(
+        'no_ratings',
+        new Table({
+          USERID: makeVector(Int32Array.from(SEED_UNRATED_PAIRS, (p) => p[0])),
+          MOVIEID: makeVector(Int32Array.from(SEED_UNRATED_PAIRS, (p) => p[1])),
+        }),
+      );
+      // As the seed's SQL: select nr.USERID, nr.MOVIEID, m.title ... where nr.movieid = m.movieid
+      const pairs = await warehouse.run(
+        'SELECT nr."USERID", nr."MOVIEID", m."TITLE" FROM no_ratings nr JOIN movies m ON nr."MOVIEID" = m."MOVIEID" ORDER BY nr.rowid',
+      );
+      const ids: (readonly [Id, Id])[] = [];
+      for (let r = 0; r < pairs.numRows; r++) {
+        ids.push([Number(pairs.getChild('USERID')?.get(r)), Number(pairs.getChild('MOVIEID')?.get(r))]);
+      }
+      const scores = await invokeModel(endpointName, ids);
+      predictions = ids.map(([user, movie], r) => ({
+        user: user as number,
+        movie: movie as number,
+        title: String(pairs.getChild('TITLE')?.get(r)),
+        score: scores[r]?.score as number,
+        known: scores[r]?.known as boolean,
+      }));
+      step('predict', `${predictions.length} unrated pairs from no_ratings scored over HTTP`);
+    } finally {
+      await undeployModel(endpointName);
+    }
+
+    let clusters: QuickstartReport['clusters'];
+    if ((o.clusters ?? 5) > 0) {
+      const c = await clusterUsers(warehouse, { k: o.clusters ?? 5, seed: o.seed, signal: o.signal });
+      clusters = { outputTable: c.outputTable, clusters: c.clusters };
+      step('kmeans', `${c.clusters.length} user clusters (cosine k-means on rating rows) -> ${c.outputTable}`);
+    }
+    const { history, ...rest } = train;
+    return {
+      data,
+      warehouse: warehouse.location,
+      steps,
+      train: { ...rest, epochs: history.length },
+      sample,
+      endpoint: { name: endpointName, url: endpoint.url },
+      predictions,
+      clusters,
+      tables: [
+        'ratings',
+        'movies',
+        'user_movie_recommendations',
+        'no_ratings',
+        ...(clusters ? [clusters.outputTable] : []),
+      ],
+      modelDir: train.modelDir,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    await warehouse.close();
+  }
+}
+
+/** The output table's first 10 users, each list's movie ids joined with their titles in SQL. */
+async function sampleWithTitles(
+  warehouse: Awaited<ReturnType<typeof openWarehouse>>,
+): Promise<QuickstartReport['sample']> {
+  const t = await warehouse.run(
+    `WITH first AS (SELECT * FROM user_movie_recommendations ORDER BY "USERID" LIMIT 10),
+     flat AS (SELECT "USERID", unnest("TOP_10_RECOMMENDATIONS") AS movie,
+                     generate_subscripts("TOP_10_RECOMMENDATIONS", 1) AS pos FROM first)
+     SELECT f."USERID", f.movie, coalesce(m."TITLE", '?') AS title
+     FROM flat f LEFT JOIN movies m ON m."MOVIEID" = f.movie ORDER BY f."USERID", f.pos`,
+  );
+  const out: QuickstartReport['sample'] = [];
+  for (let r = 0; r < t.numRows; r++) {
+    const user = Number(t.getChild('USERID')?.get(r));
+    if (out[out.length - 1]?.user !== user) out.push({ user, items: [] });
+    out[out.length - 1]?.items.push({
+      movie: Number(t.getChild('movie')?.get(r)),
+      title: String(t.getChild('title')?.get(r)),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+import { resolve } from 'node:path';
+import type { EpochReport } from '../../engine/algorithms/algorithm.js';
+import { SVD } from '../../engine/algorithms/svd.js';
+import type { SvdParams } from '../../engine/algorithms/svd-params.js';
+import { RatingMatrix, type RatingScale } from '../../engine/matrix/rating-matrix.js';
+import { parseTableName } from '../warehouse/table-name.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { type CrossValidation, crossValidateRatings } from './fold-metrics.js';
+import { topNTable } from './top-n-table.js';
+
+export interface TrainOptions {
+  /** Input column names (default the seed's USERID, MOVIEID, RATING). */
+  columns?: { user?: string | undefined; item?: string | undefined; rating?: string | undefined } | undefined;
+  /** SVD parameters (Surprise's defaults otherwise). */
+  params?: Partial<SvdParams> | undefined;
+  /** Cross-validation folds before the final fit (default 5, as the seed; 0 skips it). */
+  folds?: number | undefined;
+  /** Recommendations per user (default 10). */
+  n?: number | undefined;
+  /** Where the fitted model directory goes (default `models/<output table>`). */
+  modelDir?: string | undefined;
+  /** Declared rating scale (default the observed min and max). */
+  scale?: RatingScale | undefined;
+  seed?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Progress of each long step: 'cv', 'fit', 'recommend'. */
+  onProgress?: ((step: string, fraction: number) => void) | undefined;
+}
+
+export interface TrainSummary {
+  warehouse: string;
+  inputTable: string;
+  outputTable: string;
+  ratings: number;
+  users: number;
+  items: number;
+  /** k-fold RMSE/MAE (undefined when folds = 0). */
+  cv: CrossValidation | undefined;
+  /** Training history of the final fit. */
+  history: EpochReport[];
+  rowsWritten: number;
+  modelDir: string;
+  params: Record<string, unknown>;
+  seconds: { read: number; cv: number; fit: number; recommend: number; write: number; save: number; total: number };
+}
+
+/**
+ * The seed's `train_and_get_recommendations(input_table, output_table)`, locally: read the ratings
+ * table, 5-fold cross-validate SVD (RMSE, MAE), fit on every rating, compute every user's top-N
+ * unseen items, write `USERID, TOP_<N>_RECOMMENDATIONS` to the output table (atomic replace), save
+ * the model directory. Table names are validated identifiers.
+ */
+export async function trainAndGetRecommendations(
+  warehouse: Warehouse,
+  inputTable: string,
+  outputTable: string,
+  o: TrainOptions = {},
+): Promise<TrainSummary> {
+  parseTableName(inputTable, 'input table');
+  const out = parseTableName(outputTable, 'output table');
+  const clock = stopwatch();
+  const c = {
+    user: o.columns?.user ?? 'USERID',
+    item: o.columns?.item ?? 'MOVIEID',
+    rating: o.columns?.rating ?? 'RATING',
+  };
+  const table = await warehouse.readTable(inputTable, { columns: [c.user, c.item, c.rating], signal: o.signal });
+  const { matrix } = await RatingMatrix.fromTable(table, {
+    source: inputTable,
+    columns: c,
+    scale: o.scale,
+    signal: o.signal,
+  });
+  const read = clock();
+  const seed = o.seed ?? o.params?.seed ?? 0;
+  const svd = new SVD({ ...o.params, seed });
+  const folds = o.folds ?? 5;
+  const cv = folds
+    ? await crossValidateRatings(matrix, svd, {
+        folds,
+        seed,
+        signal: o.signal,
+        onProgress: o.onProgress && ((f) => o.onProgress?.('cv', f)),
+      })
+    : undefined;
+  const cvSeconds = clock();
+  const history: EpochReport[] = [];
+  const model = await svd.fit(matrix, {
+    signal: o.signal,
+    onEpoch: (e) => history.push(e),
+    onProgress: o.onProgress && ((f) => o.onProgress?.('fit', f)),
+  });
+  const fit = clock();
+  const n = o.n ?? 10;
+  const top = await model.recommendAll({
+    n,
+    excludeSeen: true,
+    signal: o.signal,
+    onProgress: o.onProgress && ((f) => o.onProgress?.('recommend', f)),
+  });
+  const recommend = clock();
+  const { rows } = await warehouse.writeTable(outputTable, topNTable(top, model), {
+    mode: 'replace',
+    signal: o.signal,
+  });
+  const write = clock();
+  const modelDir = resolve(o.modelDir ?? `models/${out.table.toLowerCase()}`);
+  await model.save(modelDir);
+  const save = clock();
+  return {
+    warehouse: warehouse.location,
+    inputTable,
+    outputTable,
+    ratings: matrix.nRatings,
+    users: matrix.nUsers,
+    items: matrix.nItems,
+    cv,
+    history,
+    rowsWritten: rows,
+    modelDir,
+    params: { ...svd.params },
+    seconds: {
+      read,
+      cv: cvSeconds,
+      fit,
+      recommend,
+      write,
+      save,
+      total: read + cvSeconds + fit + recommend + write + save,
+    },
+  };
+}
+
+/** Seconds since the previous call (or creation). */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const s = (now - last) / 1000;
+    last = now;
+    return s;
+  };
+}
