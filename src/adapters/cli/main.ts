@@ -2,11 +2,20 @@ import { Command, CommanderError } from 'commander';
 import { CancelledError, InputError } from '../../engine/errors.js';
 import { registerBench } from './commands/bench.js';
 import { registerDatasets } from './commands/datasets.js';
+import { registerPredict } from './commands/predict.js';
 import { registerQuickstart } from './commands/quickstart.js';
+import { registerRecommend } from './commands/recommend.js';
 import { registerServe } from './commands/serve.js';
 import type { CliContext, RegisterCommand } from './context.js';
 
-const COMMANDS: RegisterCommand[] = [registerDatasets, registerServe, registerBench, registerQuickstart];
+const COMMANDS: RegisterCommand[] = [
+  registerDatasets,
+  registerServe,
+  registerBench,
+  registerQuickstart,
+  registerRecommend,
+  registerPredict,
+];
 
 /**
  * The one top-level error handler: exit 2 for input errors (message only), 130 when cancelled,

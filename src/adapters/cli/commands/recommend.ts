@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+import { InputError } from '../../../engine/errors.js';
+import type { Id } from '../../../engine/matrix/id-index.js';
+import { loadModel } from '../../../engine/model/load-model.js';
+import type { TopN } from '../../../engine/model/model.js';
+import { topNLongTable } from '../../../engine/model/top-n-table.js';
+import { type CliContext, emit } from '../context.js';
+import { progressBar } from '../progress.js';
+import { writeTableFile } from '../write-table-file.js';
+
+export interface RecommendRun {
+  model: string;
+  top?: number | undefined;
+  /** External ids as typed; converted to the model's id kind. Default: every user with training ratings. */
+  users?: string[] | undefined;
+  /** .csv | .jsonl | .parquet | .arrow; without it the lists come back (and are printed). */
+  out?: string | undefined;
+  includeSeen?: boolean | undefined;
+  threads?: number | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((fraction: number) => void) | undefined;
+}
+
+export interface RecommendReport {
+  model: string;
+  algorithm: string;
+  n: number;
+  users: number;
+  rows: number;
+  seconds: number;
+  out?: { path: string; format: string; bytes: number } | undefined;
+  /** Per user, best first (only when there is no --out). */
+  recommendations?: { user: Id; items: { item: Id; score: number }[] }[] | undefined;
+}
+
+/** `reckit recommend` as a plain function: load, bulk top-N (native), write or return the lists. */
+export async function runRecommend(o: RecommendRun): Promise<RecommendReport> {
+  const model = await loadModel(o.model);
+  const n = o.top ?? 10;
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`--top must be a positive integer, got ${o.top}`);
+  const users = o.users?.map((s) => parseId(s, model.users.kind, '--users'));
+  const t0 = performance.now();
+  const top = await model.recommendAll({
+    n,
+    users,
+    excludeSeen: !o.includeSeen,
+    threads: o.threads,
+    signal: o.signal,
+    onProgress: o.onProgress,
+  });
+  const table = topNLongTable(top, model);
+  const report: RecommendReport = {
+    model: o.model,
+    algorithm: model.algorithm,
+    n,
+    users: top.users.length,
+    rows: table.numRows,
+    seconds: 0,
+  };
+  if (o.out) report.out = { path: o.out, ...(await writeTableFile(o.out, table)) };
+  else report.recommendations = lists(top, model);
+  report.seconds = (performance.now() - t0) / 1000;
+  return report;
+}
+
+function lists(top: TopN, model: Awaited<ReturnType<typeof loadModel>>): RecommendReport['recommendations'] {
+  return Array.from(top.users, (u, r) => {
+    const items: { item: Id; score: number }[] = [];
+    for (let j = 0; j < top.n && (top.items[r * top.n + j] as number) >= 0; j++) {
+      items.push({
+        item: model.items.idOf(top.items[r * top.n + j] as number),
+        score: top.scores[r * top.n + j] as number,
+      });
+    }
+    return { user: model.users.idOf(u), items };
+  });
+}
+
+/** An id typed on the command line or in a file, as the model's id kind (numbers must parse). */
+export function parseId(s: string, kind: 'number' | 'string', where: string): Id {
+  const t = s.trim();
+  if (t === '') throw new InputError(`${where}: an id is empty`);
+  if (kind === 'string') return t;
+  const v = Number(t);
+  if (!Number.isFinite(v)) throw new InputError(`${where}: id "${t}" is not a number (this model's ids are numbers)`);
+  return v;
+}
+
+export function registerRecommend(program: Command, ctx: CliContext): void {
+  program
+    .command('recommend')
+    .description('top-N items for every user (or --users) from a saved model, excluding what each rated')
+    .requiredOption('--model <dir>', 'model directory written by `reckit train`')
+    .option('--top <n>', 'items per user', '10')
+    .option('--users <ids>', 'comma-separated user ids (default: every user with training ratings)')
+    .option('--out <file>', 'write user,rank,item,score to FILE.csv|.jsonl|.parquet|.arrow (atomically)')
+    .option('--include-seen', 'also recommend items the user rated in training')
+    .option('--threads <n>', 'worker threads (default: all cores)')
+    .option('--json', 'print JSON')
+    .action(
+      async (a: {
+        model: string;
+        top: string;
+        users?: string;
+        out?: string;
+        includeSeen?: boolean;
+        threads?: string;
+        json?: boolean;
+      }) => {
+        const bar = progressBar(ctx, 'recommend');
+        const report = await runRecommend({
+          model: a.model,
+          top: Number(a.top),
+          users: a.users?.split(','),
+          out: a.out,
+          includeSeen: a.includeSeen,
+          threads: a.threads === undefined ? undefined : Number(a.threads),
+          signal: ctx.signal,
+          onProgress: bar.update,
+        }).finally(() => bar.stop());
+        emit(ctx, a.json, report, () => {
+          if (report.out) {
+            return `wrote ${report.rows} recommendations for ${report.users} users to ${report.out.path} (${report.out.format}, ${report.out.bytes} bytes) in ${report.seconds.toFixed(3)} s\n`;
+          }
+          const lines = (report.recommendations ?? []).map(
+            (r) => `${r.user}: ${r.items.map((s) => `${s.item} (${s.score.toFixed(3)})`).join(', ')}`,
+          );
+          return `${lines.join('\n')}\n`;
+        });
+      },
+    );
+}

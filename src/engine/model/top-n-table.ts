@@ -1,0 +1,88 @@
+import { Field, List, makeData, makeVector, Table, Utf8, type Vector, vectorFromArray } from 'apache-arrow';
+import type { IdIndex } from '../matrix/id-index.js';
+import type { Model, TopN } from './model.js';
+
+/**
+ * TopN as a long Arrow table, one row per recommendation: user, rank (1-based), item, score, with
+ * external ids (Int32 when every id of that vocabulary is an int32, else Float64, or Utf8).
+ * Padding (fewer eligible items than n) is dropped.
+ */
+export function topNLongTable(top: TopN, model: Pick<Model, 'users' | 'items'>): Table {
+  const { rows, lengths } = filled(top);
+  const user = new Int32Array(rows);
+  const rank = new Int32Array(rows);
+  const item = new Int32Array(rows);
+  const score = new Float32Array(rows);
+  let p = 0;
+  for (let r = 0; r < top.users.length; r++) {
+    for (let j = 0; j < (lengths[r] as number); j++, p++) {
+      user[p] = top.users[r] as number;
+      rank[p] = j + 1;
+      item[p] = top.items[r * top.n + j] as number;
+      score[p] = top.scores[r * top.n + j] as number;
+    }
+  }
+  return new Table({
+    user: idVector(model.users, user),
+    rank: makeVector(rank),
+    item: idVector(model.items, item),
+    score: makeVector(score),
+  });
+}
+
+/** TopN with one row per user: user, items List<id>, scores List<Float32> (best first, padding dropped). */
+export function topNListTable(top: TopN, model: Pick<Model, 'users' | 'items'>): Table {
+  const { rows, lengths } = filled(top);
+  const offsets = new Int32Array(top.users.length + 1);
+  const item = new Int32Array(rows);
+  const score = new Float32Array(rows);
+  for (let r = 0; r < top.users.length; r++) {
+    const len = lengths[r] as number;
+    const at = offsets[r] as number;
+    item.set(top.items.subarray(r * top.n, r * top.n + len), at);
+    score.set(top.scores.subarray(r * top.n, r * top.n + len), at);
+    offsets[r + 1] = at + len;
+  }
+  const list = (child: Vector) =>
+    makeVector(
+      makeData({
+        type: new List(new Field('element', child.type, false)),
+        length: top.users.length,
+        nullCount: 0,
+        valueOffsets: offsets,
+        child: child.data[0],
+      } as never),
+    );
+  return new Table({
+    user: idVector(model.users, top.users),
+    items: list(idVector(model.items, item)),
+    scores: list(makeVector(score)),
+  });
+}
+
+function filled(top: TopN): { rows: number; lengths: Int32Array } {
+  const lengths = new Int32Array(top.users.length);
+  let rows = 0;
+  for (let r = 0; r < top.users.length; r++) {
+    let len = 0;
+    while (len < top.n && (top.items[r * top.n + len] as number) >= 0) len++;
+    lengths[r] = len;
+    rows += len;
+  }
+  return { rows, lengths };
+}
+
+/** External ids of dense indices as one Arrow vector (a single chunk). */
+export function idVector(index: IdIndex, dense: Int32Array): Vector {
+  if (index.kind === 'string') {
+    return vectorFromArray(
+      Array.from(dense, (i) => index.idOf(i) as string),
+      new Utf8(),
+    );
+  }
+  const ids = index.ids as Float64Array;
+  const int32 = ids.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31);
+  const out = int32 ? new Int32Array(dense.length) : new Float64Array(dense.length);
+  for (let p = 0; p < dense.length; p++) out[p] = ids[dense[p] as number] as number;
+  return makeVector(out);
+}

@@ -1,0 +1,119 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { parquetReadObjects } from 'hyparquet';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runPredict } from '../../../src/adapters/cli/commands/predict.js';
+import { runRecommend } from '../../../src/adapters/cli/commands/recommend.js';
+import { main } from '../../../src/adapters/cli/main.js';
+import { FactorModel } from '../../../src/engine/model/factor-model.js';
+import { factorFixture } from '../../support/factor-fixture.js';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'reckit', ...args], { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+describe('reckit recommend / predict', () => {
+  let root: string;
+  let dir: string;
+  let model: FactorModel;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'reckit-cli-'));
+    dir = join(root, 'model');
+    model = new FactorModel(factorFixture({ seed: 12, nUsers: 25, nItems: 120, k: 8 }));
+    await model.save(dir);
+  });
+
+  test('runRecommend returns each user top-N equal to the model, seen excluded', async () => {
+    const r = await runRecommend({ model: dir, top: 5, users: ['101', '110'] });
+    expect(r.users).toBe(2);
+    expect(r.rows).toBe(10);
+    expect(r.recommendations?.[1]?.user).toBe(110);
+    expect(r.recommendations?.[1]?.items.map((s) => s.item)).toEqual(model.recommend(110, { n: 5 }).map((s) => s.item));
+  });
+
+  test.each(['csv', 'jsonl', 'parquet', 'arrow'])(
+    '--out FILE.%s writes user,rank,item,score atomically',
+    async (ext) => {
+      const out = join(root, `recs.${ext}`);
+      const { code, out: text } = await cli(['recommend', '--model', dir, '--top', '3', '--out', out, '--json']);
+      expect(code).toBe(0);
+      const report = JSON.parse(text);
+      expect(report.rows).toBe(75);
+      let rows: { user: number; rank: number; item: number; score: number }[];
+      const bytes = await readFile(out);
+      if (ext === 'csv') {
+        const [header, ...lines] = bytes.toString('utf8').trim().split('\n');
+        expect(header).toBe('user,rank,item,score');
+        rows = lines.map((l) => {
+          const [user, rank, item, score] = l.split(',').map(Number);
+          return { user, rank, item, score };
+        });
+      } else if (ext === 'jsonl') {
+        rows = bytes
+          .toString('utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+      } else if (ext === 'parquet') {
+        const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        rows = (await parquetReadObjects({ file: ab })) as typeof rows;
+      } else {
+        rows = tableFromIPC(bytes)
+          .toArray()
+          .map((r) => r.toJSON());
+      }
+      expect(rows.length).toBe(75);
+      const want = model.recommend(107, { n: 3 });
+      const mine = rows.filter((r) => r.user === 107);
+      expect(mine.map((r) => r.rank)).toEqual([1, 2, 3]);
+      expect(mine.map((r) => r.item)).toEqual(want.map((s) => s.item));
+      mine.forEach((r, j) => {
+        expect(r.score).toBeCloseTo(want[j]?.score as number, 5);
+      });
+      expect((await readdir(root)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    },
+  );
+
+  test('recommend: unknown users, bad --top and unknown formats are input errors (exit 2)', async () => {
+    expect((await cli(['recommend', '--model', dir, '--users', '101,9999'])).err).toMatch(/unknown user id\(s\): 9999/);
+    expect((await cli(['recommend', '--model', dir, '--top', '0'])).code).toBe(2);
+    const bad = await cli(['recommend', '--model', dir, '--out', join(root, 'x.xlsx')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown output format ".xlsx"/);
+    expect((await cli(['recommend', '--model', root])).err).toMatch(/no model\.json/);
+  });
+
+  test('predict one pair: clipped score and known flag, fallbacks flagged', async () => {
+    const rows = await runPredict({ model: dir, user: '103', item: '1005' });
+    expect(rows).toEqual([{ user: 103, item: 1005, score: model.predictOne(103, 1005).score, known: true }]);
+    const r = await cli(['predict', '--model', dir, '--user', '5', '--item', '1005']);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[1]).toMatch(/^5,1005,[0-9.]+,false$/);
+  });
+
+  test('predict --pairs: header optional, CRLF, errors name the line and field', async () => {
+    const file = join(root, 'pairs.csv');
+    await writeFile(file, 'userId,movieId\r\n101,1001\r\n"102",1002\r\n\r\n999,1003\r\n');
+    const rows = await runPredict({ model: dir, pairs: file });
+    expect(rows.map((r) => [r.user, r.item, r.known])).toEqual([
+      [101, 1001, true],
+      [102, 1002, true],
+      [999, 1003, false],
+    ]);
+    expect(rows[1]?.score).toBe(model.predictOne(102, 1002).score);
+    await writeFile(file, '101,1001\n102,abc\n');
+    await expect(runPredict({ model: dir, pairs: file })).rejects.toThrow(
+      /pairs\.csv line 2, field item: id "abc" is not a number/,
+    );
+    await writeFile(file, '101,1001,5\n');
+    const bad = await cli(['predict', '--model', dir, '--pairs', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/line 1: expected 2 fields/);
+    expect((await cli(['predict', '--model', dir, '--user', '1'])).err).toMatch(/needs --user and --item, or --pairs/);
+  });
+});
