@@ -29,6 +29,11 @@ export interface TimedCase {
   setup?: (() => Promise<void> | void) | undefined;
   /** The timed work. */
   run: () => Promise<RunOutcome | undefined> | RunOutcome | undefined;
+  /**
+   * Cap on this case's timed runs, with no warm-up for it: for a slow peer (a minute per run)
+   * whose JIT warm-up is noise next to its run time. It still alternates with the others.
+   */
+  maxRuns?: number | undefined;
   /** Untimed cleanup after the last run, also after an error. */
   teardown?: (() => Promise<void> | void) | undefined;
 }
@@ -64,6 +69,7 @@ export async function measureSideBySide(suite: string, cases: TimedCase[], o: Re
       const c = cases[i]!;
       const t = tallies[i]!;
       if (t.error !== undefined) continue;
+      if (c.maxRuns !== undefined && (round < o.warmup || t.samples.length >= c.maxRuns)) continue;
       try {
         if (!t.started) {
           t.started = true;
@@ -110,7 +116,7 @@ export async function measureSideBySide(suite: string, cases: TimedCase[], o: Re
       size: c.size,
       backend: c.backend,
       threads: c.threads,
-      warmup: o.warmup,
+      warmup: c.maxRuns === undefined ? o.warmup : 0,
       runs: t.samples.length,
       seconds: summarize(t.samples),
       peakRssMiB: t.peak,

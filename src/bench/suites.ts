@@ -25,6 +25,13 @@ export const SUITES: readonly SuiteEntry[] = [
     load: () => import('./peers/top-n-peers.js'),
     fn: 'runTopNPeers',
   },
+  {
+    name: 'svd-peers',
+    description:
+      'rank-100 factorisation of ml-100k: reckit SVD vs scikit-learn TruncatedSVD, ml-matrix SVD (RMSE next to time)',
+    load: () => import('./peers/svd-peers.js'),
+    fn: 'runSvdPeers',
+  },
 ];
 
 /** Runs one suite; a load failure or a throw is recorded as a failed case, never a crash. */

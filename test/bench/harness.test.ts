@@ -72,3 +72,12 @@ test('quantiles interpolate like numpy and summaries of nothing are null', () =>
   expect(quantile([1, 2, 3, 4, 5], 0.99)).toBeCloseTo(4.96, 12);
   expect(summarize([])).toBeNull();
 });
+
+test('a slow case capped at one run skips the warm-up and still alternates with the others', async () => {
+  const log: string[] = [];
+  const slow = { ...timed('slow', 'peer', log, () => {}), maxRuns: 1 };
+  const rs = await measureSideBySide('t', [timed('fast', 'reckit', log, () => {}), slow], { warmup: 1, runs: 3 });
+  expect(log).toEqual(['fast', 'fast', 'slow', 'fast', 'fast']);
+  expect(rs[1]).toMatchObject({ runs: 1, warmup: 0 });
+  expect(rs[0]).toMatchObject({ runs: 3, warmup: 1 });
+});
