@@ -1,0 +1,27 @@
+import { InputError } from '../errors.js';
+import type { Algorithm } from './algorithm.js';
+import { Baseline, type BaselineParams } from './baseline.js';
+import { GlobalMean } from './global-mean.js';
+import { Popularity } from './popularity.js';
+import { SVD } from './svd.js';
+import type { SvdParams } from './svd-params.js';
+
+/** The rating algorithms `reckit evaluate|train --algo` knows. */
+export const ALGORITHM_NAMES = ['svd', 'baseline', 'globalmean', 'popularity'] as const;
+export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
+
+/** A configured algorithm by name, params validated (InputError on an unknown name or bad param). */
+export function createAlgorithm(name: string, params: Record<string, unknown> = {}): Algorithm<object> {
+  switch (name) {
+    case 'svd':
+      return new SVD(params as Partial<SvdParams>);
+    case 'baseline':
+      return new Baseline(params as Partial<BaselineParams>);
+    case 'globalmean':
+      return new GlobalMean(params);
+    case 'popularity':
+      return new Popularity(params);
+    default:
+      throw new InputError(`unknown algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}`);
+  }
+}
