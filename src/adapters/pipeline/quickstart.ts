@@ -112,9 +112,11 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
           MOVIEID: makeVector(Int32Array.from(SEED_UNRATED_PAIRS, (p) => p[1])),
         }),
       );
-      // As the seed's SQL: select nr.USERID, nr.MOVIEID, m.title ... where nr.movieid = m.movieid
+      // The seed's SQL joins no_ratings with movies; a LEFT JOIN keeps pairs whose movie has no
+      // title (297 is not in latest-small's movies.csv), and the endpoint answers those with a fallback.
       const pairs = await warehouse.run(
-        'SELECT nr."USERID", nr."MOVIEID", m."TITLE" FROM no_ratings nr JOIN movies m ON nr."MOVIEID" = m."MOVIEID" ORDER BY nr.rowid',
+        `SELECT nr."USERID", nr."MOVIEID", coalesce(m."TITLE", '(not in movies)') AS "TITLE"
+         FROM no_ratings nr LEFT JOIN movies m ON nr."MOVIEID" = m."MOVIEID" ORDER BY nr.rowid`,
       );
       const ids: (readonly [Id, Id])[] = [];
       for (let r = 0; r < pairs.numRows; r++) {
