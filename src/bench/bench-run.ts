@@ -28,6 +28,8 @@ export interface BenchRun {
   finishedAt: string;
   suites: string[];
   machine: MachineInfo;
+  /** Whether reckit's native addon loaded; when not, every "reckit" row ran the TypeScript twins. */
+  native: { loaded: boolean; error?: string | undefined };
   /** reckit, node and each peer's version (null: not installed). */
   versions: Record<string, string | null>;
   absentPeers: AbsentPeer[];

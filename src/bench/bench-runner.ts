@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bindingLoadError, loadBinding } from '../engine/kernels/addon/binding.js';
 import { checkBands } from './bands.js';
 import type { CaseResult } from './bench-case.js';
 import type { AbsentPeer, BenchRun } from './bench-run.js';
@@ -92,6 +93,7 @@ export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
     finishedAt: new Date().toISOString(),
     suites: names,
     machine: machineInfo(),
+    native: loadBinding() ? { loaded: true } : { loaded: false, error: String(bindingLoadError()) },
     versions,
     absentPeers: absent,
     cases,

@@ -155,12 +155,14 @@ export function failedCase(suite: string, name: string, error: unknown): CaseRes
 
 /**
  * Peer/reckit ratio of median times for every peer case whose group has a successful reckit
- * case: above 1 means reckit is faster. Keyed by the peer's result object.
+ * case (the group's first, when a suite times several reckit variants): above 1 means reckit is faster. Keyed by the peer's result object.
  */
 export function ratios(results: readonly CaseResult[]): Map<CaseResult, number> {
   const base = new Map<string, number>();
   for (const r of results) {
-    if (r.impl === 'reckit' && r.seconds && !r.error) base.set(`${r.suite}\u0000${r.group}`, r.seconds.median);
+    const key = `${r.suite}\u0000${r.group}`;
+    // The first reckit case of a group is its default configuration; variants after it do not move the baseline.
+    if (r.impl === 'reckit' && r.seconds && !r.error && !base.has(key)) base.set(key, r.seconds.median);
   }
   const out = new Map<CaseResult, number>();
   for (const r of results) {

@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runBench } from './bench-runner.js';
+import type { BenchRun } from './bench-run.js';
+import { runBench, writeReport } from './bench-runner.js';
 import { suiteNames } from './suites.js';
 
 /**
  * `node dist/bench/run.js [--quick] [--suite a,b] [--runs N] [--out DIR] [--json] [--benchmarks-md]`
+ * (`--from results.json` re-renders an earlier run's report)
  * (npm run bench / bench:quick). Exit status 1 on case errors or accuracy bands missed, never on
  * timings: the CI machine is shared and noisy, so times are printed and saved, not judged.
  */
@@ -16,13 +20,20 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
       'benchmarks-md': { type: 'boolean', default: false },
+      from: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      `usage: node dist/bench/run.js [--quick] [--suite ${suiteNames().join('|')}|all] [--runs N] [--out DIR] [--json] [--benchmarks-md]\n`,
+      `usage: node dist/bench/run.js [--quick] [--suite ${suiteNames().join('|')}|all] [--runs N] [--out DIR] [--json] [--benchmarks-md] [--from results.json]\n`,
     );
+    return 0;
+  }
+  if (values.from) {
+    // Re-render the Markdown and charts of an earlier run (after a report change) without rerunning it.
+    const run = JSON.parse(readFileSync(values.from, 'utf8')) as BenchRun;
+    writeReport(run, values.out ?? dirname(values.from), values['benchmarks-md']);
     return 0;
   }
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);

@@ -20,6 +20,12 @@ export interface SuiteEntry {
 /** Every suite, in the order a full run takes them. */
 export const SUITES: readonly SuiteEntry[] = [
   {
+    name: 'data',
+    description: 'parse + RatingMatrix build: ml-latest-small, synthetic ML-25M-shape CSV (time, peak RSS)',
+    load: () => import('./data.bench.js'),
+    fn: 'runDataBench',
+  },
+  {
     name: 'topn-peers',
     description: 'bulk top-10 scoring: reckit native vs reckit reference, tfjs-wasm, ml-matrix (same factors)',
     load: () => import('./peers/top-n-peers.js'),
@@ -31,6 +37,12 @@ export const SUITES: readonly SuiteEntry[] = [
       'rank-100 factorisation of ml-100k: reckit SVD vs scikit-learn TruncatedSVD, ml-matrix SVD (RMSE next to time)',
     load: () => import('./peers/svd-peers.js'),
     fn: 'runSvdPeers',
+  },
+  {
+    name: 'kmeans',
+    description: 'k-means from the same init: reckit vs scikit-learn KMeans and ml-kmeans (inertia beside time)',
+    load: () => import('./kmeans.bench.js'),
+    fn: 'runKmeansBench',
   },
 ];
 

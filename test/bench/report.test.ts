@@ -69,6 +69,7 @@ test('the Markdown report holds the table, the ratio, errors and the quoted sect
     finishedAt: '2026-11-22T22:01:00.000Z',
     suites: ['svd'],
     machine: machineInfo(),
+    native: { loaded: false, error: 'Error: No native build was found' },
     versions: { reckit: '0.1.0', 'scikit-learn': null },
     absentPeers: [{ peer: 'scikit-learn', reason: 'not importable' }],
     cases,
@@ -78,6 +79,7 @@ test('the Markdown report holds the table, the ratio, errors and the quoted sect
   };
   const md = renderMarkdown(run);
   expect(md).toContain('| 2.50× |');
+  expect(md).toContain('**The native addon did not load** (Error: No native build was found)');
   expect(md).toContain('ml-matrix **ERROR**');
   expect(md).toContain('scikit-learn not installed');
   expect(md).toContain('**scikit-learn**: not importable');

@@ -12,6 +12,7 @@ const COLORS: Record<string, string> = {
   'scikit-learn': '#c92a2a',
   'node-http': '#7b52ab',
 };
+const RECKIT_SHADES = ['#4f8fd6', '#0b3d75', '#6a8fb5'];
 const SPARE = ['#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#393b79', '#637939'];
 
 /** The legend entry of a case: the peer's name, or reckit with its backend (and thread count). */
@@ -23,10 +24,38 @@ export function seriesName(r: CaseResult): string {
   return r.impl;
 }
 
+/**
+ * Legend names for a suite's cases: `seriesName`, plus the variant (the case name's last
+ * ": " part) where one group holds two cases that would otherwise share a name and colour.
+ */
+export function seriesNames(cases: readonly CaseResult[]): Map<CaseResult, string> {
+  const out = new Map<CaseResult, string>();
+  const clash = new Set<string>();
+  const seen = new Map<string, CaseResult>();
+  for (const r of cases) {
+    const key = `${r.suite}\u0000${r.group}\u0000${seriesName(r)}`;
+    if (seen.has(key)) clash.add(key);
+    seen.set(key, r);
+  }
+  for (const r of cases) {
+    const base = seriesName(r);
+    const key = `${r.suite}\u0000${r.group}\u0000${base}`;
+    const variant = r.name
+      .split(': ')
+      .pop()!
+      .replace(/^reckit\s*/, '');
+    out.set(r, clash.has(key) && variant ? `${base}, ${variant}` : base);
+  }
+  return out;
+}
+
 function colorFor(name: string, used: Map<string, string>): string {
-  const known = COLORS[name] ?? COLORS[name.replace(/ \(\d+ threads\)$/, '')];
-  if (known && ![...used.values()].includes(known)) return known;
-  return SPARE[used.size % SPARE.length]!;
+  const known = COLORS[name] ?? COLORS[name.replace(/ \(\d+ threads\).*$/, '')];
+  const taken = new Set(used.values());
+  if (known && !taken.has(known)) return known;
+  // Further reckit variants stay in reckit's blues, so the legend reads reckit vs peers at a glance.
+  const pool = name.startsWith('reckit') ? [...RECKIT_SHADES, ...SPARE] : SPARE;
+  return pool.find((c) => !taken.has(c)) ?? SPARE[used.size % SPARE.length]!;
 }
 
 /** One chart per suite: median seconds per case (whisker min..max), peers labelled with their ratio. */
@@ -36,10 +65,13 @@ export function suiteChart(suite: string, cases: readonly CaseResult[], subtitle
   const ratio = ratios(cases);
   const groups = new Map<string, BarGroup>();
   const series = new Map<string, string>();
+  const names = seriesNames(timed);
   for (const r of timed) {
-    const name = seriesName(r);
+    const name = names.get(r)!;
     if (!series.has(name)) series.set(name, colorFor(name, series));
-    const g = groups.get(r.group) ?? { label: r.group, bars: [] };
+    // Terse group names ("load-small") get their dataset, so a chart reads without the table.
+    const label = r.group.includes(r.dataset) || r.dataset === '-' ? r.group : `${r.group} (${r.dataset})`;
+    const g = groups.get(r.group) ?? { label, bars: [] };
     groups.set(r.group, g);
     const q = ratio.get(r);
     g.bars.push({

@@ -1,7 +1,7 @@
 import type { CaseResult } from '../bench-case.js';
 import type { BenchRun } from '../bench-run.js';
 import { ratios } from '../harness.js';
-import { seriesName } from './charts.js';
+import { seriesName, seriesNames } from './charts.js';
 
 const fmtTime = (s: number) => (s >= 100 ? s.toFixed(0) : s >= 0.001 ? s.toPrecision(3) : s.toExponential(2));
 
@@ -19,6 +19,7 @@ function cell(s: string): string {
 /** The per-case table: one row per case, the peer/reckit ratio last. */
 export function casesTable(cases: readonly CaseResult[]): string {
   const ratio = ratios(cases);
+  const names = seriesNames(cases);
   const head =
     '| suite | case group | implementation | dataset / size | threads | median s | min s | max s | peak RSS MiB | figures | peer/reckit |';
   const rule = '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |';
@@ -31,7 +32,7 @@ export function casesTable(cases: readonly CaseResult[]): string {
     return [
       r.suite,
       r.group,
-      r.error ? `${seriesName(r)} **ERROR**` : seriesName(r),
+      r.error ? `${names.get(r)} **ERROR**` : names.get(r)!,
       `${r.dataset}; ${r.size}`,
       String(r.threads),
       t ? fmtTime(t.median) : '-',
@@ -57,6 +58,13 @@ export function renderMarkdown(run: BenchRun, charts: { suite: string; path: str
       `${m.cpuFlags.length ? ` (${m.cpuFlags.join(', ')})` : ''}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}.`,
     '',
   );
+  if (run.native && !run.native.loaded) {
+    out.push(
+      `> **The native addon did not load** (${run.native.error ?? 'unknown error'}): every reckit row ran the`,
+      '> TypeScript reference kernels. Build it (`npx node-gyp rebuild`) for native figures.',
+      '',
+    );
+  }
   out.push(
     `Versions: ${Object.entries(run.versions)
       .map(([k, v]) => `${k} ${v ?? 'not installed'}`)
