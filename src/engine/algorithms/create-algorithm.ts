@@ -2,12 +2,14 @@ import { InputError } from '../errors.js';
 import type { Algorithm } from './algorithm.js';
 import { Baseline, type BaselineParams } from './baseline.js';
 import { GlobalMean } from './global-mean.js';
+import type { KmeansParams } from './kmeans/kmeans-params.js';
+import { KMeansRecommender } from './kmeans/kmeans-recommender.js';
 import { Popularity } from './popularity.js';
 import { SVD } from './svd.js';
 import type { SvdParams } from './svd-params.js';
 
 /** The rating algorithms `reckit evaluate|train --algo` knows. */
-export const ALGORITHM_NAMES = ['svd', 'baseline', 'globalmean', 'popularity'] as const;
+export const ALGORITHM_NAMES = ['svd', 'baseline', 'globalmean', 'popularity', 'kmeans'] as const;
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
 /** A configured algorithm by name, params validated (InputError on an unknown name or bad param). */
@@ -21,6 +23,8 @@ export function createAlgorithm(name: string, params: Record<string, unknown> = 
       return new GlobalMean(params);
     case 'popularity':
       return new Popularity(params);
+    case 'kmeans':
+      return new KMeansRecommender(params as Partial<KmeansParams>);
     default:
       throw new InputError(`unknown algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}`);
   }

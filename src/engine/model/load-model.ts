@@ -1,4 +1,6 @@
 import { InputError } from '../errors.js';
+import { ClusterModel } from './cluster-model.js';
+import { clusterModelData } from './cluster-model-files.js';
 import { FactorModel } from './factor-model.js';
 import { factorModelData } from './factor-model-files.js';
 import type { Model } from './model.js';
@@ -13,6 +15,8 @@ export async function loadModel(dir: string): Promise<Model> {
   switch (meta.kind) {
     case 'factor':
       return new FactorModel(await factorModelData(dir, meta, tables));
+    case 'cluster':
+      return new ClusterModel(await clusterModelData(dir, meta, tables));
     default:
       void tables;
       throw new InputError(`${dir}/model.json: unknown model kind "${meta.kind}"`);

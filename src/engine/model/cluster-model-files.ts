@@ -1,0 +1,197 @@
+import {
+  Bool,
+  DataType,
+  Field,
+  FixedSizeList,
+  Float32,
+  makeData,
+  makeVector,
+  Table,
+  type Vector,
+  vectorFromArray,
+} from 'apache-arrow';
+import { InputError } from '../errors.js';
+import { kernels } from '../kernels/registry.js';
+import { IdIndex } from '../matrix/id-index.js';
+import type { ClusterFeatureKind, ClusterModelData } from './cluster-model.js';
+import type { ModelMeta, ModelMetaInput } from './model-dir.js';
+import { idVector } from './top-n-table.js';
+
+/**
+ * A cluster model directory (model.json kind "cluster"), plain Arrow IPC any reader opens:
+ * - users.arrow: id, cluster Int32 (-1: no training ratings), bias Float32 (b_u).
+ * - items.arrow: id, bias Float32 (b_i), known Bool.
+ * - centroids.arrow: cluster Int32, centroid FixedSizeList<Float32>[dim].
+ * - cluster-items.arrow: cluster Int32, item id, deviation Float32 (dev_ci), members Int32 (n_Ci),
+ *   only where n_Ci > 0 (elsewhere dev_ci = 0).
+ * - seen.arrow: user, item, rating Float32: the training ratings, by user then item.
+ * model.json `extra`: globalMean, k, dim, features.
+ */
+export function clusterModelTables(d: ClusterModelData): { meta: ModelMetaInput; tables: Record<string, Table> } {
+  const nU = d.users.size;
+  const nI = d.items.size;
+  const iota = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+  const users = new Table({
+    id: idVector(d.users, iota(nU)),
+    cluster: makeVector(d.userCluster),
+    bias: makeVector(d.userBias),
+  });
+  const items = new Table({
+    id: idVector(d.items, iota(nI)),
+    bias: makeVector(d.itemBias),
+    known: vectorFromArray(
+      Array.from(d.itemKnown, (x) => x === 1),
+      new Bool(),
+    ),
+  });
+  const child = makeData({ type: new Float32(), length: d.k * d.dim, data: d.centroids });
+  const listType = new FixedSizeList(d.dim, new Field('value', new Float32(), false));
+  const centroids = new Table({
+    cluster: makeVector(iota(d.k)),
+    centroid: makeVector(makeData({ type: listType, length: d.k, nullCount: 0, child })),
+  });
+  const cc: number[] = [];
+  const ci: number[] = [];
+  for (let p = 0; p < d.memberCounts.length; p++) {
+    if (d.memberCounts[p] > 0) {
+      cc.push(Math.floor(p / nI));
+      ci.push(p % nI);
+    }
+  }
+  const clusterItems = new Table({
+    cluster: makeVector(Int32Array.from(cc)),
+    item: idVector(d.items, Int32Array.from(ci)),
+    deviation: makeVector(Float32Array.from(cc, (c, q) => d.deviation[c * nI + ci[q]])),
+    members: makeVector(Int32Array.from(cc, (c, q) => d.memberCounts[c * nI + ci[q]])),
+  });
+  const nnz = d.seen.offsets[d.seen.nRows];
+  const rowOf = new Int32Array(nnz);
+  for (let u = 0; u < nU; u++) rowOf.fill(u, d.seen.offsets[u], d.seen.offsets[u + 1]);
+  const seen = new Table({
+    user: idVector(d.users, rowOf),
+    item: idVector(d.items, d.seen.cols.subarray(0, nnz)),
+    rating: makeVector(d.seen.values.subarray(0, nnz)),
+  });
+  const meta: ModelMetaInput = {
+    kind: 'cluster',
+    algorithm: d.algorithm,
+    params: d.params,
+    idTypes: { user: d.users.kind, item: d.items.kind },
+    scale: d.scale,
+    metrics: d.metrics,
+    extra: { globalMean: d.globalMean, k: d.k, dim: d.dim, features: d.features },
+  };
+  return { meta, tables: { users, items, centroids, 'cluster-items': clusterItems, seen } };
+}
+
+/** Reads back what clusterModelTables wrote; a missing table, column or bad shape is an InputError naming it. */
+export async function clusterModelData(
+  dir: string,
+  meta: ModelMeta,
+  tables: Record<string, Table>,
+): Promise<ClusterModelData> {
+  const { globalMean, k, dim, features } = (meta.extra ?? {}) as Record<string, unknown>;
+  if (
+    typeof globalMean !== 'number' ||
+    !Number.isInteger(k) ||
+    !Number.isInteger(dim) ||
+    typeof features !== 'string'
+  ) {
+    throw new InputError(`${dir}/model.json: extra.globalMean, k, dim and features are required for a cluster model`);
+  }
+  const K = k as number;
+  const D = dim as number;
+  const table = (name: string): Table => {
+    const t = tables[name];
+    if (!t)
+      throw new InputError(
+        `${dir}: ${name}.arrow is missing (a cluster model needs users, items, centroids, cluster-items, seen)`,
+      );
+    return t;
+  };
+  const column = (name: string, field: string): Vector => {
+    const c = table(name).getChild(field);
+    if (!c) throw new InputError(`${dir}/${name}.arrow: column "${field}" is missing`);
+    return c;
+  };
+  const numbers = <T extends Float32Array | Int32Array>(
+    name: string,
+    field: string,
+    As: { from(a: ArrayLike<number>): T },
+  ) => As.from(column(name, field).toArray() as ArrayLike<number>);
+  const users = IdIndex.fromIds(idsOf(column('users', 'id'), meta.idTypes.user));
+  const items = IdIndex.fromIds(idsOf(column('items', 'id'), meta.idTypes.item));
+  const nU = users.size;
+  const nI = items.size;
+  const cent = column('centroids', 'centroid');
+  if (cent.length !== K || !DataType.isFixedSizeList(cent.type) || cent.type.listSize !== D) {
+    throw new InputError(
+      `${dir}/centroids.arrow: expected ${K} rows of FixedSizeList<Float32>[${D}], found ${cent.length} of ${cent.type}`,
+    );
+  }
+  const centroids = new Float32Array(K * D);
+  let at = 0;
+  for (const part of cent.data) {
+    const values = part.children[0]?.values as Float32Array;
+    const start = ((part.children[0]?.offset ?? 0) + part.offset * D) as number;
+    centroids.set(values.subarray(start, start + part.length * D), at);
+    at += part.length * D;
+  }
+  const deviation = new Float32Array(K * nI);
+  const memberCounts = new Int32Array(K * nI);
+  const cc = numbers('cluster-items', 'cluster', Int32Array);
+  const cItems = column('cluster-items', 'item').toArray() as ArrayLike<number | string>;
+  const dev = numbers('cluster-items', 'deviation', Float32Array);
+  const mem = numbers('cluster-items', 'members', Int32Array);
+  for (let q = 0; q < cc.length; q++) {
+    const i = items.indexOf(cItems[q]);
+    if (i < 0 || cc[q] < 0 || cc[q] >= K)
+      throw new InputError(`${dir}/cluster-items.arrow row ${q}: cluster or item out of range`);
+    deviation[cc[q] * nI + i] = dev[q];
+    memberCounts[cc[q] * nI + i] = mem[q];
+  }
+  const su = column('seen', 'user').toArray() as ArrayLike<number | string>;
+  const si = column('seen', 'item').toArray() as ArrayLike<number | string>;
+  const n = su.length;
+  const rows = new Int32Array(n);
+  const cols = new Int32Array(n);
+  for (let p = 0; p < n; p++) {
+    rows[p] = users.indexOf(su[p]);
+    cols[p] = items.indexOf(si[p]);
+    if (rows[p] < 0 || cols[p] < 0)
+      throw new InputError(`${dir}/seen.arrow row ${p}: user or item not in users/items.arrow`);
+  }
+  const { csr } = await kernels().buildCsr({
+    rows,
+    cols,
+    values: numbers('seen', 'rating', Float32Array),
+    nRows: nU,
+    nCols: nI,
+  });
+  return {
+    algorithm: meta.algorithm,
+    params: meta.params,
+    users,
+    items,
+    scale: meta.scale,
+    globalMean,
+    features: features as ClusterFeatureKind,
+    k: K,
+    dim: D,
+    centroids,
+    userCluster: numbers('users', 'cluster', Int32Array),
+    userBias: numbers('users', 'bias', Float32Array),
+    itemBias: numbers('items', 'bias', Float32Array),
+    deviation,
+    memberCounts,
+    seen: csr,
+    itemKnown: Uint8Array.from(column('items', 'known').toArray() as ArrayLike<unknown>, (x) => (x ? 1 : 0)),
+    metrics: meta.metrics,
+  };
+}
+
+function idsOf(v: Vector, kind: 'number' | 'string'): Float64Array | string[] {
+  return kind === 'string'
+    ? Array.from(v.toArray() as ArrayLike<string>, String)
+    : Float64Array.from(v.toArray() as ArrayLike<number>);
+}
