@@ -2,10 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { CancelledError, InputError } from '../../engine/errors.js';
 import { registerBench } from './commands/bench.js';
 import { registerDatasets } from './commands/datasets.js';
+import { registerEvaluate } from './commands/evaluate.js';
 import { registerPredict } from './commands/predict.js';
 import { registerQuickstart } from './commands/quickstart.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerServe } from './commands/serve.js';
+import { registerTrain } from './commands/train.js';
 import type { CliContext, RegisterCommand } from './context.js';
 
 const COMMANDS: RegisterCommand[] = [
@@ -15,6 +17,8 @@ const COMMANDS: RegisterCommand[] = [
   registerQuickstart,
   registerRecommend,
   registerPredict,
+  registerEvaluate,
+  registerTrain,
 ];
 
 /**

@@ -1,0 +1,29 @@
+import { InputError } from '../../../engine/errors.js';
+
+/**
+ * `--param name=value` flags as a plain-JSON params object: values parse as JSON when they can
+ * (numbers, true/false, null, quoted strings), else stay strings, so `--param factors=50
+ * --param method=sgd` gives { factors: 50, method: 'sgd' }.
+ */
+export function parseParamFlags(flags: readonly string[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const flag of flags ?? []) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new InputError(`--param ${flag}: expected name=value, e.g. --param factors=50`);
+    const name = flag.slice(0, eq).trim();
+    const raw = flag.slice(eq + 1).trim();
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // Not JSON: a bare word such as `als` is meant as a string.
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Commander's collector for a repeatable option. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
