@@ -69,7 +69,13 @@ async function readNumericRatings(
     skipBad: o.skipBad,
     expectedRows: (size / bytesPerLine) * 1.02 + 16,
   });
-  for await (const block of readLineBlocks(path, { signal: o.signal, onProgress: o.onProgress })) parser.push(block);
+  for await (const block of readLineBlocks(path, {
+    signal: o.signal,
+    onProgress: o.onProgress,
+    blockBytes: 32 << 20,
+  })) {
+    await parser.push(block, { signal: o.signal });
+  }
   const r = parser.finish();
   refuseEmpty(path, r.rows, r.skipped, r.skippedExamples);
   const [user, item, rating, timestamp] = r.columns;

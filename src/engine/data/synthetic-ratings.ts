@@ -25,6 +25,12 @@ const ARRIVAL_SPAN = 23 * 365 * 86_400;
 const ACTIVE_SPAN = 3 * 365 * 86_400;
 const YIELD_EVERY = 1 << 20;
 
+/** Generated columns: 1-based Int32 ids, grouped by user. */
+export interface SyntheticRatings extends RatingColumnsData {
+  user: Int32Array;
+  item: Int32Array;
+}
+
 /**
  * Seeded MovieLens-like ratings for scale tests and benchmarks (never for accuracy tests):
  * log-normal user activity (>= minPerUser each), Zipf item popularity over a shuffled catalogue,
@@ -32,8 +38,9 @@ const YIELD_EVERY = 1 << 20;
  * Exactly `ratings` rows, every user and item rated at least once, no duplicate (user, item).
  * Rows are grouped by user; ids are 1-based Int32. Memory: the output arrays plus O(users + items).
  */
-export async function generateSynthetic(spec: SyntheticSpec, run: KernelRun = {}): Promise<RatingColumnsData> {
+export async function generateSynthetic(spec: SyntheticSpec, run: KernelRun = {}): Promise<SyntheticRatings> {
   const s = checkSyntheticSpec(spec);
+  if (run.signal?.aborted) throw new CancelledError('synthetic generation cancelled');
   const rng = new Rng(s.seed);
   const { users, items, rank } = s;
   const counts = userCounts(s, rng);

@@ -3,14 +3,16 @@ import { bindingLoadError, loadBinding } from './addon/binding.js';
 import { nativeKmeansKernels } from './addon/kmeans-kernels.js';
 import { nativeMatrixKernels } from './addon/matrix-kernels.js';
 import { nativeMfKernels } from './addon/mf-kernels.js';
+import { nativeParseKernels } from './addon/parse-kernels.js';
 import { nativeScoringKernels } from './addon/scoring-kernels.js';
 import type { BackendName, Kernels } from './signatures.js';
 import { kmeansKernels } from './ts/kmeans-kernels.js';
 import { matrixKernels } from './ts/matrix-kernels.js';
 import { mfKernels } from './ts/mf-kernels.js';
+import { parseKernels } from './ts/parse-kernels.js';
 import { scoringKernels } from './ts/scoring-kernels.js';
 
-const reference: Kernels = { name: 'reference', ...matrixKernels, ...mfKernels, ...kmeansKernels, ...scoringKernels };
+const reference: Kernels = { name: 'reference', ...matrixKernels, ...mfKernels, ...kmeansKernels, ...scoringKernels, ...parseKernels };
 
 let native: Kernels | null | undefined;
 let warned = false;
@@ -25,6 +27,7 @@ function loadNative(): Kernels | null {
           ...nativeMfKernels(binding),
           ...nativeKmeansKernels(binding),
           ...nativeScoringKernels(binding),
+          ...nativeParseKernels(binding),
         }
       : null;
   }

@@ -214,6 +214,56 @@ export interface ScoringKernels {
 
 export type BackendName = 'native' | 'reference';
 
-export interface Kernels extends MatrixKernels, KmeansKernels, MfKernels, ScoringKernels {
+/** One bad line found by parseNumericLines; the driver turns it into a message. */
+export interface BadLine {
+  /** 0-based line within the buffer. */
+  line: number;
+  /** 1 not a number, 2 outside [min, max], 3 stray CR or text after a quote, 4 unclosed quote, 5 missing field. */
+  code: number;
+  /** The field index (codes 1, 2) or the number of fields on the line (code 5); -1 otherwise. */
+  field: number;
+  /** Byte range in the buffer of the offending text. */
+  start: number;
+  end: number;
+}
+
+export interface ParseLinesArgs {
+  /** Whole lines of delimited text (the last may lack its newline). */
+  buf: Uint8Array;
+  /** One byte (',' '\t' '|' ';') or '::'. */
+  delimiter: string;
+  /** Zero-based column of each output field. */
+  columns: Int32Array;
+  /** Storage kind per field: 0 int32 id, 1 float32, 2 float64. */
+  kinds: Int32Array;
+  /** Inclusive bounds per field (-Infinity/Infinity for none). */
+  min: Float64Array;
+  max: Float64Array;
+  /** One column per field, written from `row`; must hold one row per line of `buf`. */
+  out: (Int32Array | Float32Array | Float64Array)[];
+  row: number;
+  skipBad: boolean;
+  /** Native threads (0: all cores); the reference ignores it. */
+  threads?: number | undefined;
+}
+
+export interface ParseLinesResult {
+  rows: number;
+  lines: number;
+  skipped: number;
+  /** The first few bad lines, in order. */
+  bad: BadLine[];
+  /** An int32 id column met a value that is not an int32: widen it and parse the buffer again. */
+  widen: boolean;
+  /** Set (nothing parsed) when `out` is shorter than row + lines. */
+  needCapacity?: number;
+}
+
+export interface ParseKernels {
+  /** Numeric fields of delimited text lines -> typed columns (the CSV/TSV/.dat loading hot loop). */
+  parseNumericLines(a: ParseLinesArgs, run?: KernelRun): Promise<ParseLinesResult>;
+}
+
+export interface Kernels extends MatrixKernels, KmeansKernels, MfKernels, ScoringKernels, ParseKernels {
   readonly name: BackendName;
 }

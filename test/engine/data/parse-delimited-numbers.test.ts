@@ -6,6 +6,7 @@ import {
   parseNumber,
 } from '../../../src/engine/data/parse-delimited-numbers.js';
 import { InputError } from '../../../src/engine/errors.js';
+import { availableBackends, backend } from '../../../src/engine/kernels/registry.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const spec = (o: Partial<DelimitedNumbersSpec> = {}): DelimitedNumbersSpec => ({
@@ -23,9 +24,13 @@ const spec = (o: Partial<DelimitedNumbersSpec> = {}): DelimitedNumbersSpec => ({
 const CSV =
   'userId,movieId,rating,timestamp\r\n1,31,2.5,1260759144\r\n1,1029,3.0,1260759179\r\n\r\n2,"10",4,835355493\r\n';
 
-describe('DelimitedNumberParser', () => {
-  test('CSV with header, CRLF, a blank line and a quoted field', () => {
-    const r = parseDelimitedNumbers(bytes(CSV), spec());
+// The driver over every backend: the native kernel (multithreaded) and its TS twin must give the
+// same columns and the same messages; test/twins/parse-numeric-lines.test.ts compares them raw.
+describe.each(availableBackends())('DelimitedNumberParser [%s]', (name) => {
+  const k = backend(name);
+  const parse = (b: Uint8Array, s: DelimitedNumbersSpec) => parseDelimitedNumbers(b, s, k);
+  test('CSV with header, CRLF, a blank line and a quoted field', async () => {
+    const r = await parse(bytes(CSV), spec());
     expect(r.rows).toBe(3);
     const [u, i, rating, t] = r.columns;
     expect(u).toBeInstanceOf(Int32Array);
@@ -36,31 +41,31 @@ describe('DelimitedNumberParser', () => {
     expect([...(t as Float64Array)]).toEqual([1260759144, 1260759179, 835355493]);
   });
 
-  test("'::' and TAB layouts, last line without a newline", () => {
-    const dat = parseDelimitedNumbers(
+  test("'::' and TAB layouts, last line without a newline", async () => {
+    const dat = await parse(
       bytes('1::1193::5::978300760\n1::661::3::978302109'),
       spec({ delimiter: '::', header: false }),
     );
     expect(dat.rows).toBe(2);
     expect([...(dat.columns[1] as Int32Array)]).toEqual([1193, 661]);
-    const tsv = parseDelimitedNumbers(bytes('196\t242\t3\t881250949\n'), spec({ delimiter: '\t', header: false }));
+    const tsv = await parse(bytes('196\t242\t3\t881250949\n'), spec({ delimiter: '\t', header: false }));
     expect([...(tsv.columns[0] as Int32Array), ...(tsv.columns[2] as Float32Array)]).toEqual([196, 3]);
   });
 
-  test('blocks split at line boundaries give the same columns as one buffer', () => {
+  test('blocks split at line boundaries give the same columns as one buffer', async () => {
     const text = `h\n${Array.from({ length: 500 }, (_, k) => `${k % 37},${k},${1 + (k % 5)},${k * 7}`).join('\n')}\n`;
-    const whole = parseDelimitedNumbers(bytes(text), spec({ expectedRows: 3 }));
-    const p = new DelimitedNumberParser(spec({ expectedRows: 3 }));
+    const whole = await parse(bytes(text), spec({ expectedRows: 3 }));
+    const p = new DelimitedNumberParser(spec({ expectedRows: 3 }), k);
     const lines = text.split('\n');
     for (let a = 0; a < lines.length; a += 41)
-      p.push(bytes(lines.slice(a, a + 41).join('\n') + (a + 41 < lines.length ? '\n' : '')));
+      await p.push(bytes(lines.slice(a, a + 41).join('\n') + (a + 41 < lines.length ? '\n' : '')));
     const parts = p.finish();
     expect(parts.rows).toBe(500);
     expect(parts.columns).toEqual(whole.columns);
   });
 
-  test('an id that is not an int32 widens the id column to Float64', () => {
-    const r = parseDelimitedNumbers(
+  test('an id that is not an int32 widens the id column to Float64', async () => {
+    const r = await parse(
       bytes('1,5,3\n3000000000,6.5,4\n'),
       spec({ header: false, fields: spec().fields.slice(0, 3) }),
     );
@@ -79,19 +84,19 @@ describe('DelimitedNumberParser', () => {
     ['bare CR inside a line', '1,2\r,3,5\n', /line 2: unexpected carriage return/],
     ['unclosed quote', '1,"2,3,5\n', /line 2: a quoted field is not closed/],
   ];
-  test.each(BAD)('%s -> InputError naming file, line and field', (_, line, message) => {
-    const run = () => parseDelimitedNumbers(bytes(`u,i,r,t\n${line}`), spec());
-    expect(run).toThrow(InputError);
-    expect(run).toThrow(message);
+  test.each(BAD)('%s -> InputError naming file, line and field', async (_, line, message) => {
+    const run = () => parse(bytes(`u,i,r,t\n${line}`), spec());
+    await expect(run()).rejects.toThrow(InputError);
+    await expect(run()).rejects.toThrow(message);
   });
 
-  test('the line number counts the header and blank lines', () => {
-    expect(() => parseDelimitedNumbers(bytes('h\n1,2,3,4\n\n1,2,x,4\n'), spec())).toThrow(/line 4: field rating/);
+  test('the line number counts the header and blank lines', async () => {
+    await expect(parse(bytes('h\n1,2,3,4\n\n1,2,x,4\n'), spec())).rejects.toThrow(/line 4: field rating/);
   });
 
-  test('skipBad counts every bad line, keeps the good ones and explains the first few', () => {
+  test('skipBad counts every bad line, keeps the good ones and explains the first few', async () => {
     const text = `u,i,r,t\n1,1,4,1\n${BAD.map((b) => b[1]).join('')}2,2,5,2\n`;
-    const r = parseDelimitedNumbers(bytes(text), spec({ skipBad: true }));
+    const r = await parse(bytes(text), spec({ skipBad: true }));
     expect(r.rows).toBe(2);
     expect(r.skipped).toBe(BAD.length);
     expect([...(r.columns[2] as Float32Array)]).toEqual([4, 5]);

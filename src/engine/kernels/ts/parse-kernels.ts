@@ -1,0 +1,4 @@
+import type { ParseKernels } from '../signatures.js';
+import { parseNumericLines } from './parse-numeric-lines.js';
+
+export const parseKernels: ParseKernels = { parseNumericLines };
