@@ -1,3 +1,4 @@
+import type { Kernels } from '../../engine/kernels/signatures.js';
 import { IdIndex } from '../../engine/matrix/id-index.js';
 import { FactorModel } from '../../engine/model/factor-model.js';
 import type { FactorModelData } from '../../engine/model/factor-model-data.js';
@@ -9,7 +10,7 @@ import type { TopNLists } from './top-n-select.js';
  * make the user unknown), and recommendAll runs with excludeSeen off, so reckit does exactly the
  * peers' work: score every item, keep the top n.
  */
-export function fixtureModel(f: FactorFixture): FactorModel {
+export function fixtureModel(f: FactorFixture, kernels: Kernels): FactorModel {
   const offsets = new Int32Array(f.nUsers + 1);
   const cols = new Int32Array(f.nUsers);
   for (let u = 0; u < f.nUsers; u++) {
@@ -32,10 +33,10 @@ export function fixtureModel(f: FactorFixture): FactorModel {
     itemKnown: new Uint8Array(f.nItems).fill(1),
     biased: true,
   };
-  return new FactorModel(data);
+  return new FactorModel(data, kernels);
 }
 
-/** reckit's bulk top-N on the fixture (the active kernel backend: RECKIT_BACKEND decides). */
+/** reckit's bulk top-N on the fixture, on the backend the model was built with. */
 export async function reckitTopN(model: FactorModel, n: number, threads: number): Promise<TopNLists> {
   const top = await model.recommendAll({ n, excludeSeen: false, threads });
   return { n: top.n, items: top.items, scores: top.scores };

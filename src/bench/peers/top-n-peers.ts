@@ -1,4 +1,4 @@
-import { defaultThreads } from '../../engine/kernels/registry.js';
+import { backend, defaultThreads } from '../../engine/kernels/registry.js';
 import type { CaseResult, SuiteOptions } from '../bench-case.js';
 import { measureSideBySide, type TimedCase } from '../harness.js';
 import { factorFixture, fixtureSize } from './factor-fixture.js';
@@ -40,7 +40,8 @@ async function runShape(s: Shape, o: SuiteOptions): Promise<CaseResult[]> {
   const group = `top-${N} all users, ${s.dataset}`;
   const threads = defaultThreads();
   const tf = await loadTfjs(threads);
-  const model = fixtureModel(f);
+  const native = fixtureModel(f, backend('native'));
+  const reference = fixtureModel(f, backend('reference'));
   const outputs = new Map<string, TopNLists>();
   const keep = (name: string) => (r: TopNLists) => {
     outputs.set(name, r);
@@ -54,7 +55,7 @@ async function runShape(s: Shape, o: SuiteOptions): Promise<CaseResult[]> {
       impl: 'reckit',
       backend: 'native',
       threads,
-      run: async () => keep('reckit native')(await withBackend('native', () => reckitTopN(model, N, threads))),
+      run: async () => keep('reckit native')(await reckitTopN(native, N, threads)),
     },
     {
       ...base,
@@ -74,8 +75,8 @@ async function runShape(s: Shape, o: SuiteOptions): Promise<CaseResult[]> {
         impl: 'reckit-reference',
         backend: 'reference',
         threads: 1,
-        run: async () =>
-          keep('reckit reference (pure TS)')(await withBackend('reference', () => reckitTopN(model, N, 1))),
+        maxRuns: o.quick ? 1 : undefined,
+        run: async () => keep('reckit reference (pure TS)')(await reckitTopN(reference, N, 1)),
       },
       {
         ...base,
@@ -83,12 +84,14 @@ async function runShape(s: Shape, o: SuiteOptions): Promise<CaseResult[]> {
         impl: 'ml-matrix',
         backend: 'js float64',
         threads: 1,
+        // The pure-JS lines take seconds per run: once each in the CI variant keeps it short.
+        maxRuns: o.quick ? 1 : undefined,
         run: () => keep('ml-matrix mmul + JS select')(mlMatrixTopN(f, N)),
       },
     );
   }
-  const quickRuns = o.runs ?? (o.quick ? 3 : 5);
-  const results = await measureSideBySide('topn-peers', cases, { warmup: 1, runs: quickRuns });
+  const runs = o.runs ?? (o.quick ? 2 : 5);
+  const results = await measureSideBySide('topn-peers', cases, { warmup: 1, runs });
   // Agreement with a float64 reference ranking says the fast lines rank what the slow ones rank.
   const truth = outputs.get('ml-matrix mmul + JS select') ?? mlMatrixTopN(f, N);
   for (const r of results) {
@@ -96,21 +99,6 @@ async function runShape(s: Shape, o: SuiteOptions): Promise<CaseResult[]> {
     if (out && !r.error) r.metrics[`agreement@${N}`] = topNAgreement(truth, out);
   }
   return results;
-}
-
-/**
- * RECKIT_BACKEND for the duration of one call: recommendAll reads the active backend through
- * kernels(), so the reference line is the same model running the TypeScript twins.
- */
-async function withBackend<T>(name: 'native' | 'reference', fn: () => Promise<T>): Promise<T> {
-  const before = process.env.RECKIT_BACKEND;
-  process.env.RECKIT_BACKEND = name;
-  try {
-    return await fn();
-  } finally {
-    if (before === undefined) delete process.env.RECKIT_BACKEND;
-    else process.env.RECKIT_BACKEND = before;
-  }
 }
 
 /** The topn-peers suite: every shape in turn (quick: the ml-latest-small shape only). */
