@@ -136,7 +136,7 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, bytes: number, maxB
   );
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }

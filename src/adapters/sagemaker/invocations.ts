@@ -1,5 +1,6 @@
 import type { Id } from '../../engine/matrix/id-index.js';
 import type { Model } from '../../engine/model/model.js';
+import { formatScores, round } from './format-scores.js';
 import { type Instance, parseJsonInstances, parseJsonLines } from './instances.js';
 import { InvocationError } from './invocation-error.js';
 import { type MediaType, requestType, responseType } from './media-types.js';
@@ -20,13 +21,13 @@ export function invoke(
   body: Buffer,
   contentType: string | undefined,
   accept: string | undefined,
-): { type: MediaType; body: string } {
+): { type: MediaType; body: string | Buffer } {
   const inType = requestType(contentType);
   const outType = responseType(accept, inType);
   if (inType === 'text/csv') {
     const { users, items } = parseCsvPairs(body);
     const { scores, known } = model.predict(users, items);
-    if (outType === 'text/csv') return { type: outType, body: csvScores(scores) };
+    if (outType === 'text/csv') return { type: outType, body: formatScores(scores) };
     const answers: Answer[] = [];
     for (let p = 0; p < scores.length; p++) answers.push({ score: round(scores[p] as number), known: known[p] === 1 });
     return { type: outType, body: format(answers, outType) };
@@ -73,15 +74,4 @@ function format(answers: Answer[], type: MediaType): string {
     s += `${round(a.score)}\n`;
   }
   return s;
-}
-
-function csvScores(scores: Float32Array): string {
-  let s = '';
-  for (let p = 0; p < scores.length; p++) s += `${round(scores[p] as number)}\n`;
-  return s;
-}
-
-/** Six decimals: float32 scores carry ~7 significant digits, and short numbers print fast. */
-export function round(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
 }
