@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CancelledError, InputError } from '../../engine/errors.js';
 import { registerBench } from './commands/bench.js';
+import { registerCluster } from './commands/cluster.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerPredict } from './commands/predict.js';
@@ -19,6 +20,7 @@ const COMMANDS: RegisterCommand[] = [
   registerPredict,
   registerEvaluate,
   registerTrain,
+  registerCluster,
 ];
 
 /**
