@@ -106,23 +106,32 @@ const KNOWN = new Set([
  */
 export function fromPlain(suite: string, o: Plain): CaseResult {
   if (isCaseResult(o)) return o;
-  const name = pick(o, ['name', 'case', 'label'], str) ?? 'case';
+  const name = pick(o, ['name', 'case', 'label', 'impl'], str) ?? 'case';
   const metrics: Record<string, number> = {};
   if (o.metrics && typeof o.metrics === 'object') {
     for (const [k, v] of Object.entries(o.metrics as Plain)) if (num(v) !== undefined) metrics[k] = v as number;
   }
   for (const [k, v] of Object.entries(o)) if (!KNOWN.has(k) && num(v) !== undefined) metrics[k] = v as number;
   const bytes = num(o.peakRssBytes);
-  const seconds = timeSummary(o);
-  const error = o.error === undefined || o.error === null ? undefined : String(o.error);
+  // Load tests report throughput over a fixed duration: `seconds` is then how long the load ran.
+  const throughput = num(o.requestsPerSecond) !== undefined;
+  if (throughput && num(o.seconds) !== undefined) metrics.durationSeconds = o.seconds as number;
+  const seconds = throughput ? null : timeSummary(o);
+  let error = o.error === undefined || o.error === null ? undefined : String(o.error);
+  const failed = (num(o.errors) ?? 0) + (num(o.non2xx) ?? 0);
+  if (throughput && failed > 0 && error === undefined) {
+    error = `${num(o.errors) ?? 0} request errors and ${num(o.non2xx) ?? 0} non-2xx responses under load`;
+  }
+  const impl = pick(o, ['impl', 'implementation', 'peer'], str) ?? 'reckit';
   return {
     suite: str(o.suite) ?? suite,
     group: pick(o, ['group'], str) ?? name,
     name,
-    impl: pick(o, ['impl', 'implementation', 'peer'], str) ?? 'reckit',
+    // "reckit serve", "reckit (native)": reckit's own line, the baseline of its group.
+    impl: /^reckit\b(?!-)/.test(impl) ? 'reckit' : impl === 'bare node:http' ? 'node-http' : impl,
     dataset: pick(o, ['dataset', 'data'], str) ?? '-',
     size: pick(o, ['size', 'shape'], (v) => (typeof v === 'number' ? v.toLocaleString('en-US') : str(v))) ?? '-',
-    backend: pick(o, ['backend'], str) ?? '-',
+    backend: pick(o, ['backend'], str) ?? (impl === 'reckit serve' ? 'http server' : '-'),
     threads: num(o.threads) ?? 1,
     warmup: num(o.warmup) ?? 0,
     runs: num(o.runs) ?? (seconds?.samples.length || (seconds ? 1 : 0)),

@@ -44,6 +44,12 @@ export const SUITES: readonly SuiteEntry[] = [
     load: () => import('./kmeans.bench.js'),
     fn: 'runKmeansBench',
   },
+  {
+    name: 'serve',
+    description: 'reckit serve under concurrent load (autocannon, loopback) beside a bare node:http server',
+    load: () => import('./serve.bench.js'),
+    fn: 'runServeBench',
+  },
 ];
 
 /** Runs one suite; a load failure or a throw is recorded as a failed case, never a crash. */

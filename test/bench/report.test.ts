@@ -112,3 +112,41 @@ test('long labels wrap at spaces within the width', () => {
   for (const l of lines) expect(l.length).toBeLessThanOrEqual(30);
   expect(lines.join(' ')).toBe('top-10 all users, ML-25M items, 2,048-user slice');
 });
+
+test('load-test rows become throughput cases: duration is not a run time, HTTP errors fail the case', () => {
+  const ok = fromPlain('serve', {
+    suite: 'serve',
+    group: 'single prediction',
+    impl: 'reckit serve',
+    dataset: 'ml-latest-small',
+    connections: 32,
+    seconds: 3,
+    requestsPerSecond: 15000,
+    p99Ms: 4,
+    errors: 0,
+    non2xx: 0,
+  });
+  expect(ok).toMatchObject({ impl: 'reckit', name: 'reckit serve', seconds: null, error: undefined });
+  expect(ok.metrics).toMatchObject({ requestsPerSecond: 15000, durationSeconds: 3, p99Ms: 4 });
+  const bare = fromPlain('serve', {
+    group: 'single prediction',
+    impl: 'bare node:http',
+    seconds: 3,
+    requestsPerSecond: 20000,
+    errors: 0,
+    non2xx: 0,
+  });
+  expect(bare.impl).toBe('node-http');
+  const bad = fromPlain('serve', {
+    group: 'top-10',
+    impl: 'reckit serve',
+    seconds: 3,
+    requestsPerSecond: 10,
+    errors: 2,
+    non2xx: 5,
+  });
+  expect(bad.error).toBe('2 request errors and 5 non-2xx responses under load');
+  const svg = renderSuiteCharts([ok, bare], 'sub').get('serve-throughput')!;
+  expect(svg).toContain('requests per second (higher is better)');
+  expect(svg).toContain('p99 4 ms');
+});

@@ -92,12 +92,45 @@ export function suiteChart(suite: string, cases: readonly CaseResult[], subtitle
   };
 }
 
-/** SVG text per suite that has timed cases. */
+/** Load-test cases (no per-run time, a request rate instead): requests per second, p99 beside. */
+export function throughputChart(suite: string, cases: readonly CaseResult[], subtitle: string): BarChart | null {
+  const rated = cases.filter(
+    (r) => r.suite === suite && !r.seconds && !r.error && r.metrics.requestsPerSecond !== undefined,
+  );
+  if (rated.length === 0) return null;
+  const groups = new Map<string, BarGroup>();
+  const series = new Map<string, string>();
+  const names = seriesNames(rated);
+  for (const r of rated) {
+    const name = names.get(r)!;
+    if (!series.has(name)) series.set(name, colorFor(name, series));
+    const g = groups.get(r.group) ?? { label: r.group, bars: [] };
+    groups.set(r.group, g);
+    const p99 = r.metrics.p99Ms;
+    g.bars.push({
+      series: name,
+      value: r.metrics.requestsPerSecond!,
+      note: p99 === undefined ? undefined : `p99 ${p99} ms`,
+    });
+  }
+  return {
+    title: `reckit bench: ${suite} (throughput)`,
+    subtitle,
+    axisLabel: 'requests per second (higher is better)',
+    unit: 'req/s',
+    groups: [...groups.values()],
+    series: [...series].map(([name, color]) => ({ name, color })),
+  };
+}
+
+/** SVG text per chart: `<suite>` (time per run) and `<suite>-throughput` (load tests). */
 export function renderSuiteCharts(cases: readonly CaseResult[], subtitle: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const suite of new Set(cases.map((r) => r.suite))) {
     const chart = suiteChart(suite, cases, subtitle);
     if (chart) out.set(suite, renderBarChart(chart));
+    const rate = throughputChart(suite, cases, subtitle);
+    if (rate) out.set(`${suite}-throughput`, renderBarChart(rate));
   }
   return out;
 }
