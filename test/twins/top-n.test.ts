@@ -140,6 +140,17 @@ describe.each(availableBackends())('scoring kernels [%s]', (name) => {
     for (const i of c.items) if (i >= 0) expect(candidates).toContain(i);
   });
 
+  test('topNVector over a large catalog split across threads equals the reference', () => {
+    // 21,000 items x 100 factors = 8.4 MB of panels: over the native split threshold
+    const f = fixture(31, 1, 21_000, 100);
+    const vector = f.userFactors.subarray(0, 100);
+    const exclude = f.seen.cols.subarray(f.seen.offsets[0], f.seen.offsets[1]);
+    const q = { vector, offset: f.userOffset[0], n: 20, exclude };
+    const want = reference.topNVector(f.items, q);
+    expectSameTopN(f, k.topNVector(f.items, { ...q, threads: 2 }), want, Int32Array.from([0]), 20);
+    expectSameTopN(f, k.topNVector(f.items, q), want, Int32Array.from([0]), 20);
+  });
+
   test('scoreItems gives every item its score, ineligible ones included', () => {
     const f = fixture(8, 1, 333, 19);
     const vector = f.userFactors.subarray(0, 19);

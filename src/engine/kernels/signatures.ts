@@ -181,6 +181,8 @@ export interface TopNQuery {
   exclude?: Int32Array | undefined;
   /** Rank only these item indices (unique); every item when absent. */
   candidates?: Int32Array | undefined;
+  /** Native: split large catalogs (>= 8 MB of factors) over threads (0 = all cores); default 1. */
+  threads?: number | undefined;
 }
 
 export interface TopNAllArgs {

@@ -25,6 +25,7 @@ interface ScoringBinding {
     candidates: Int32Array | null,
     outItems: Int32Array,
     outScores: Float32Array,
+    threads: number,
   ): number;
   topNAll(
     panels: Float32Array,
@@ -112,6 +113,7 @@ export function nativeScoringKernels(binding: NativeBinding): ScoringKernels {
           q.candidates ?? null,
           out.items,
           out.scores,
+          q.threads ?? 1,
         ),
       );
       return out;

@@ -7,7 +7,8 @@
 //   outPanels: Float32Array, outBias: Float32Array) -> void
 // TS: topNVector(panels: Float32Array, pbias: Float32Array, k: number, nItems: number,
 //   factors: Float32Array, vector: Float32Array, offset: number, n: number, exclude: Int32Array,
-//   candidates: Int32Array | null, outItems: Int32Array, outScores: Float32Array) -> number
+//   candidates: Int32Array | null, outItems: Int32Array, outScores: Float32Array, threads?: number (default 1;
+//   0 = all cores)) -> number
 // TS: topNAll(panels: Float32Array, pbias: Float32Array, k: number, nItems: number,
 //   userFactors: Float32Array, userOffset: Float32Array, users: Int32Array, n: number,
 //   seenOffsets: Int32Array | null, seenCols: Int32Array | null, threads: number,
@@ -28,7 +29,8 @@ using rk::kNegInf;
 using rk::kPanel;
 
 constexpr int kTileUsers = 6;    // users per micro-tile: 6 x 16 = 12 ymm accumulators (TileAvx2 is unrolled for 6)
-constexpr int kBlockUsers = 96;  // users per cache block: their vectors stay in L1/L2 across all panels
+constexpr int kBlockUsers = 96;
+constexpr long long kSplitFloats = 1LL << 21;  // topNVector uses all cores above 8 MB of panels  // users per cache block: their vectors stay in L1/L2 across all panels
 
 struct Hit {
   float score;
@@ -262,6 +264,8 @@ Napi::Value TopNVector(const Napi::CallbackInfo& info) {
     rk::View<int32_t> candidates = hasCandidates ? rk::Int32Arg(info, 9, "candidates") : rk::View<int32_t>{nullptr, 0};
     auto outItems = rk::Int32Arg(info, 10, "outItems");
     auto outScores = rk::Float32Arg(info, 11, "outScores");
+    // One thread unless asked: splitting pays only on an idle machine (measured: worse under load).
+    int threads = info.Length() > 12 && info[12].IsNumber() ? static_cast<int>(rk::NumberArg(info, 12, "threads")) : 1;
     long long nP = rk::PanelCount(nItems);
     RK_CHECK(n >= 0 && outItems.length == static_cast<size_t>(n) && outScores.length == static_cast<size_t>(n),
              "outItems/outScores must hold n entries");
@@ -287,14 +291,27 @@ Napi::Value TopNVector(const Napi::CallbackInfo& info) {
         heap.Offer((acc[j] + pbias.data[i]) + offset, i);
       }
     } else {
-      rk::ScanPanels(vector.data, panels.data, nP, k, [&](long long p, const float* acc) {
-        for (int j = 0; j < kPanel; ++j) {
-          float s = (acc[j] + pbias.data[p * kPanel + j]) + offset;
-          int32_t i = static_cast<int32_t>(p * kPanel + j);
-          if (s > heap.Threshold() && !Contains(exclude.data, static_cast<long long>(exclude.length), i))
-            heap.Offer(s, i);
-        }
+      // Large catalogs are memory-bound (59k items x 100 factors = 24 MB per call): split the
+      // panels over the cores, one heap each, then merge (the (score, index) order is total, so
+      // the result does not depend on the split).
+      long long stride = static_cast<long long>(k) * kPanel;
+      int parts = nP * stride >= kSplitFloats ? rk::ClampThreads(threads, nP / 64) : 1;
+      std::vector<Hit> partStore(static_cast<size_t>(parts) * n);
+      std::vector<TopHeap> partHeaps(parts);
+      for (int t = 0; t < parts; ++t) partHeaps[t] = TopHeap{partStore.data() + static_cast<size_t>(t) * n, n, 0};
+      rk::ParallelFor(nP, parts, [&](long long b, long long e, int t) {
+        TopHeap& h = partHeaps[t];
+        rk::ScanPanels(vector.data, panels.data + b * stride, e - b, k, [&](long long q, const float* acc) {
+          long long p = b + q;
+          for (int j = 0; j < kPanel; ++j) {
+            float s = (acc[j] + pbias.data[p * kPanel + j]) + offset;
+            int32_t i = static_cast<int32_t>(p * kPanel + j);
+            if (s > h.Threshold() && !Contains(exclude.data, static_cast<long long>(exclude.length), i)) h.Offer(s, i);
+          }
+        });
       });
+      for (auto& h : partHeaps)
+        for (int q = 0; q < h.size; ++q) heap.Offer(h.h[q].score, h.h[q].item);
     }
     int filled = heap.size;
     heap.Drain(outItems.data, outScores.data);
