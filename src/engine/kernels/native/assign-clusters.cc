@@ -160,11 +160,7 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
                   ++full;
                   std::fill(acc.begin(), acc.end(), 0.0);
                   double* a = acc.data();
-                  rows.ForEach(r, [&](int j, float v) {
-                    double dv = v;
-                    const float* ct = CT + static_cast<size_t>(j) * k;
-                    for (int c = 0; c < k; ++c) a[c] += dv * ct[c];
-                  });
+                  rk::AccumulateRow(rows, r, CT, k, a);
                   double d1 = std::numeric_limits<double>::infinity(), d2 = d1;
                   best = 0;
                   for (int c = 0; c < k; ++c) {

@@ -31,11 +31,7 @@ void DistancesTo(const rk::KmeansRows& rows, const double* rowNorms, const std::
     for (long long r = b; r < e; ++r) {
       if ((r & 1023) == 0) rk::ThrowIfCancelled(st);
       std::fill(acc.begin(), acc.end(), 0.0);
-      rows.ForEach(r, [&](int j, float v) {
-        double dv = v;
-        const double* c = candT.data() + static_cast<size_t>(j) * T;
-        for (int t = 0; t < T; ++t) acc[t] += dv * c[t];
-      });
+      rk::AccumulateRow(rows, r, candT.data(), T, acc.data());
       for (int t = 0; t < T; ++t) out[t][r] = std::max(0.0, rowNorms[r] + cn[t] - 2.0 * acc[t]);
     }
   });
