@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { type QuickstartReport, quickstart } from '../../pipeline/quickstart.js';
-import { DEFAULT_WAREHOUSE } from '../../warehouse/open-warehouse.js';
+import type { QuickstartReport } from '../../pipeline/quickstart.js';
 import { type CliContext, emit } from '../context.js';
 import { progressBar } from '../progress.js';
 
@@ -12,13 +11,15 @@ export function registerQuickstart(program: Command, ctx: CliContext): void {
       'run the seed pipeline locally: DuckDB warehouse -> SVD -> top-10 table -> local endpoint -> predictions',
     )
     .option('--data <name|path>', 'MovieLens-style dataset with movies.csv', 'ml-latest-small')
-    .option('--warehouse <spec>', 'warehouse, duckdb:PATH', DEFAULT_WAREHOUSE)
+    .option('--warehouse <spec>', 'warehouse, duckdb:PATH', 'duckdb:reckit.duckdb')
     .option('--model-dir <dir>', 'where the trained model directory goes', 'reckit-models/movielens-svd')
     .option('--folds <n>', 'cross-validation folds (0 skips)', '5')
     .option('--clusters <n>', 'clusters in the k-means view of the users (0 skips)', '5')
     .option('--seed <n>', 'seed of the splits, SVD and k-means', '0')
     .option('--json', 'print the report as JSON')
     .action(async (o: Record<string, string | boolean | undefined>) => {
+      // Loaded on use: DuckDB and the engine stay out of every other command's start-up.
+      const { quickstart } = await import('../../pipeline/quickstart.js');
       const json = Boolean(o.json);
       const bars = new Map<string, ReturnType<typeof progressBar>>();
       const stopBars = () => {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { resolvePort, SAGEMAKER_MODEL_DIR, serveModel } from '../../sagemaker/serve-model.js';
 import { type CliContext, emit } from '../context.js';
 
 /**
@@ -11,11 +10,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description('serve a model over HTTP: GET /ping, POST /invocations (SageMaker hosting contract)')
-    .option('--model <dir>', 'model directory written by train/quickstart', SAGEMAKER_MODEL_DIR)
+    .option('--model <dir>', 'model directory written by train/quickstart', '/opt/ml/model')
     .option('--port <n>', 'port (default $SAGEMAKER_BIND_TO_PORT or 8080; 0 = any free port)')
     .option('--host <addr>', 'address to bind', '0.0.0.0')
     .option('--json', 'print the listening line as JSON')
     .action(async (o: { model: string; port?: string; host: string; json?: boolean }) => {
+      const { resolvePort, serveModel } = await import('../../sagemaker/serve-model.js');
       const port = resolvePort(o.port);
       const running = await serveModel({ modelDir: o.model, port, host: o.host });
       const info = {
