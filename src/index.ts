@@ -1,5 +1,22 @@
 // The public API: re-exports only.
+export type { Algorithm, EpochReport, FitOptions } from './engine/algorithms/algorithm.js';
+export { Baseline, type BaselineParams } from './engine/algorithms/baseline.js';
+export { ALGORITHM_NAMES, type AlgorithmName, createAlgorithm } from './engine/algorithms/create-algorithm.js';
+export { GlobalMean } from './engine/algorithms/global-mean.js';
+export { Popularity } from './engine/algorithms/popularity.js';
+export { SVD } from './engine/algorithms/svd.js';
+export type { SvdParams } from './engine/algorithms/svd-params.js';
 export { CancelledError, InputError, InternalError, NativeError, ReckitError } from './engine/errors.js';
+export {
+  type CrossValidateOptions,
+  type CrossValidateResult,
+  crossValidate,
+  evaluateSplit,
+  type FoldResult,
+} from './engine/eval/cross-validate.js';
+export { type GridSearchOptions, type GridSearchResult, gridSearch } from './engine/eval/grid-search.js';
+export { type RankingMetrics, rankingMetrics, relevantItems } from './engine/eval/ranking-metrics.js';
+export { type RatingMetrics, ratingMetrics } from './engine/eval/rating-metrics.js';
 export { availableBackends, backend, kernels } from './engine/kernels/registry.js';
 export type { BackendName, Coo, Csr, Kernels } from './engine/kernels/signatures.js';
 export { type Id, IdIndex } from './engine/matrix/id-index.js';
