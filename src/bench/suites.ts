@@ -32,6 +32,12 @@ export const SUITES: readonly SuiteEntry[] = [
     fn: 'runTopNPeers',
   },
   {
+    name: 'micro',
+    description: 'one user top-10 over 59,047 items (benchmark.js): reckit recommend() vs tfjs-wasm, ml-matrix',
+    load: () => import('./peers/micro-peers.js'),
+    fn: 'runMicroPeers',
+  },
+  {
     name: 'svd-peers',
     description:
       'rank-100 factorisation of ml-100k: reckit SVD vs scikit-learn TruncatedSVD, ml-matrix SVD (RMSE next to time)',
