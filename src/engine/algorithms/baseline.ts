@@ -57,7 +57,13 @@ export class Baseline implements Algorithm<BaselineParams> {
         sgdBiases(train, bu, bi, mu, p.learningRate, p.reg);
       }
       const trainRmse = rmse(train, bu, bi, mu);
-      const report: EpochReport = { epoch: epoch + 1, loss: trainRmse * trainRmse * train.nRatings, trainRmse };
+      // The objective each method minimises: squared error plus its L2 penalty on the biases.
+      const penalty = csc ? p.regU * sumSq(bu) + p.regI * sumSq(bi) : p.reg * (sumSq(bu) + sumSq(bi));
+      const report: EpochReport = {
+        epoch: epoch + 1,
+        loss: trainRmse * trainRmse * train.nRatings + penalty,
+        trainRmse,
+      };
       history.push(report);
       o.onEpoch?.(report);
       o.onProgress?.((epoch + 1) / p.epochs);
@@ -109,6 +115,12 @@ function sgdBiases(train: RatingMatrix, bu: Float64Array, bi: Float64Array, mu: 
       bi[i] = (bi[i] as number) + lr * (err - reg * (bi[i] as number));
     }
   }
+}
+
+function sumSq(a: Float64Array): number {
+  let s = 0;
+  for (const v of a) s += v * v;
+  return s;
 }
 
 function rmse(train: RatingMatrix, bu: Float64Array, bi: Float64Array, mu: number): number {

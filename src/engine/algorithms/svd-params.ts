@@ -53,7 +53,9 @@ export const SVD_SCHEMA: ParamSchema = {
     default: 0,
     min: 0,
     max: 1024,
-    doc: 'SGD threads (0: all cores); more than 1 cuts the matrix into blocks, FPSGD-style',
+    doc:
+      'SGD threads (0: all cores). More than 1 cuts the matrix into a 4t x 4t grid of blocks (FPSGD-style), ' +
+      'so results depend on t: set it for figures that reproduce across machines',
   },
   patience: {
     type: 'integer',
@@ -66,7 +68,9 @@ export const SVD_SCHEMA: ParamSchema = {
     default: 0,
     min: 0,
     max: 0.5,
-    doc: 'hold out this fraction of the training ratings for validation when fit() gets none',
+    doc:
+      'hold out this fraction of the training ratings (seeded) for validation when fit() gets none; ' +
+      'the model is then fitted, and its seen items recorded, without them',
   },
 };
 

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { ALGORITHM_NAMES, createAlgorithm } from '../../../src/engine/algorithms/create-algorithm.js';
+import { Rng } from '../../../src/engine/kernels/rng.js';
+import { loadModel } from '../../../src/engine/model/load-model.js';
+import { tinyMatrix } from './tiny-matrix.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'reckit-contract-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function ratings() {
+  const rng = new Rng(11);
+  const t: [number, number, number][] = [];
+  for (let u = 1; u <= 25; u++)
+    for (let i = 100; i < 130; i++) if (rng.nextDouble() < 0.4) t.push([u, i, 1 + rng.nextBelow(5)]);
+  return tinyMatrix(t);
+}
+
+const SMALL: Record<string, Record<string, unknown>> = { svd: { factors: 6, epochs: 5, threads: 1 } };
+
+// What every rating algorithm owes its callers (STYLE.md section 4): fit gives a Model that predicts
+// within the scale, answers cold pairs with a fallback flagged known = false, recommends unseen
+// items, and saves to a directory that loads back predicting bit-identically.
+describe.each(ALGORITHM_NAMES)('%s honours the algorithm contract', (name) => {
+  test('fit, predict, cold start, recommend, save/load round trip', async () => {
+    const m = await ratings();
+    const algo = createAlgorithm(name, SMALL[name] ?? {});
+    expect(algo.name).toBe(name);
+    const model = await algo.fit(m);
+    expect(model.algorithm).toBe(name);
+    const users = [1, 2, 3, 999, 4];
+    const items = [100, 101, 102, 103, 9999];
+    const { scores, known } = model.predict(users, items);
+    for (const s of scores) {
+      expect(s).toBeGreaterThanOrEqual(m.scale.min);
+      expect(s).toBeLessThanOrEqual(m.scale.max);
+    }
+    expect(Array.from(known)).toEqual([1, 1, 1, 0, 0]);
+    const recs = model.recommend(1, { n: 5 });
+    expect(recs.length).toBe(5);
+    const seen = new Set(Array.from(m.userRow(m.userIndex(1)).items, (i) => m.items.idOf(i)));
+    for (const r of recs) expect(seen.has(r.item)).toBe(false);
+    const out = join(dir, name);
+    await model.save(out);
+    const back = await loadModel(out);
+    expect(back.predict(users, items).scores).toEqual(scores);
+  });
+});
