@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { CancelledError } from '../../src/engine/errors.js';
 import { availableBackends, backend } from '../../src/engine/kernels/registry.js';
 import { Rng } from '../../src/engine/kernels/rng.js';
 import type { Csr, ItemFactors, TopNResult } from '../../src/engine/kernels/signatures.js';
@@ -178,16 +179,21 @@ describe.each(availableBackends())('scoring kernels [%s]', (name) => {
     expect(got).toEqual(want);
   });
 
-  test('topNAll is cancellable', async () => {
-    const f = fixture(9, 2000, 2000, 64);
-    const users = Int32Array.from({ length: 2000 }, (_, r) => r);
+  test('topNAll is cancellable before and while it runs; progress ends at 1', async () => {
+    const f = fixture(9, 3000, 3000, 64);
+    const users = Int32Array.from({ length: 3000 }, (_, r) => r);
+    const a = { items: f.items, userFactors: f.userFactors, userOffset: f.userOffset, users, n: 10 };
     const controller = new AbortController();
     controller.abort();
-    await expect(
-      k.topNAll(
-        { items: f.items, userFactors: f.userFactors, userOffset: f.userOffset, users, n: 10 },
-        { signal: controller.signal },
-      ),
-    ).rejects.toThrow(/abort|cancel/i);
+    await expect(k.topNAll(a, { signal: controller.signal })).rejects.toThrow(/abort|cancel/i);
+    if (name === 'native') {
+      const running = new AbortController();
+      const job = k.topNAll({ ...a, threads: 1 }, { signal: running.signal });
+      setTimeout(() => running.abort(), 1);
+      await expect(job).rejects.toThrow(CancelledError);
+      const seen: number[] = [];
+      await k.topNAll(a, { onProgress: (x) => seen.push(x) });
+      expect(seen.at(-1)).toBe(1);
+    }
   });
 });
