@@ -24,6 +24,8 @@ const T0 = 820_454_400; // 1996-01-01
 const ARRIVAL_SPAN = 23 * 365 * 86_400;
 const ACTIVE_SPAN = 3 * 365 * 86_400;
 const YIELD_EVERY = 1 << 20;
+/** Per-rating noise comes from a seeded table of normals: one u32 per draw instead of Box-Muller's four. */
+const NOISE_TABLE = 1 << 16;
 
 /** Generated columns: 1-based Int32 ids, grouped by user. */
 export interface SyntheticRatings extends RatingColumnsData {
@@ -44,7 +46,7 @@ export async function generateSynthetic(spec: SyntheticSpec, run: KernelRun = {}
   const rng = new Rng(s.seed);
   const { users, items, rank } = s;
   const counts = userCounts(s, rng);
-  const itemCdf = popularityCdf(items);
+  const alias = popularityAlias(items);
   const itemId = new Int32Array(items);
   for (let k = 0; k < items; k++) itemId[k] = k + 1;
   rng.shuffle(itemId); // popularity rank k -> item id, so ids carry no popularity order
@@ -53,6 +55,9 @@ export async function generateSynthetic(spec: SyntheticSpec, run: KernelRun = {}
   const p = normals(rng, users * rank, FACTOR_SD);
   const q = normals(rng, items * rank, FACTOR_SD);
   const { offsets: firstOffsets, ranks: firstRanks } = coverItems(counts, items, rng);
+  const noise = normals(rng, NOISE_TABLE, NOISE_SD);
+  const { prob, other } = alias;
+  const { min: lo, max: hi, step } = s;
 
   const user = new Int32Array(s.ratings);
   const item = new Int32Array(s.ratings);
@@ -70,9 +75,11 @@ export async function generateSynthetic(spec: SyntheticSpec, run: KernelRun = {}
       item[out++] = r;
     }
     let tries = 0;
-    while (out - start < n && tries < 50 * n) {
+    while (out - start < n && tries < 4 * n) {
       tries++;
-      const r = sample(itemCdf, rng.nextDouble());
+      const x = rng.nextDouble() * items;
+      const slot = Math.floor(x);
+      const r = x - slot < (prob[slot] as number) ? slot : (other[slot] as number);
       if (seen[r] === u) continue;
       seen[r] = u;
       item[out++] = r;
@@ -85,13 +92,16 @@ export async function generateSynthetic(spec: SyntheticSpec, run: KernelRun = {}
     }
     const arrival = T0 + Math.floor(rng.nextDouble() * ARRIVAL_SPAN);
     const active = Math.floor(rng.nextDouble() * ACTIVE_SPAN);
+    const po = u * rank;
+    const base = MEAN + (userBias[u] as number);
     for (let e = start; e < out; e++) {
       const r = item[e] as number;
+      const qo = r * rank;
       let dot = 0;
-      for (let f = 0; f < rank; f++) dot += (p[u * rank + f] as number) * (q[r * rank + f] as number);
-      const raw = MEAN + (userBias[u] as number) + (itemBias[r] as number) + dot + NOISE_SD * rng.nextNormal();
-      const snapped = s.min + Math.round((raw - s.min) / s.step) * s.step;
-      rating[e] = Math.min(s.max, Math.max(s.min, snapped));
+      for (let f = 0; f < rank; f++) dot += (p[po + f] as number) * (q[qo + f] as number);
+      const raw = base + (itemBias[r] as number) + dot + (noise[rng.nextU32() & (NOISE_TABLE - 1)] as number);
+      const snapped = lo + Math.round((raw - lo) / step) * step;
+      rating[e] = snapped < lo ? lo : snapped > hi ? hi : snapped;
       user[e] = u + 1;
       item[e] = itemId[r] as number;
       if (timestamp) timestamp[e] = arrival + Math.floor(rng.nextDouble() * active);
@@ -141,16 +151,33 @@ function userCounts(s: SyntheticSpec, rng: Rng): Int32Array {
   return counts;
 }
 
-/** Cumulative Zipf popularity over ranks 0..items-1, normalised to end at 1. */
-function popularityCdf(items: number): Float64Array {
-  const cdf = new Float64Array(items);
-  let acc = 0;
+/**
+ * Zipf popularity over ranks 0..items-1 as Vose's alias table: a draw is one uniform x in
+ * [0, items): slot floor(x) keeps itself with probability prob[slot], else gives other[slot].
+ */
+function popularityAlias(items: number): { prob: Float64Array; other: Int32Array } {
+  const w = new Float64Array(items);
+  let sum = 0;
+  for (let k = 0; k < items; k++) sum += w[k] = 1 / (k + ITEM_OFFSET) ** ITEM_ALPHA;
+  const prob = new Float64Array(items);
+  const other = new Int32Array(items);
+  const small: number[] = [];
+  const large: number[] = [];
   for (let k = 0; k < items; k++) {
-    acc += 1 / (k + ITEM_OFFSET) ** ITEM_ALPHA;
-    cdf[k] = acc;
+    w[k] = ((w[k] as number) * items) / sum;
+    ((w[k] as number) < 1 ? small : large).push(k);
   }
-  for (let k = 0; k < items; k++) cdf[k] = (cdf[k] as number) / acc;
-  return cdf;
+  while (small.length && large.length) {
+    const s = small.pop() as number;
+    const l = large[large.length - 1] as number;
+    prob[s] = w[s] as number;
+    other[s] = l;
+    w[l] = (w[l] as number) + (w[s] as number) - 1;
+    if ((w[l] as number) < 1) small.push(large.pop() as number);
+  }
+  for (const k of large) prob[k] = 1;
+  for (const k of small) prob[k] = 1; // rounding leftovers
+  return { prob, other };
 }
 
 /** First index whose cumulative weight exceeds x. */
