@@ -3,6 +3,11 @@ export type { Algorithm, EpochReport, FitOptions } from './engine/algorithms/alg
 export { Baseline, type BaselineParams } from './engine/algorithms/baseline.js';
 export { ALGORITHM_NAMES, type AlgorithmName, createAlgorithm } from './engine/algorithms/create-algorithm.js';
 export { GlobalMean } from './engine/algorithms/global-mean.js';
+export { clusterItems } from './engine/algorithms/kmeans/item-clusters.js';
+export { type KmeansOptions, kmeans } from './engine/algorithms/kmeans/kmeans.js';
+export type { ClusterFeatures, KmeansParams } from './engine/algorithms/kmeans/kmeans-params.js';
+export { KMeansRecommender } from './engine/algorithms/kmeans/kmeans-recommender.js';
+export { type KmeansAlgorithm, type KmeansMetric, KmeansResult } from './engine/algorithms/kmeans/kmeans-result.js';
 export { Popularity } from './engine/algorithms/popularity.js';
 export { SVD } from './engine/algorithms/svd.js';
 export type { SvdParams } from './engine/algorithms/svd-params.js';
@@ -18,10 +23,11 @@ export { type GridSearchOptions, type GridSearchResult, gridSearch } from './eng
 export { type RankingMetrics, rankingMetrics, relevantItems } from './engine/eval/ranking-metrics.js';
 export { type RatingMetrics, ratingMetrics } from './engine/eval/rating-metrics.js';
 export { availableBackends, backend, kernels } from './engine/kernels/registry.js';
-export type { BackendName, Coo, Csr, Kernels } from './engine/kernels/signatures.js';
+export type { BackendName, Coo, Csr, Kernels, KmeansRows } from './engine/kernels/signatures.js';
 export { type Id, IdIndex } from './engine/matrix/id-index.js';
 export { RatingMatrix, type RatingScale } from './engine/matrix/rating-matrix.js';
 export { kFold, leaveKOut, randomHoldout, type Split, type TestSet, temporal } from './engine/matrix/split.js';
+export { ClusterModel, type ClusterModelData } from './engine/model/cluster-model.js';
 export { FactorModel } from './engine/model/factor-model.js';
 export type { FactorModelData } from './engine/model/factor-model-data.js';
 export { FactorFoldedUser, type FoldInOptions } from './engine/model/fold-in.js';
