@@ -47,6 +47,15 @@ function firstFold(m: RatingMatrix): Split {
   return split;
 }
 
+/**
+ * Process CPU seconds since `c0` (all threads). Next to wall time it shows contention: on a busy
+ * shared machine wall >> cpu / threads, and cpu is the better guide to the kernel's own speed.
+ */
+function cpuSince(c0: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+}
+
 /** Fit-with-defaults cases on one fold: each run fits from scratch and scores the fold's test part. */
 function fitCases(dataset: string, split: Split, withReference: boolean): TimedCase[] {
   const all = defaultThreads();
@@ -69,9 +78,11 @@ function fitCases(dataset: string, split: Split, withReference: boolean): TimedC
     maxRuns: v.backend === 'reference' ? 1 : undefined,
     run: async () => {
       const algo = new SVD({ threads: v.threads }, { kernels: backend(v.backend) });
+      const c0 = process.cpuUsage();
       const r = await evaluateSplit(algo, split, { ranking: false });
+      const cpuSeconds = cpuSince(c0);
       const seconds = r.fitSeconds;
-      return { seconds, metrics: { rmse: r.rmse, mae: r.mae, updatesPerSecond: (20 * n) / seconds } };
+      return { seconds, metrics: { rmse: r.rmse, mae: r.mae, updatesPerSecond: (20 * n) / seconds, cpuSeconds } };
     },
   }));
 }
@@ -110,10 +121,12 @@ function epochCases(dataset: string, m: RatingMatrix): TimedCase[] {
       },
       run: async () => {
         if (!plan || !params) throw new Error('setup did not run');
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         const { sse } = await native.sgdEpoch({ plan, params, rates, threads });
         const seconds = (performance.now() - t0) / 1000;
-        return { seconds, metrics: { trainRmse: Math.sqrt(sse / m.nRatings), updatesPerSecond: m.nRatings / seconds } };
+        const metrics = { trainRmse: Math.sqrt(sse / m.nRatings), updatesPerSecond: m.nRatings / seconds };
+        return { seconds, metrics: { ...metrics, cpuSeconds: cpuSince(c0) } };
       },
       teardown: () => {
         plan = undefined;
@@ -156,6 +169,7 @@ function line(r: CaseResult): string {
   const extra = [
     m.rmse !== undefined ? `RMSE ${m.rmse.toFixed(4)}` : '',
     m.updatesPerSecond !== undefined ? `${(m.updatesPerSecond / 1e6).toFixed(1)}M updates/s` : '',
+    m.cpuSeconds !== undefined ? `cpu ${m.cpuSeconds.toFixed(3)} s (last run)` : '',
   ]
     .filter(Boolean)
     .join(', ');
