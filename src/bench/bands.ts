@@ -17,23 +17,44 @@ export interface Band {
  * same split means leakage, not progress (LensKit and Surprise run the same check in their CI).
  */
 export const BANDS: readonly Band[] = [
-  // ml-100k, 80/20 random holdout seed 0, SVD defaults (100 factors, 20 epochs), seed 0: 0.9384 at
-  // commit 78ba383 (native, 2 threads). Band = Surprise's published 5-fold 0.934 +- 0.01.
+  // ml-100k fold 1 of kFold(5, seed 0), SVD defaults, seed 0: native 1/2 threads and the reference
+  // all give ~0.93 (svd.bench.ts, commit 35e0db7). Band: Surprise's published 5-fold 0.934 +- 0.01.
   {
-    name: 'ml-100k SVD, 80/20 holdout (svd-peers, native)',
-    suite: 'svd-peers',
+    name: 'ml-100k SVD defaults, fold 1/5 (svd)',
+    suite: 'svd',
     metric: 'rmse',
     lo: 0.924,
     hi: 0.944,
-    match: (r) => r.impl === 'reckit' && r.dataset === 'ml-100k',
+    match: (r) => r.group.includes('ml-100k fold 1/5'),
   },
+  // ml-1m-triples fold 1 of 5, same settings. Band: Surprise 5-fold 0.8729 (PEER-FIGURES.md) +- 0.01.
   {
-    name: 'ml-100k SVD, 80/20 holdout (svd-peers, reference twin)',
+    name: 'ml-1m-triples SVD defaults, fold 1/5 (svd)',
+    suite: 'svd',
+    metric: 'rmse',
+    lo: 0.863,
+    hi: 0.883,
+    match: (r) => r.group.includes('ml-1m-triples fold 1/5'),
+  },
+  // ml-100k, 80/20 random holdout seed 0, SVD defaults, seed 0: 0.9384 native and reference at
+  // commit 78ba383. Same band as above.
+  {
+    name: 'ml-100k SVD defaults, 80/20 holdout (svd-peers)',
     suite: 'svd-peers',
     metric: 'rmse',
     lo: 0.924,
     hi: 0.944,
-    match: (r) => r.impl === 'reckit-reference' && r.dataset === 'ml-100k',
+    match: (r) => (r.impl === 'reckit' || r.impl === 'reckit-reference') && r.dataset === 'ml-100k',
+  },
+  // Top-N lists of the native and reference kernels against a float64 ranking of the same
+  // factors (ml-matrix): float32 rounding may swap near-ties, never more than a few in a thousand.
+  {
+    name: 'bulk top-10 agrees with a float64 ranking (topn-peers)',
+    suite: 'topn-peers',
+    metric: 'agreement@10',
+    lo: 0.995,
+    hi: 1,
+    match: (r) => r.impl === 'reckit' || r.impl === 'reckit-reference',
   },
 ];
 
@@ -45,21 +66,25 @@ export function checkBands(cases: readonly CaseResult[], suitesRun: readonly str
   const out: BandCheck[] = [];
   for (const b of bands) {
     if (!suitesRun.includes(b.suite)) continue;
-    const hit = cases.find((r) => r.suite === b.suite && b.match(r));
-    const value = hit && !hit.error ? hit.metrics[b.metric] : undefined;
-    const base = { band: b.name, metric: b.metric, lo: b.lo, hi: b.hi };
-    if (value === undefined) {
-      const why = hit?.error ? `the case failed: ${hit.error}` : `no ${b.suite} case reported ${b.metric}`;
-      out.push({ ...base, value: null, ok: false, why });
+    const base = { metric: b.metric, lo: b.lo, hi: b.hi };
+    const hits = cases.filter((r) => r.suite === b.suite && b.match(r));
+    if (hits.length === 0) {
+      out.push({ ...base, band: b.name, value: null, ok: false, why: `no ${b.suite} case matched` });
       continue;
     }
-    const ok = value >= b.lo && value <= b.hi;
-    out.push({
-      ...base,
-      value,
-      ok,
-      why: ok ? 'inside' : value < b.lo ? 'below the band (leakage?)' : 'above the band',
-    });
+    // Every matching case must hold the band: native, threaded and reference lines alike.
+    for (const hit of hits) {
+      const band = hits.length > 1 ? `${b.name}: ${hit.name}` : b.name;
+      const value = hit.error ? undefined : hit.metrics[b.metric];
+      if (value === undefined) {
+        const why = hit.error ? `the case failed: ${hit.error}` : `the case reported no ${b.metric}`;
+        out.push({ ...base, band, value: null, ok: false, why });
+        continue;
+      }
+      const ok = value >= b.lo && value <= b.hi;
+      const why = ok ? 'inside' : value < b.lo ? 'below the band (leakage?)' : 'above the band';
+      out.push({ ...base, band, value, ok, why });
+    }
   }
   return out;
 }

@@ -27,6 +27,8 @@ export interface BenchRun {
   startedAt: string;
   finishedAt: string;
   suites: string[];
+  /** Wall-clock seconds each suite took, set-up and peers included. */
+  suiteSeconds: Record<string, number>;
   machine: MachineInfo;
   /** Whether reckit's native addon loaded; when not, every "reckit" row ran the TypeScript twins. */
   native: { loaded: boolean; error?: string | undefined };

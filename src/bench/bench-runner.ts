@@ -68,8 +68,10 @@ export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
   for (const p of PEER_PACKAGES) versions[p] = packageVersion(p);
   const absent: AbsentPeer[] = [];
   const cases: CaseResult[] = [];
+  const suiteSeconds: Record<string, number> = {};
   for (const s of suites) {
     o.log?.(`suite ${s.name}: ${s.description}`);
+    const t0 = performance.now();
     const rs = await runSuite(s, {
       quick: o.quick,
       dataDir,
@@ -83,6 +85,8 @@ export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
       },
     });
     cases.push(...rs);
+    suiteSeconds[s.name] = (performance.now() - t0) / 1000;
+    o.log?.(`suite ${s.name}: done in ${suiteSeconds[s.name]!.toFixed(1)} s`);
   }
   const names = suites.map((s) => s.name);
   const q = ratios(cases);
@@ -92,6 +96,7 @@ export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
     suites: names,
+    suiteSeconds,
     machine: machineInfo(),
     native: loadBinding() ? { loaded: true } : { loaded: false, error: String(bindingLoadError()) },
     versions,

@@ -32,6 +32,18 @@ export const SUITES: readonly SuiteEntry[] = [
     fn: 'runTopNPeers',
   },
   {
+    name: 'svd',
+    description: 'SVD fit on ml-100k / ml-1m-triples folds (RMSE beside time), one SGD epoch on a 25M-rating set',
+    load: () => import('./svd.bench.js'),
+    fn: 'runSvdBench',
+  },
+  {
+    name: 'topn',
+    description: 'FactorModel top-10 for all users (ml-latest-small, ML-1M and ML-25M shapes), one-user p50/p99',
+    load: () => import('./topn.bench.js'),
+    fn: 'runTopnBench',
+  },
+  {
     name: 'micro',
     description: 'one user top-10 over 59,047 items (benchmark.js): reckit recommend() vs tfjs-wasm, ml-matrix',
     load: () => import('./peers/micro-peers.js'),

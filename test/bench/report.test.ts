@@ -58,6 +58,13 @@ test('bands pass inside, fail outside or when the case is missing, and skip suit
     value: null,
   });
   expect(checkBands([], ['data'], [band])).toEqual([]);
+  expect(checkBands([], ['svd'], [band])[0]).toMatchObject({ ok: false, why: 'no svd case matched' });
+  // Every matching case is checked: a threaded line outside the band fails even if another is inside.
+  const two = checkBands([row('reckit', 1), row('reckit', 1, { name: 'b', metrics: { rmse: 0.96 } })], ['svd'], [band]);
+  expect(two.map((c) => [c.band, c.ok])).toEqual([
+    ['ml-100k SVD 5-fold: reckit', true],
+    ['ml-100k SVD 5-fold: b', false],
+  ]);
 });
 
 test('the Markdown report holds the table, the ratio, errors and the quoted section apart', () => {
@@ -68,6 +75,7 @@ test('the Markdown report holds the table, the ratio, errors and the quoted sect
     startedAt: '2026-11-22T22:00:00.000Z',
     finishedAt: '2026-11-22T22:01:00.000Z',
     suites: ['svd'],
+    suiteSeconds: { svd: 60 },
     machine: machineInfo(),
     native: { loaded: false, error: 'Error: No native build was found' },
     versions: { reckit: '0.1.0', 'scikit-learn': null },

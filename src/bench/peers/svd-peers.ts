@@ -91,6 +91,8 @@ export async function runSvdPeers(o: SuiteOptions): Promise<CaseResult[]> {
       impl: 'reckit-reference',
       backend: 'reference',
       threads: 1,
+      // Seconds per fit in pure TS: once in the CI variant.
+      maxRuns: o.quick ? 1 : undefined,
       run: async () => {
         const d = await new SVD({ seed: SEED, threads: 1 }, { kernels: backend('reference') }).fitData(train);
         return { metrics: testErrors(d, test) };

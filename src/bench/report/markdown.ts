@@ -78,6 +78,10 @@ export function renderMarkdown(run: BenchRun, charts: { suite: string; path: str
     'mark during the case (peers in a child process report their own).',
     '',
   );
+  if (run.suiteSeconds) {
+    const parts = Object.entries(run.suiteSeconds).map(([s, t]) => `${s} ${t.toFixed(0)} s`);
+    out.push(`Wall time per suite: ${parts.join(', ')}.`, '');
+  }
   for (const c of charts) out.push(`![${c.suite}](${c.path})`, '');
   out.push('## Measured', '', casesTable(run.cases), '');
   if (run.ratios.length > 0) {
