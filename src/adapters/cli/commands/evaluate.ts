@@ -148,6 +148,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     .option('--k <n>', 'ranking metrics at k (0: none)', '10')
     .option('--threshold <r>', 'a test rating >= this is relevant', '4')
     .option('--json', 'print JSON')
+    .option('--report <file.html>', 'also write a self-contained HTML report with plots')
     .action(
       async (a: {
         data: string;
@@ -159,6 +160,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         k: string;
         threshold: string;
         json?: boolean;
+        report?: string;
       }) => {
         const bar = progressBar(ctx, 'evaluate');
         const report = await runEvaluate({
@@ -174,6 +176,11 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           onProgress: bar.update,
         }).finally(() => bar.stop());
         emit(ctx, a.json, report, () => formatEvaluate(report));
+        if (a.report) {
+          const { writeEvaluateHtml } = await import('../../report/evaluate-html.js');
+          await writeEvaluateHtml(a.report, report);
+          ctx.err(`report written to ${a.report}\n`);
+        }
       },
     );
 }
