@@ -90,7 +90,7 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
       onProgress: o.onProgress,
     });
     const cv = train.cv
-      ? `${train.cv.folds.length}-fold CV RMSE ${train.cv.rmse.toFixed(4)} MAE ${train.cv.mae.toFixed(4)}; `
+      ? `${train.cv.folds.length}-fold CV RMSE ${train.cv.mean.rmse?.toFixed(4)} MAE ${train.cv.mean.mae?.toFixed(4)}; `
       : '';
     step(
       'train',

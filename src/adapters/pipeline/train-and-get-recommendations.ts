@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
+import { Table, type Vector } from 'apache-arrow';
 import type { EpochReport } from '../../engine/algorithms/algorithm.js';
 import { SVD } from '../../engine/algorithms/svd.js';
 import type { SvdParams } from '../../engine/algorithms/svd-params.js';
+import { type CrossValidateResult, crossValidate } from '../../engine/eval/cross-validate.js';
 import { RatingMatrix, type RatingScale } from '../../engine/matrix/rating-matrix.js';
+import { topNListTable } from '../../engine/model/top-n-table.js';
 import { parseTableName } from '../warehouse/table-name.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { type CrossValidation, crossValidateRatings } from './fold-metrics.js';
-import { topNTable } from './top-n-table.js';
 
 export interface TrainOptions {
   /** Input column names (default the seed's USERID, MOVIEID, RATING). */
@@ -35,7 +36,7 @@ export interface TrainSummary {
   users: number;
   items: number;
   /** k-fold RMSE/MAE (undefined when folds = 0). */
-  cv: CrossValidation | undefined;
+  cv: CrossValidateResult | undefined;
   /** Training history of the final fit. */
   history: EpochReport[];
   rowsWritten: number;
@@ -76,9 +77,10 @@ export async function trainAndGetRecommendations(
   const svd = new SVD({ ...o.params, seed });
   const folds = o.folds ?? 5;
   const cv = folds
-    ? await crossValidateRatings(matrix, svd, {
+    ? await crossValidate(svd, matrix, {
         folds,
         seed,
+        ranking: false,
         signal: o.signal,
         onProgress: o.onProgress && ((f) => o.onProgress?.('cv', f)),
       })
@@ -99,7 +101,13 @@ export async function trainAndGetRecommendations(
     onProgress: o.onProgress && ((f) => o.onProgress?.('recommend', f)),
   });
   const recommend = clock();
-  const { rows } = await warehouse.writeTable(outputTable, topNTable(top, model), {
+  // The seed's output columns: USERID and the list of movie ids (Snowflake's VARIANT array).
+  const lists = topNListTable(top, model);
+  const output = new Table({
+    USERID: lists.getChild('user') as Vector,
+    [`TOP_${n}_RECOMMENDATIONS`]: lists.getChild('items') as Vector,
+  });
+  const { rows } = await warehouse.writeTable(outputTable, output, {
     mode: 'replace',
     signal: o.signal,
   });

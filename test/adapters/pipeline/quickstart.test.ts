@@ -32,10 +32,10 @@ describe.skipIf(!data)(`quickstart on ml-latest-small (${data ? 'real data' : mi
     // 5-fold CV of SVD with Surprise's defaults on ml-latest-small; Surprise reports RMSE ~0.87,
     // MAE ~0.67 (seed 0, this commit). Beating the band would suggest leakage.
     expect(r.train.cv?.folds).toHaveLength(5);
-    expect(r.train.cv?.rmse).toBeGreaterThan(0.85);
-    expect(r.train.cv?.rmse).toBeLessThan(0.9);
-    expect(r.train.cv?.mae).toBeGreaterThan(0.65);
-    expect(r.train.cv?.mae).toBeLessThan(0.7);
+    expect(r.train.cv?.mean.rmse).toBeGreaterThan(0.85);
+    expect(r.train.cv?.mean.rmse).toBeLessThan(0.9);
+    expect(r.train.cv?.mean.mae).toBeGreaterThan(0.65);
+    expect(r.train.cv?.mean.mae).toBeLessThan(0.7);
     expect(r.sample).toHaveLength(10);
     expect(r.sample[0]?.items).toHaveLength(10);
     expect(r.sample[0]?.items.every((i) => i.title !== '?')).toBe(true);

@@ -58,10 +58,14 @@ function describe(r: QuickstartReport): string {
     lines.push('  fold   RMSE    MAE     fit s');
     for (const f of r.train.cv.folds) {
       lines.push(
-        `  ${String(f.fold).padEnd(5)}  ${f.rmse.toFixed(4)}  ${f.mae.toFixed(4)}  ${f.fitSeconds.toFixed(2)}`,
+        `  ${String(f.fold + 1).padEnd(5)}  ${f.rmse.toFixed(4)}  ${f.mae.toFixed(4)}  ${f.fitSeconds.toFixed(2)}`,
       );
     }
-    lines.push(`  mean   ${r.train.cv.rmse.toFixed(4)}  ${r.train.cv.mae.toFixed(4)}`, '');
+    lines.push(
+      `  mean   ${r.train.cv.mean.rmse?.toFixed(4)}  ${r.train.cv.mean.mae?.toFixed(4)}`,
+      `  std    ${r.train.cv.std.rmse?.toFixed(4)}  ${r.train.cv.std.mae?.toFixed(4)}`,
+      '',
+    );
   }
   lines.push('select * from user_movie_recommendations limit 10;');
   for (const row of r.sample) {
