@@ -79,7 +79,7 @@ export function suiteChart(suite: string, cases: readonly CaseResult[], subtitle
       value: r.seconds!.median,
       min: r.seconds!.min,
       max: r.seconds!.max,
-      note: q === undefined ? undefined : `${q >= 10 ? q.toFixed(0) : q.toFixed(2)}× reckit`,
+      note: q === undefined ? undefined : `${q >= 10 ? q.toFixed(0) : q.toFixed(2)}× reckit's time`,
     });
   }
   return {

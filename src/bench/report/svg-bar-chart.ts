@@ -38,7 +38,7 @@ const BAR_H = 16;
 const BAR_GAP = 4;
 const GROUP_GAP = 16;
 const LABEL_FONT = 12;
-const LABEL_CHARS = 30;
+const LABEL_CHARS = 36;
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -75,7 +75,9 @@ interface Scale {
 function makeScale(lo: number, hi: number, x0: number, x1: number, logAbove: number): Scale {
   const positiveLo = lo > 0 ? lo : hi / 1000;
   if (hi / positiveLo > logAbove) {
-    const a = Math.floor(Math.log10(positiveLo));
+    // One more decade below when the smallest bar would sit on the axis (0.109 s on a 0.1 s origin).
+    const l = Math.log10(positiveLo);
+    const a = Math.floor(l) - (l - Math.floor(l) < 0.3 ? 1 : 0);
     const b = Math.ceil(Math.log10(hi));
     const span = Math.max(1, b - a);
     const ticks: number[] = [];
@@ -107,7 +109,7 @@ export function renderBarChart(c: BarChart): string {
   const hi = Math.max(...values.filter((v) => v > 0), 1e-9);
   const lo = Math.min(...values.filter((v) => v > 0), hi);
   const labelW = Math.ceil(LABEL_CHARS * CHAR_W * LABEL_FONT) + 16;
-  const valueRoom = 190; // room right of the longest bar for "123 s · 12.3x"
+  const valueRoom = 210; // room right of the longest bar for "123 s · 12.3x"
   const x0 = labelW;
   const x1 = WIDTH - valueRoom;
   const scale = makeScale(lo, hi, x0, x1, c.logAbove ?? 20);
