@@ -1,4 +1,30 @@
 // The public API: re-exports only.
+export { clusterUsers, type UserCluster } from './adapters/pipeline/cluster-users.js';
+export {
+  deployModel,
+  type Endpoint,
+  invokeModel,
+  listEndpoints,
+  undeployModel,
+} from './adapters/pipeline/endpoints.js';
+export { loadMovieLens } from './adapters/pipeline/load-movielens.js';
+export { type QuickstartOptions, type QuickstartReport, quickstart } from './adapters/pipeline/quickstart.js';
+export {
+  type TrainOptions,
+  type TrainSummary,
+  trainAndGetRecommendations,
+} from './adapters/pipeline/train-and-get-recommendations.js';
+export {
+  ratingHistogram,
+  renderEvaluationReport,
+  writeEvaluationReport,
+} from './adapters/report/evaluation-report.js';
+export { createInferenceServer, type InferenceServer } from './adapters/sagemaker/inference-server.js';
+export { invoke } from './adapters/sagemaker/invocations.js';
+export { DuckDbWarehouse } from './adapters/warehouse/duckdb-warehouse.js';
+export { openWarehouse } from './adapters/warehouse/open-warehouse.js';
+export { parseTableName } from './adapters/warehouse/table-name.js';
+export type { ReadOptions, SqlParam, Warehouse, WriteMode, WriteOptions } from './adapters/warehouse/warehouse.js';
 export type { Algorithm, EpochReport, FitOptions } from './engine/algorithms/algorithm.js';
 export { Baseline, type BaselineParams } from './engine/algorithms/baseline.js';
 export { ALGORITHM_NAMES, type AlgorithmName, createAlgorithm } from './engine/algorithms/create-algorithm.js';
