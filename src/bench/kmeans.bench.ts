@@ -103,7 +103,7 @@ export async function runKmeansBench(o: KmeansBenchOptions = {}): Promise<CaseRe
   else for (const [name, v] of Object.entries(peer.versions)) o.reportVersion?.(name, v);
   const results: CaseResult[] = [];
   try {
-    for (const w of work) results.push(...(await workloadCases(w, peer, threads, runs, quick)));
+    for (const w of work) results.push(...(await workloadCases(w, peer, threads, runs)));
   } finally {
     peer?.close();
   }
@@ -115,7 +115,6 @@ async function workloadCases(
   peer: SklearnPeer | undefined,
   threads: number,
   runs: number,
-  quick: boolean,
 ): Promise<CaseResult[]> {
   const K = kernels();
   const p = prepareRows(w.rows, w.dataset, false);
