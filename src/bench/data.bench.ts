@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../adapters/datasets/load-dataset.js';
@@ -34,10 +34,16 @@ interface ChildRun {
   parseSeconds: number;
   buildSeconds: number;
   totalSeconds: number;
+  /** User + system CPU seconds of the child (all threads): the work, whatever the machine load. */
+  cpuSeconds: number;
+  /** 1-minute load average when the run ended (the machine is shared: wall time depends on it). */
+  loadAverage: number;
   ratings: number;
   users: number;
   items: number;
   peakRssMiB: number;
+  /** The kernel backend the child actually ran (a missing addon falls back to reference). */
+  backend: string;
 }
 
 /** Plain result objects the shared bench harness (src/bench/plain-case.ts) understands. */
@@ -74,14 +80,13 @@ export async function runDataBench(o: DataBenchOptions = {}): Promise<DataBenchR
         encoding: 'utf8',
       }),
     );
-  const backend = kernels().name;
   const threads = defaultThreads();
 
   const load = (group: string, dataset: string, spec: string, notes?: string) => {
     const samples: ChildRun[] = [];
     for (let r = 0; r < runs; r++) samples.push(child(['load', spec]));
     const last = samples.at(-1) as ChildRun;
-    const med = (k: keyof ChildRun) => median(samples.map((s) => s[k]));
+    const med = (k: Exclude<keyof ChildRun, 'backend'>) => median(samples.map((s) => s[k]));
     const res: DataBenchResult = {
       suite: 'data',
       group,
@@ -89,7 +94,7 @@ export async function runDataBench(o: DataBenchOptions = {}): Promise<DataBenchR
       impl: 'reckit',
       dataset,
       size: `${fmt(last.ratings)} ratings, ${fmt(last.users)} users, ${fmt(last.items)} items`,
-      backend,
+      backend: [...new Set(samples.map((s) => s.backend))].join('+'),
       threads,
       warmup: 0,
       runs,
@@ -99,13 +104,15 @@ export async function runDataBench(o: DataBenchOptions = {}): Promise<DataBenchR
         parseSeconds: med('parseSeconds'),
         buildSeconds: med('buildSeconds'),
         ratingsPerSecond: last.ratings / med('totalSeconds'),
+        cpuSeconds: med('cpuSeconds'),
+        loadAverage: med('loadAverage'),
       },
       ...(notes ? { notes } : {}),
     };
     out.push(res);
     log(
       `${res.name.padEnd(40)} total ${med('totalSeconds').toFixed(2)} s (parse ${res.metrics.parseSeconds?.toFixed(2)} s, ` +
-        `build ${res.metrics.buildSeconds?.toFixed(2)} s)  peak RSS ${res.peakRssMiB.toFixed(0)} MiB  [${backend}, ${runs} run(s), ${res.size}]`,
+        `build ${res.metrics.buildSeconds?.toFixed(2)} s; cpu ${res.metrics.cpuSeconds?.toFixed(2)} s, load ${res.metrics.loadAverage?.toFixed(1)})  peak RSS ${res.peakRssMiB.toFixed(0)} MiB  [${res.backend}, ${runs} run(s), ${res.size}]`,
     );
   };
 
@@ -133,10 +140,14 @@ export async function runDataBench(o: DataBenchOptions = {}): Promise<DataBenchR
     runs: 1,
     samples: [gen.totalSeconds],
     peakRssMiB: gen.peakRssMiB,
-    metrics: { ratingsPerSecond: gen.ratings / gen.totalSeconds },
+    metrics: {
+      ratingsPerSecond: gen.ratings / gen.totalSeconds,
+      cpuSeconds: gen.cpuSeconds,
+      loadAverage: gen.loadAverage,
+    },
   });
   log(
-    `${`generate ${shape}`.padEnd(40)} total ${gen.totalSeconds.toFixed(2)} s  peak RSS ${gen.peakRssMiB.toFixed(0)} MiB`,
+    `${`generate ${shape}`.padEnd(40)} total ${gen.totalSeconds.toFixed(2)} s (cpu ${gen.cpuSeconds.toFixed(2)} s, load ${gen.loadAverage.toFixed(1)})  peak RSS ${gen.peakRssMiB.toFixed(0)} MiB`,
   );
   return out;
 }
@@ -163,7 +174,7 @@ function median(xs: number[]): number {
 /** Child side: one run of one case, printed as JSON on stdout. */
 async function childMain(kind: string, spec: string): Promise<void> {
   const t0 = performance.now();
-  let r: Omit<ChildRun, 'peakRssMiB'>;
+  let r: Omit<ChildRun, 'peakRssMiB' | 'backend' | 'cpuSeconds' | 'loadAverage'>;
   if (kind === 'generate') {
     const d = await generateSynthetic(parseSyntheticSpec(spec));
     const s = (performance.now() - t0) / 1000;
@@ -183,7 +194,10 @@ async function childMain(kind: string, spec: string): Promise<void> {
     };
   }
   const peakRssMiB = (process.resourceUsage().maxRSS * 1024) / (1024 * 1024);
-  process.stdout.write(JSON.stringify({ ...r, peakRssMiB }));
+  const cpu = process.cpuUsage();
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const loadAverage = loadavg()[0] as number;
+  process.stdout.write(JSON.stringify({ ...r, peakRssMiB, cpuSeconds, loadAverage, backend: kernels().name }));
 }
 
 if (process.argv[1] === SELF) {

@@ -42,7 +42,7 @@ export async function readDelimitedRatings(
   const textIds = sample.some((r) => isText(r[cols.user]) || isText(r[cols.item]));
   return textIds
     ? readTextIdRatings(path, layout, cols, o)
-    : readNumericRatings(path, layout, cols, o, head.length / Math.max(1, sample.length + (names ? 1 : 0)));
+    : readNumericRatings(path, layout, cols, o, head.length / Math.max(1, countLines(head)));
 }
 
 const isText = (s: string | undefined) => s !== undefined && s.trim() !== '' && !NUMBER.test(s);
@@ -163,6 +163,12 @@ function refuseEmpty(path: string, rows: number, skipped: number, examples: stri
   if (rows > 0) return;
   if (skipped > 0) throw new InputError(`${path}: all ${skipped} rows are bad; the first: ${examples[0]}`);
   throw new InputError(`${path}: no rating rows`);
+}
+
+function countLines(buf: Uint8Array): number {
+  let n = 0;
+  for (let at = buf.indexOf(10); at >= 0; at = buf.indexOf(10, at + 1)) n++;
+  return n;
 }
 
 async function readHead(path: string): Promise<Buffer> {
