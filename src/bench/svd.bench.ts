@@ -10,7 +10,7 @@
  * Run: npx tsc -p tsconfig.build.json && RECKIT_DATA_DIR=../shared/datasets node dist/bench/svd.bench.js [--quick] [--synthetic] [--json]
  */
 import { loadDataset } from '../adapters/datasets/load-dataset.js';
-import { buildSgdPlan } from '../engine/algorithms/sgd-plan.js';
+import { buildSgdPlan, sgdGrid } from '../engine/algorithms/sgd-plan.js';
 import { SVD } from '../engine/algorithms/svd.js';
 import { resolveSvdParams, svdRates } from '../engine/algorithms/svd-params.js';
 import { evaluateSplit } from '../engine/eval/cross-validate.js';
@@ -106,7 +106,7 @@ function epochCases(dataset: string, m: RatingMatrix): TimedCase[] {
       backend: 'native',
       threads,
       setup: async () => {
-        plan = buildSgdPlan(m.csr, threads > 1 ? 4 * threads : 1);
+        plan = buildSgdPlan(m.csr, sgdGrid(threads, m.nItems, p.factors));
         const both = new Float32Array((m.nUsers + m.nItems) * p.factors);
         await native.fillNormal(both, 0, 0.1, 0);
         params = {

@@ -102,6 +102,12 @@ describe.each(availableBackends())('sgdEpoch [%s]', (name) => {
     expect(after.size).toBe(a.plan.users.length);
   });
 
+  test('an out-of-range index is refused, naming the entry', async () => {
+    const a = await fixture(1);
+    a.plan.items[17] = 50;
+    await expect(k.sgdEpoch({ plan: a.plan, params: a.params, rates })).rejects.toThrow(/out of range at entry 17/);
+  });
+
   test('an aborted signal cancels', async () => {
     const a = await fixture(1);
     const c = new AbortController();

@@ -6,19 +6,17 @@ import { FactorModel } from '../model/factor-model.js';
 import type { FactorModelData } from '../model/factor-model-data.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
 import { factorDataBase } from './factor-data.js';
-import { buildSgdPlan } from './sgd-plan.js';
+import { buildSgdPlan, sgdGrid } from './sgd-plan.js';
 import { resolveSvdParams, type SvdParams, svdRates } from './svd-params.js';
-
-/** Blocks per side per thread when SGD runs on several threads: 4 evens out block sizes. */
-const BLOCKS_PER_THREAD = 4;
 
 /**
  * Biased matrix factorisation by SGD with Surprise's semantics and defaults (Surprise's `SVD`):
  * 100 factors, 20 epochs, lr 0.005, reg 0.02, p and q drawn from N(0, 0.1) (users first, row by
  * row, from the shared seeded Rng), biases start at 0; `biased: false` is plain Funk SVD. One
- * thread visits the ratings in CSR order (user-major, as Surprise's trainset); several threads cut
- * the matrix into a (4t x 4t) grid and run independent blocks at once (sgd-plan.ts), with the
- * same result for a given seed and thread count on either backend.
+ * thread visits the ratings in CSR order (user-major, as Surprise's trainset) when the item
+ * factors fit in cache; otherwise, and with several threads, the matrix is cut into a grid of
+ * blocks run stratum by stratum, independent blocks at once (sgdGrid, sgd-plan.ts), with the
+ * same result for a given seed, thread count and shape on either backend.
  */
 export class SVD implements Algorithm<SvdParams> {
   readonly name = 'svd';
@@ -46,7 +44,7 @@ export class SVD implements Algorithm<SvdParams> {
       validation = split.test;
     }
     const threads = p.threads > 0 ? p.threads : defaultThreads();
-    const grid = threads > 1 ? BLOCKS_PER_THREAD * threads : 1;
+    const grid = sgdGrid(threads, train.nItems, p.factors);
     const plan = buildSgdPlan(train.csr, grid);
     const m = await initParams(k, train, p, o.signal);
     const rates = svdRates(p);

@@ -181,10 +181,6 @@ Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
     const long long nUsers = static_cast<long long>(bu.length), nItems = static_cast<long long>(bi.length);
     RK_CHECK(static_cast<long long>(P.length) == nUsers * k && static_cast<long long>(Q.length) == nItems * k,
              "factor arrays must be nUsers x factors and nItems x factors");
-    for (long long p = 0; p < n; ++p) {
-      RK_CHECK(users.data[p] >= 0 && users.data[p] < nUsers && items.data[p] >= 0 && items.data[p] < nItems,
-               "user or item index out of range at entry " + std::to_string(p));
-    }
     for (size_t b = 0; b + 1 < offsets.length; ++b) RK_CHECK(offsets.data[b] <= offsets.data[b + 1], "blockOffsets must not decrease");
 
     Plan pl{users.data, items.data, ratings.data, offsets.data, grid};
@@ -197,6 +193,11 @@ Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
     auto* job = new rk::AsyncJob(
         info.Env(),
         [=](rk::JobState& st) {
+          // Checked here, off the event loop: an out-of-range index would write outside P or Q.
+          for (long long p = 0; p < n; ++p) {
+            RK_CHECK(users.data[p] >= 0 && users.data[p] < nUsers && items.data[p] >= 0 && items.data[p] < nItems,
+                     "user or item index out of range at entry " + std::to_string(p));
+          }
           const int nBlocks = grid * grid;
           std::vector<double> blockSse(nBlocks, 0.0);
           std::atomic<long long> done{0};

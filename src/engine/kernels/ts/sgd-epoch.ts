@@ -1,4 +1,4 @@
-import { CancelledError } from '../../errors.js';
+import { CancelledError, InputError } from '../../errors.js';
 import { Rng } from '../rng.js';
 import type { KernelRun, SgdEpochArgs, SgdPlan } from '../signatures.js';
 
@@ -17,6 +17,7 @@ import type { KernelRun, SgdEpochArgs, SgdPlan } from '../signatures.js';
 export async function sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse: number; penalty: number }> {
   const { plan } = a;
   const g = plan.grid;
+  checkIndices(a);
   let sse = 0;
   for (let s = 0; s < g; s++) {
     if (run?.signal?.aborted) throw new CancelledError('cancelled');
@@ -41,6 +42,20 @@ function penalty(a: SgdEpochArgs): number {
   };
   const biases = m.biased ? r.regBu * sq(m.userBias) + r.regBi * sq(m.itemBias) : 0;
   return r.regPu * sq(m.userFactors) + r.regQi * sq(m.itemFactors) + biases;
+}
+
+/** An out-of-range index would read past P or Q (NaN here, memory corruption natively). */
+function checkIndices(a: SgdEpochArgs): void {
+  const { users, items } = a.plan;
+  const nUsers = a.params.userBias.length;
+  const nItems = a.params.itemBias.length;
+  for (let p = 0; p < users.length; p++) {
+    const u = users[p] as number;
+    const i = items[p] as number;
+    if (!(u >= 0 && u < nUsers && i >= 0 && i < nItems)) {
+      throw new InputError(`user or item index out of range at entry ${p}`);
+    }
+  }
 }
 
 /** Seed of block b's shuffle: one Rng per block, so threads shuffle their own blocks independently. */
