@@ -19,6 +19,8 @@ export interface ServeBenchOptions {
   connections?: number | undefined;
   /** Pairs per batched request. */
   batchPairs?: number | undefined;
+  /** Interleaved rounds per case; each case reports its median round (default 3, quick 1). */
+  rounds?: number | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -29,7 +31,9 @@ export interface ServeBenchResult {
   dataset: string;
   connections: number;
   seconds: number;
+  rounds: number;
   requestsPerSecond: number;
+  requestsPerSecondRounds: number[];
   /** Predictions (or top-N lists) answered per second. */
   itemsPerSecond: number;
   p50Ms: number;
@@ -83,20 +87,29 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
       },
       { group: 'top-10', impl: 'reckit serve', port: reckit, type: 'application/json', body: top, per: 1 },
     ];
-    const out: ServeBenchResult[] = [];
-    let bareRps = Number.NaN;
-    for (const c of cases) {
-      const opts = {
-        url: `http://127.0.0.1:${c.port}/invocations`,
-        method: 'POST' as const,
-        headers: { 'content-type': c.type },
-        body: c.body,
-        connections,
-      };
-      await autocannon({ ...opts, duration: 1 });
-      const r = await autocannon({ ...opts, duration });
-      const rps = r.requests.total / r.duration;
-      if (c.impl === 'bare node:http') bareRps = rps;
+    // Interleaved rounds (bare, reckit, batch, top-10, then again): a shared, noisy machine drifts,
+    // and each case reports its median round so the bare and reckit figures face the same drift.
+    const rounds = o.rounds ?? (o.quick ? 1 : 3);
+    const runs: autocannon.Result[][] = cases.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [k, c] of cases.entries()) {
+        const opts = {
+          url: `http://127.0.0.1:${c.port}/invocations`,
+          method: 'POST' as const,
+          headers: { 'content-type': c.type },
+          body: c.body,
+          connections,
+        };
+        if (round === 0) await autocannon({ ...opts, duration: 1 });
+        runs[k]?.push(await autocannon({ ...opts, duration }));
+      }
+    }
+    const rps = (r: autocannon.Result) => r.requests.total / r.duration;
+    const medians = runs.map((rs) => [...rs].sort((a, b) => rps(a) - rps(b))[rs.length >> 1] as autocannon.Result);
+    const bareRps = rps(medians[0] as autocannon.Result);
+    const out: ServeBenchResult[] = cases.map((c, k) => {
+      const r = medians[k] as autocannon.Result;
+      const all = runs[k] ?? [];
       const row: ServeBenchResult = {
         suite: 'serve',
         group: c.group,
@@ -104,21 +117,23 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
         dataset,
         connections,
         seconds: r.duration,
-        requestsPerSecond: rps,
-        itemsPerSecond: rps * c.per,
+        rounds,
+        requestsPerSecond: rps(r),
+        requestsPerSecondRounds: all.map(rps),
+        itemsPerSecond: rps(r) * c.per,
         p50Ms: r.latency.p50,
         p99Ms: r.latency.p99,
-        errors: r.errors + r.timeouts,
-        non2xx: r.non2xx,
-        ratioToBare: rps / bareRps,
+        errors: all.reduce((n, x) => n + x.errors + x.timeouts, 0),
+        non2xx: all.reduce((n, x) => n + x.non2xx, 0),
+        ratioToBare: rps(r) / bareRps,
       };
       o.log?.(
-        `serve  ${c.group.padEnd(18)} ${c.impl.padEnd(15)} ${Math.round(rps).toLocaleString('en-US').padStart(8)} req/s  ` +
+        `serve  ${c.group.padEnd(18)} ${c.impl.padEnd(15)} ${Math.round(row.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  ` +
           `${Math.round(row.itemsPerSecond).toLocaleString('en-US').padStart(11)} items/s  p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms  ` +
-          `errors ${row.errors}  non-2xx ${row.non2xx}  x${row.ratioToBare.toFixed(2)} of bare`,
+          `errors ${row.errors}  non-2xx ${row.non2xx}  x${row.ratioToBare.toFixed(2)} of bare  (median of ${rounds})`,
       );
-      out.push(row);
-    }
+      return row;
+    });
     return out;
   } finally {
     for (const c of children) c.kill('SIGTERM');
