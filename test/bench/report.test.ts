@@ -81,12 +81,16 @@ test('the Markdown report holds the table, the ratio, errors and the quoted sect
     versions: { reckit: '0.1.0', 'scikit-learn': null },
     absentPeers: [{ peer: 'scikit-learn', reason: 'not importable' }],
     cases,
-    ratios: [],
+    ratios: [
+      { suite: 'svd', group: 'a', peer: 'scikit-learn', ratio: 2 },
+      { suite: 'svd', group: 'b', peer: 'scikit-learn', ratio: 8 },
+    ],
     bands: [],
     quoted: QUOTED_FIGURES,
   };
   const md = renderMarkdown(run);
   expect(md).toContain('| 2.50× |');
+  expect(md).toContain('| scikit-learn | 2 | 4.00× | 2.00× | 8.00× |');
   expect(md).toContain('**The native addon did not load** (Error: No native build was found)');
   expect(md).toContain('ml-matrix **ERROR**');
   expect(md).toContain('scikit-learn not installed');

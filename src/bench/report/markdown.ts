@@ -12,6 +12,17 @@ function fmtMetric(v: number): string {
   return v.toPrecision(4);
 }
 
+function fmtRatio(q: number): string {
+  return `${q >= 10 ? q.toFixed(0) : q.toFixed(2)}×`;
+}
+
+/** Ratios grouped by peer (legend name without the thread count, so reckit variants stay apart). */
+function byPeer(rs: BenchRun['ratios']): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  for (const r of rs) m.set(r.peer, [...(m.get(r.peer) ?? []), r.ratio]);
+  return m;
+}
+
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -85,7 +96,16 @@ export function renderMarkdown(run: BenchRun, charts: { suite: string; path: str
   for (const c of charts) out.push(`![${c.suite}](${c.path})`, '');
   out.push('## Measured', '', casesTable(run.cases), '');
   if (run.ratios.length > 0) {
-    out.push('### Ratios against each peer (peer time / reckit time, same run)', '');
+    out.push('### Against each peer (peer time / reckit time, same run; above 1: reckit is faster)', '');
+    out.push('| peer | groups | geometric mean | lowest | highest |', '| --- | ---: | ---: | ---: | ---: |');
+    for (const [peer, qs] of byPeer(run.ratios)) {
+      const geo = Math.exp(qs.reduce((a, q) => a + Math.log(q), 0) / qs.length);
+      out.push(
+        `| ${cell(peer)} | ${qs.length} | ${fmtRatio(geo)} | ${fmtRatio(Math.min(...qs))} | ${fmtRatio(Math.max(...qs))} |`,
+      );
+    }
+    out.push('');
+    out.push('### Ratios per case group', '');
     for (const r of run.ratios) out.push(`- ${r.suite}, ${r.group}: ${r.peer} ${r.ratio.toFixed(2)}×`);
     out.push('');
   }
