@@ -162,3 +162,32 @@ test('load-test rows become throughput cases: duration is not a run time, HTTP e
   expect(svg).toContain('requests per second (higher is better)');
   expect(svg).toContain('p99 4 ms');
 });
+
+test('writeReport writes results.json, results.md and one SVG per suite into the run folder', async () => {
+  const { mkdtempSync, readFileSync, readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { writeReport } = await import('../../src/bench/bench-runner.js');
+  const dir = mkdtempSync(join(tmpdir(), 'reckit-bench-report-'));
+  const cases = [row('reckit', 0.2), row('scikit-learn', 0.5)];
+  const run: BenchRun = {
+    schema: 1,
+    mode: 'quick',
+    startedAt: '2026-11-22T22:00:00.000Z',
+    finishedAt: '2026-11-22T22:01:00.000Z',
+    suites: ['svd'],
+    suiteSeconds: { svd: 1 },
+    machine: machineInfo(),
+    native: { loaded: true },
+    versions: { reckit: '0.1.0' },
+    absentPeers: [],
+    cases,
+    ratios: [],
+    bands: [],
+    quoted: QUOTED_FIGURES,
+  };
+  writeReport(run, dir, false);
+  expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).cases).toHaveLength(2);
+  expect(readFileSync(join(dir, 'results.md'), 'utf8')).toContain('![svd](charts/svd.svg)');
+  expect(readdirSync(join(dir, 'charts'))).toEqual(['svd.svg']);
+});
