@@ -26,7 +26,10 @@ interface ScoringBinding {
     outItems: Int32Array,
     outScores: Float32Array,
     threads: number,
+    half: Uint16Array | null,
+    norms: Float32Array | null,
   ): number;
+  packHalfPanels(panels: Float32Array, k: number, outHalf: Uint16Array, outNorms: Float32Array): boolean;
   topNAll(
     panels: Float32Array,
     pbias: Float32Array,
@@ -53,6 +56,8 @@ interface ScoringBinding {
 }
 
 const PANEL = 16;
+/** Catalogs with at least this many factor floats (4 MB) get a float16 screening copy (native/half-screen.h). */
+const HALF_MIN_FLOATS = 1 << 20;
 const NO_ITEMS = new Int32Array(0);
 
 interface Packed {
@@ -61,6 +66,8 @@ interface Packed {
   pbias: Float32Array;
   bias: Float32Array;
   eligible: Uint8Array;
+  /** float16 copy + per-item norms for screening single-vector scans (large catalogs only). */
+  half: { panels: Uint16Array; norms: Float32Array } | null;
 }
 
 /**
@@ -84,8 +91,13 @@ export function nativeScoringKernels(binding: NativeBinding): ScoringKernels {
       pbias: new Float32Array(padded),
       bias: items.bias,
       eligible: items.eligible,
+      half: null,
     };
     callNative(() => b.packItemPanels(items.factors, items.bias, items.eligible, items.k, packed.panels, packed.pbias));
+    if (items.k > 0 && packed.panels.length >= HALF_MIN_FLOATS) {
+      const half = { panels: new Uint16Array(packed.panels.length), norms: new Float32Array(padded) };
+      if (callNative(() => b.packHalfPanels(packed.panels, items.k, half.panels, half.norms))) packed.half = half;
+    }
     cache.set(items.factors, packed);
     return packed;
   };
@@ -114,6 +126,8 @@ export function nativeScoringKernels(binding: NativeBinding): ScoringKernels {
           out.items,
           out.scores,
           q.threads ?? 1,
+          p.half?.panels ?? null,
+          p.half?.norms ?? null,
         ),
       );
       return out;

@@ -8,7 +8,9 @@
 // TS: topNVector(panels: Float32Array, pbias: Float32Array, k: number, nItems: number,
 //   factors: Float32Array, vector: Float32Array, offset: number, n: number, exclude: Int32Array,
 //   candidates: Int32Array | null, outItems: Int32Array, outScores: Float32Array, threads?: number (default 1;
-//   0 = all cores)) -> number
+//   0 = all cores), half?: Uint16Array | null, norms?: Float32Array) -> number
+// TS: packHalfPanels(panels: Float32Array, k: number, outHalf: Uint16Array, outNorms: Float32Array) -> boolean
+//   (false: no F16C here or a factor too large for float16; topNVector then scans float32 only)
 // TS: topNAll(panels: Float32Array, pbias: Float32Array, k: number, nItems: number,
 //   userFactors: Float32Array, userOffset: Float32Array, users: Int32Array, n: number,
 //   seenOffsets: Int32Array | null, seenCols: Int32Array | null, threads: number,
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "async-job.h"
+#include "half-screen.h"
 #include "item-panels.h"
 #include "napi-args.h"
 #include "parallel.h"
@@ -249,6 +252,74 @@ Napi::Value PackItemPanels(const Napi::CallbackInfo& info) {
 }
 RK_REGISTER("packItemPanels", PackItemPanels);
 
+// Two passes (half-screen.h): float16 scores with error bounds pick the items that can make the
+// top n; those are rescored from the float32 panels exactly as the full scan would score them.
+void ScreenHalf(const float* v, const float* panels, const uint16_t* half, const float* norms, const float* pbias,
+                long long nP, int k, float offset, rk::View<int32_t> exclude, TopHeap& heap) {
+#ifdef RK_X86
+  rk::HalfBound bound(v, k);
+  std::vector<float> upper(static_cast<size_t>(nP) * kPanel, kNegInf);
+  std::vector<Hit> lowStore(static_cast<size_t>(heap.cap));
+  TopHeap low{lowStore.data(), heap.cap, 0};  // the n best lower bounds
+  rk::ScanHalfPanels(v, half, nP, k, [&](long long p, const float* acc) {
+    for (int j = 0; j < kPanel; ++j) {
+      long long i = p * kPanel + j;
+      float b = pbias[i];
+      if (b == kNegInf) continue;
+      float a = (acc[j] + b) + offset;
+      double e = bound.Of(norms[i], acc[j], b, offset);
+      float hi = std::nextafter(static_cast<float>(a + e), -kNegInf);  // rounded up: still a bound
+      if (hi < low.Threshold()) continue;
+      if (Contains(exclude.data, static_cast<long long>(exclude.length), static_cast<int32_t>(i))) continue;
+      upper[i] = hi;
+      // Round the lower bound down so it stays a bound after the cast to float.
+      low.Offer(std::nextafter(static_cast<float>(a - e), kNegInf), static_cast<int32_t>(i));
+    }
+  });
+  float floor = low.Threshold();
+  long long stride = static_cast<long long>(k) * kPanel;
+  alignas(32) float acc[kPanel];
+  for (long long p = 0; p < nP; ++p) {
+    bool any = false;
+    for (int j = 0; j < kPanel && !any; ++j) any = upper[p * kPanel + j] >= floor && upper[p * kPanel + j] != kNegInf;
+    if (!any) continue;
+    rk::ScanPanels(v, panels + p * stride, 1, k, [&](long long, const float* a) {
+      for (int q = 0; q < kPanel; ++q) acc[q] = a[q];
+    });
+    for (int j = 0; j < kPanel; ++j) {
+      long long i = p * kPanel + j;
+      if (upper[i] == kNegInf || upper[i] < floor) continue;
+      heap.Offer((acc[j] + pbias[i]) + offset, static_cast<int32_t>(i));
+    }
+  }
+#else
+  (void)v, (void)panels, (void)half, (void)norms, (void)pbias, (void)nP, (void)k, (void)offset, (void)exclude,
+      (void)heap;
+#endif
+}
+
+Napi::Value PackHalfPanels(const Napi::CallbackInfo& info) {
+  return rk::Guard(info, [&]() -> Napi::Value {
+    auto panels = rk::Float32Arg(info, 0, "panels");
+    int k = static_cast<int>(rk::NumberArg(info, 1, "k"));
+    auto half = rk::TypedArg<uint16_t, napi_uint16_array>(info, 2, "outHalf");
+    auto norms = rk::Float32Arg(info, 3, "outNorms");
+    RK_CHECK(k > 0 && panels.length % (static_cast<size_t>(k) * kPanel) == 0, "panels must hold whole 16-item panels");
+    RK_CHECK(half.length == panels.length, "outHalf must match panels");
+    long long nP = static_cast<long long>(panels.length) / (static_cast<long long>(k) * kPanel);
+    RK_CHECK(norms.length == static_cast<size_t>(nP * kPanel), "outNorms must hold one norm per padded item");
+    if (!rk::HasF16c()) return Napi::Boolean::New(info.Env(), false);
+    for (size_t i = 0; i < panels.length; ++i)
+      if (!(std::fabs(panels.data[i]) < 60000.0f)) return Napi::Boolean::New(info.Env(), false);
+#ifdef RK_X86
+    rk::PackHalf(panels.data, static_cast<long long>(panels.length), half.data);
+#endif
+    rk::PanelNorms(panels.data, nP, k, norms.data);
+    return Napi::Boolean::New(info.Env(), true);
+  });
+}
+RK_REGISTER("packHalfPanels", PackHalfPanels);
+
 Napi::Value TopNVector(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
     auto panels = rk::Float32Arg(info, 0, "panels");
@@ -266,7 +337,12 @@ Napi::Value TopNVector(const Napi::CallbackInfo& info) {
     auto outScores = rk::Float32Arg(info, 11, "outScores");
     // One thread unless asked: splitting pays only on an idle machine (measured: worse under load).
     int threads = info.Length() > 12 && info[12].IsNumber() ? static_cast<int>(rk::NumberArg(info, 12, "threads")) : 1;
+    bool hasHalf = info.Length() > 14 && info[13].IsTypedArray();
+    rk::View<uint16_t> half =
+        hasHalf ? rk::TypedArg<uint16_t, napi_uint16_array>(info, 13, "half") : rk::View<uint16_t>{nullptr, 0};
+    rk::View<float> norms = hasHalf ? rk::Float32Arg(info, 14, "norms") : rk::View<float>{nullptr, 0};
     long long nP = rk::PanelCount(nItems);
+    RK_CHECK(!hasHalf || (half.length == panels.length && norms.length == pbias.length), "half panels do not match");
     RK_CHECK(n >= 0 && outItems.length == static_cast<size_t>(n) && outScores.length == static_cast<size_t>(n),
              "outItems/outScores must hold n entries");
     RK_CHECK(vector.length == static_cast<size_t>(k), "vector must hold k floats");
@@ -290,6 +366,8 @@ Napi::Value TopNVector(const Napi::CallbackInfo& info) {
         });
         heap.Offer((acc[j] + pbias.data[i]) + offset, i);
       }
+    } else if (hasHalf && threads == 1 && n > 0 && rk::HasF16c()) {
+      ScreenHalf(vector.data, panels.data, half.data, norms.data, pbias.data, nP, k, offset, exclude, heap);
     } else {
       // Large catalogs are memory-bound (59k items x 100 factors = 24 MB per call): split the
       // panels over the cores, one heap each, then merge (the (score, index) order is total, so
