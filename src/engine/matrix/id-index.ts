@@ -73,12 +73,21 @@ export class IdIndex {
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     let integral = true;
-    for (let i = 0; i < n; i++) {
-      const v = nums[i] as number;
-      if (!Number.isFinite(v)) throw new InputError(`row ${i}: id ${v} is not a finite number`);
-      if (v < min) min = v;
-      if (v > max) max = v;
-      if (integral && !Number.isInteger(v)) integral = false;
+    if (nums instanceof Int32Array) {
+      // the common case (parsers emit Int32 ids): finite and integral by type, so only the range
+      for (let i = 0; i < n; i++) {
+        const v = nums[i] as number;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v = nums[i] as number;
+        if (!Number.isFinite(v)) throw new InputError(`row ${i}: id ${v} is not a finite number`);
+        if (v < min) min = v;
+        if (v > max) max = v;
+        if (integral && !Number.isInteger(v)) integral = false;
+      }
     }
     if (integral && n > 0 && max - min + 1 <= Math.max(1024, DENSE_SPAN_FACTOR * n)) {
       const table = new Int32Array(max - min + 1).fill(-1);
