@@ -125,6 +125,17 @@ describe.each(availableBackends())('k-means kernels [%s]', (name) => {
     expect(await k.kmeansPlusPlus({ ...args, seed: 100 })).not.toEqual(want);
   });
 
+  test('kmeansPlusPlus on CSR rows stored out of column order (row path) matches the reference', async () => {
+    const c = randomCsr(12, 200, 50, 0.2);
+    for (let r = 0; r < c.nRows; r++) {
+      c.cols.subarray(c.offsets[r], c.offsets[r + 1]).reverse();
+      c.values.subarray(c.offsets[r], c.offsets[r + 1]).reverse();
+    }
+    const rows: KmeansRows = { kind: 'csr', csr: c };
+    const args = { rows, rowNorms: normsOf(rows), k: 9, trials: 3, seed: 4 };
+    expect(await k.kmeansPlusPlus(args)).toEqual(await reference.kmeansPlusPlus(args));
+  });
+
   test('cancellation rejects with CancelledError', async () => {
     const rows = inputs[0][1];
     const ac = new AbortController();
