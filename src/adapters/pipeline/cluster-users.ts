@@ -1,4 +1,4 @@
-import { makeVector, Table } from 'apache-arrow';
+import { makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { kmeans } from '../../engine/algorithms/kmeans/kmeans.js';
 import { RatingMatrix } from '../../engine/matrix/rating-matrix.js';
 import { parseTableName } from '../warehouse/table-name.js';
@@ -43,11 +43,15 @@ export async function clusterUsers(
     seed: o.seed ?? 0,
     signal: o.signal,
   });
-  const users = Float64Array.from({ length: matrix.nUsers }, (_, u) => Number(matrix.users.idOf(u)));
-  await warehouse.writeTable(
-    outputTable,
-    new Table({ USERID: makeVector(Int32Array.from(users)), CLUSTER: makeVector(fit.labels) }),
-  );
+  // The ratings table's own id type goes back out (INTEGER ids stay INTEGER, text ids stay text).
+  const ids = matrix.users.ids;
+  const users =
+    ids instanceof Float64Array
+      ? ids.every((v) => Number.isInteger(v) && Math.abs(v) < 2 ** 31)
+        ? makeVector(Int32Array.from(ids))
+        : makeVector(ids)
+      : vectorFromArray(ids as string[], new Utf8());
+  await warehouse.writeTable(outputTable, new Table({ USERID: users, CLUSTER: makeVector(fit.labels) }));
   const summary = await warehouse.run(
     `WITH per_movie AS (
        SELECT c."CLUSTER", r."MOVIEID", count(*) AS n
