@@ -12,7 +12,14 @@ import { mfKernels } from './ts/mf-kernels.js';
 import { parseKernels } from './ts/parse-kernels.js';
 import { scoringKernels } from './ts/scoring-kernels.js';
 
-const reference: Kernels = { name: 'reference', ...matrixKernels, ...mfKernels, ...kmeansKernels, ...scoringKernels, ...parseKernels };
+const reference: Kernels = {
+  name: 'reference',
+  ...matrixKernels,
+  ...mfKernels,
+  ...kmeansKernels,
+  ...scoringKernels,
+  ...parseKernels,
+};
 
 let native: Kernels | null | undefined;
 let warned = false;
