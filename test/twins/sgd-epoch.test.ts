@@ -74,15 +74,22 @@ describe.each(availableBackends())('sgdEpoch [%s]', (name) => {
     if (!c.biased) expect(a.params.userBias.every((v) => v === 0)).toBe(true);
   });
 
-  test('fillNormal draws the reference stream (mean, std, seed)', async () => {
-    const got = new Float32Array(10_001);
-    const want = new Float32Array(10_001);
+  test('fillNormal draws the reference stream (mean, std, seed; 4 chunks, odd length)', async () => {
+    const got = new Float32Array(200_001);
+    const want = new Float32Array(200_001);
     await k.fillNormal(got, 0.5, 0.1, 77);
     await reference.fillNormal(want, 0.5, 0.1, 77);
     expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(1e-7);
     let mean = 0;
-    for (const v of got) mean += v / got.length;
-    expect(Math.abs(mean - 0.5)).toBeLessThan(0.005);
+    let sq = 0;
+    for (const v of got) {
+      mean += v / got.length;
+      sq += (v - 0.5) ** 2 / got.length;
+    }
+    expect(Math.abs(mean - 0.5)).toBeLessThan(0.002);
+    expect(Math.abs(Math.sqrt(sq) - 0.1)).toBeLessThan(0.002);
+    // chunks are seeded apart: the second chunk does not repeat the first
+    expect(got.subarray(65_536, 65_546)).not.toEqual(got.subarray(0, 10));
   });
 
   test('an epoch lowers the training error (the update descends)', async () => {

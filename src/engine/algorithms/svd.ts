@@ -96,8 +96,8 @@ export class SVD implements Algorithm<SvdParams> {
 }
 
 /**
- * p_u then q_i, each mean + std * N(0, 1) (Surprise: rng.normal), row by row; one seeded stream
- * over both, as if drawn into one array (users first).
+ * p_u then q_i, each mean + std * N(0, 1) (Surprise: rng.normal), drawn as one seeded array
+ * (users first) by the fillNormal kernel.
  */
 async function initParams(k: Kernels, train: RatingMatrix, p: SvdParams, signal?: AbortSignal): Promise<SgdParams> {
   const both = new Float32Array((train.nUsers + train.nItems) * p.factors);

@@ -157,7 +157,10 @@ export interface MfKernels {
    * both accumulated in double.
    */
   sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse: number; penalty: number }>;
-  /** out[x] = mean + std * N(0, 1), x = 0, 1, ..., one Rng(seed).nextNormal() per value in order. */
+  /**
+   * out[x] = mean + std * N(0, 1): chunks of 65,536 values, each from its own Rng seeded from
+   * `seed` and the chunk index, Box-Muller pairs within a chunk (ts/fill-normal.ts).
+   */
   fillNormal(out: Float32Array, mean: number, std: number, seed: number, run?: KernelRun): Promise<void>;
 }
 
