@@ -53,7 +53,8 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
       if (req.method !== 'POST') return fail(stats, res, new InvocationError(405, 'use POST /invocations'));
       return readBody(stats, req, res, maxBytes, (body) => {
         try {
-          const out = invoke(model, body, req.headers['content-type'], req.headers.accept);
+          const raw = req.rawHeaders;
+          const out = invoke(model, body, rawHeader(raw, 'content-type'), rawHeader(raw, 'accept'));
           send(stats, res, 200, out.type, out.body);
         } catch (error) {
           if (!(error instanceof InvocationError)) o.onError?.(error);
@@ -104,6 +105,9 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
   };
 }
 
+/** Bodies up to this size are written together with the headers (see send). */
+const SMALL_BODY_BYTES = 16 * 1024;
+
 /** Responses written by one server. */
 interface Stats {
   answered: number;
@@ -117,7 +121,7 @@ function readBody(
   maxBytes: number,
   done: (body: Buffer) => void,
 ): void {
-  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  const declared = Number(rawHeader(req.rawHeaders, 'content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     tooLarge(stats, req, res, declared, maxBytes);
     return;
@@ -152,8 +156,11 @@ function tooLarge(stats: Stats, req: IncomingMessage, res: ServerResponse, bytes
 
 function send(stats: Stats, res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   stats.answered++;
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+  // Node sends headers and a string body in one write, but a Buffer body as a separate writev
+  // (18% of CPU in a single-prediction profile); small bodies go as strings (they are ASCII).
+  const out = typeof body !== 'string' && body.length <= SMALL_BODY_BYTES ? body.toString('latin1') : body;
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(out) });
+  res.end(out);
 }
 
 function fail(stats: Stats, res: ServerResponse, error: unknown): void {
@@ -166,4 +173,17 @@ function fail(stats: Stats, res: ServerResponse, error: unknown): void {
 function payloadLimitFromEnv(): number {
   const mb = Number(process.env.SAGEMAKER_MAX_PAYLOAD_IN_MB);
   return Number.isFinite(mb) && mb > 0 ? Math.min(mb, 100) * 1024 * 1024 : MAX_PAYLOAD_BYTES;
+}
+
+/**
+ * A header from rawHeaders (name/value pairs as sent). Reading `req.headers` builds a lower-cased
+ * object per request, which a bare server never pays for; this scan allocates only on a
+ * same-length name.
+ */
+function rawHeader(raw: string[], name: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length === name.length && (key === name || key.toLowerCase() === name)) return raw[i + 1];
+  }
+  return undefined;
 }
