@@ -55,6 +55,8 @@ describe.each(availableBackends())('sgdEpoch [%s]', (name) => {
     { grid: 1, threads: 1, shuffle: true, biased: true },
     { grid: 4, threads: 2, shuffle: true, biased: true },
     { grid: 3, threads: 2, shuffle: false, biased: false },
+    // More threads than cores and 64 small blocks: the dataflow schedule under heavy interleaving.
+    { grid: 8, threads: 4, shuffle: true, biased: true },
   ])('matches the reference over 3 epochs: %o', async (c) => {
     const a = await fixture(c.grid, 13, c.biased);
     const b = await fixture(c.grid, 13, c.biased);

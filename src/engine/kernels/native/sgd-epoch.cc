@@ -5,8 +5,9 @@
 // Same semantics and arithmetic as ts/sgd-epoch.ts: scalars in double stored as float, factor
 // updates in float (-ffp-contract=off keeps FMA out, so both twins round identically), the dot
 // product in 8 lanes (lane = f % 8) combined pairwise. Blocks run stratum by stratum; the blocks
-// of a stratum share no user and no item, so t threads claim them from a counter without locks
-// and the result equals the sequential order's (FPSGD/DSGD-style, deterministic for a seed).
+// of a stratum share no user and no item; t threads run blocks as soon as the blocks before them
+// on the same rows and columns are done (no locks, no barrier), and the result equals the
+// sequential order's (FPSGD/DSGD-style, deterministic for a seed).
 // TS: sgdEpoch(users: Int32Array, items: Int32Array, ratings: Float32Array, blockOffsets: Int32Array,
 //   grid: number, userFactors: Float32Array, itemFactors: Float32Array, userBias: Float32Array,
 //   itemBias: Float32Array, factors: number, globalMean: number, biased: boolean,
@@ -14,8 +15,6 @@
 //   shuffleSeed: number (-1: keep order), threads: number) -> NativeJob<{ sse: number; penalty: number }>
 #include <array>
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -139,30 +138,6 @@ void ShuffleBlock(int32_t* users, int32_t* items, float* ratings, long long lo, 
 
 uint32_t BlockSeed(uint32_t seed, int block) { return seed ^ (static_cast<uint32_t>(block + 1) * 0x9e3779b9u); }
 
-// A reusable barrier for the strata (C++17 has no std::barrier).
-class Barrier {
- public:
-  explicit Barrier(int n) : n_(n) {}
-  void Wait() {
-    std::unique_lock<std::mutex> lock(m_);
-    const long long gen = gen_;
-    if (++waiting_ == n_) {
-      waiting_ = 0;
-      ++gen_;
-      cv_.notify_all();
-    } else {
-      cv_.wait(lock, [&] { return gen_ != gen; });
-    }
-  }
-
- private:
-  std::mutex m_;
-  std::condition_variable cv_;
-  int n_;
-  int waiting_ = 0;
-  long long gen_ = 0;
-};
-
 Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
     auto users = rk::Int32Arg(info, 0, "users");
@@ -229,13 +204,35 @@ Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
             for (int s = 0; s < grid; ++s)
               for (int j = 0; j < grid; ++j) runBlock(j * grid + (j + s) % grid);
           } else {
-            Barrier barrier(t);
-            std::vector<std::atomic<int>> next(grid);
-            for (auto& x : next) x.store(0);
+            // Dataflow instead of a barrier per stratum: block (row r, stratum s) may run once
+            // (r, s - 1) and (r + 1, s - 1) are done, the previous users of its row block and of its
+            // column block ((r + s) % grid). Every row and column block then sees its updates in
+            // the sequential strata order, so the result is the same, but a thread that stalls
+            // (a busy machine) holds up only the blocks that depend on it.
+            std::vector<std::atomic<uint8_t>> claimed(nBlocks), finished(nBlocks);  // by s * grid + r
+            for (int b = 0; b < nBlocks; ++b) {
+              claimed[b].store(0);
+              finished[b].store(0);
+            }
+            std::atomic<int> remaining{nBlocks};
+            auto ready = [&](int s, int r) {
+              return s == 0 || (finished[(s - 1) * grid + r].load(std::memory_order_acquire) &&
+                                finished[(s - 1) * grid + (r + 1) % grid].load(std::memory_order_acquire));
+            };
             auto worker = [&]() {
-              for (int s = 0; s < grid; ++s) {
-                for (int j; (j = next[s].fetch_add(1)) < grid;) runBlock(j * grid + (j + s) % grid);
-                barrier.Wait();
+              while (remaining.load(std::memory_order_acquire) > 0) {
+                bool ran = false;
+                for (int id = 0; id < nBlocks && !ran; ++id) {
+                  const int s = id / grid, r = id % grid;
+                  if (claimed[id].load(std::memory_order_relaxed) || !ready(s, r)) continue;
+                  uint8_t expected = 0;
+                  if (!claimed[id].compare_exchange_strong(expected, 1)) continue;
+                  runBlock(r * grid + (r + s) % grid);
+                  finished[id].store(1, std::memory_order_release);
+                  remaining.fetch_sub(1, std::memory_order_acq_rel);
+                  ran = true;
+                }
+                if (!ran) std::this_thread::yield();
               }
             };
             std::vector<std::thread> pool;
