@@ -75,7 +75,8 @@ export function checkBands(cases: readonly CaseResult[], suitesRun: readonly str
     }
     // Every matching case must hold the band: native, threaded and reference lines alike.
     for (const hit of hits) {
-      const band = hits.length > 1 ? `${b.name}: ${hit.name}` : b.name;
+      const which = hit.name.includes(hit.dataset) ? hit.name : `${hit.name}, ${hit.dataset}`;
+      const band = hits.length > 1 ? `${b.name}: ${which}` : b.name;
       const value = hit.error ? undefined : hit.metrics[b.metric];
       if (value === undefined) {
         const why = hit.error ? `the case failed: ${hit.error}` : `the case reported no ${b.metric}`;

@@ -62,8 +62,8 @@ test('bands pass inside, fail outside or when the case is missing, and skip suit
   // Every matching case is checked: a threaded line outside the band fails even if another is inside.
   const two = checkBands([row('reckit', 1), row('reckit', 1, { name: 'b', metrics: { rmse: 0.96 } })], ['svd'], [band]);
   expect(two.map((c) => [c.band, c.ok])).toEqual([
-    ['ml-100k SVD 5-fold: reckit', true],
-    ['ml-100k SVD 5-fold: b', false],
+    ['ml-100k SVD 5-fold: reckit, ml-100k', true],
+    ['ml-100k SVD 5-fold: b, ml-100k', false],
   ]);
 });
 
