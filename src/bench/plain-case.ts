@@ -105,7 +105,8 @@ const KNOWN = new Set([
  * suite measured is dropped.
  */
 export function fromPlain(suite: string, o: Plain): CaseResult {
-  if (isCaseResult(o)) return o;
+  // A reckit row on the reference backend is the "pure JS" line: a peer of the native row.
+  if (isCaseResult(o)) return o.impl === 'reckit' && o.backend === 'reference' ? { ...o, impl: 'reckit-reference' } : o;
   const name = pick(o, ['name', 'case', 'label', 'impl'], str) ?? 'case';
   const metrics: Record<string, number> = {};
   if (o.metrics && typeof o.metrics === 'object') {
@@ -128,7 +129,13 @@ export function fromPlain(suite: string, o: Plain): CaseResult {
     group: pick(o, ['group'], str) ?? name,
     name,
     // "reckit serve", "reckit (native)": reckit's own line, the baseline of its group.
-    impl: /^reckit\b(?!-)/.test(impl) ? 'reckit' : impl === 'bare node:http' ? 'node-http' : impl,
+    impl: /^reckit\b(?!-)/.test(impl)
+      ? o.backend === 'reference'
+        ? 'reckit-reference'
+        : 'reckit'
+      : impl === 'bare node:http'
+        ? 'node-http'
+        : impl,
     dataset: pick(o, ['dataset', 'data'], str) ?? '-',
     size: pick(o, ['size', 'shape'], (v) => (typeof v === 'number' ? v.toLocaleString('en-US') : str(v))) ?? '-',
     backend: pick(o, ['backend'], str) ?? (impl === 'reckit serve' ? 'http server' : '-'),

@@ -191,3 +191,13 @@ test('writeReport writes results.json, results.md and one SVG per suite into the
   expect(readFileSync(join(dir, 'results.md'), 'utf8')).toContain('![svd](charts/svd.svg)');
   expect(readdirSync(join(dir, 'charts'))).toEqual(['svd.svg']);
 });
+
+test('a reckit row on the reference backend becomes the pure-JS line, so it gets a ratio to native', () => {
+  const native = row('reckit', 0.2);
+  const ref = fromPlain('svd', { ...row('reckit', 3), backend: 'reference' } as unknown as Record<string, unknown>);
+  expect(ref.impl).toBe('reckit-reference');
+  expect(fromPlain('data', { name: 'x', impl: 'reckit', backend: 'reference', seconds: 1 }).impl).toBe(
+    'reckit-reference',
+  );
+  expect(renderSuiteCharts([native, ref], 's').get('svd')).toContain("15× reckit's time");
+});
