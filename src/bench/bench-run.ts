@@ -30,6 +30,8 @@ export interface BenchRun {
   /** Wall-clock seconds each suite took, set-up and peers included. */
   suiteSeconds: Record<string, number>;
   machine: MachineInfo;
+  /** 1-minute load average when the run started and ended: above the core count, others shared the CPUs. */
+  loadAverage?: { start: number; end: number } | undefined;
   /** Whether reckit's native addon loaded; when not, every "reckit" row ran the TypeScript twins. */
   native: { loaded: boolean; error?: string | undefined };
   /** reckit, node and each peer's version (null: not installed). */

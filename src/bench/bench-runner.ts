@@ -1,4 +1,5 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bindingLoadError, loadBinding } from '../engine/kernels/addon/binding.js';
@@ -8,6 +9,7 @@ import type { AbsentPeer, BenchRun } from './bench-run.js';
 import { ratios } from './harness.js';
 import { machineInfo, packageVersion } from './machine-info.js';
 import { QUOTED_FIGURES } from './peers/quoted-figures.js';
+import { fromPlain } from './plain-case.js';
 import { renderSuiteCharts, seriesName } from './report/charts.js';
 import { renderMarkdown } from './report/markdown.js';
 import { runSuite, selectSuites } from './suites.js';
@@ -62,6 +64,7 @@ function reckitVersion(): string | null {
 export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
   const suites = selectSuites(o.suites);
   const started = new Date();
+  const loadAtStart = os.loadavg()[0]!;
   const dir = resolve(o.out ?? join(REPO_ROOT, 'bench-results', stamp(started)));
   const dataDir = resolve(o.dataDir ?? process.env.RECKIT_DATA_DIR ?? join(REPO_ROOT, '..', 'shared', 'datasets'));
   const versions: Record<string, string | null> = { reckit: reckitVersion(), node: process.version };
@@ -89,7 +92,6 @@ export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
     o.log?.(`suite ${s.name}: done in ${suiteSeconds[s.name]!.toFixed(1)} s`);
   }
   const names = suites.map((s) => s.name);
-  const q = ratios(cases);
   const run: BenchRun = {
     schema: 1,
     mode: o.quick ? 'quick' : 'full',
@@ -98,11 +100,12 @@ export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
     suites: names,
     suiteSeconds,
     machine: machineInfo(),
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
     native: loadBinding() ? { loaded: true } : { loaded: false, error: String(bindingLoadError()) },
     versions,
     absentPeers: absent,
     cases,
-    ratios: [...q].map(([r, ratio]) => ({ suite: r.suite, group: r.group, peer: seriesName(r), ratio })),
+    ratios: ratioRows(cases),
     bands: checkBands(cases, names),
     quoted: QUOTED_FIGURES,
   };
@@ -112,6 +115,16 @@ export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
     ...run.bands.filter((b) => !b.ok).map((b) => `band ${b.band} (${b.metric}): ${b.value ?? '-'} ${b.why}`),
   ];
   return { run, dir, failures };
+}
+
+function ratioRows(cases: readonly CaseResult[]): BenchRun['ratios'] {
+  return [...ratios(cases)].map(([r, ratio]) => ({ suite: r.suite, group: r.group, peer: seriesName(r), ratio }));
+}
+
+/** An earlier run's results.json, its cases read through today's adapter and its ratios recomputed. */
+export function refreshRun(run: BenchRun): BenchRun {
+  const cases = run.cases.map((c) => fromPlain(c.suite, c as unknown as Record<string, unknown>));
+  return { ...run, cases, ratios: ratioRows(cases) };
 }
 
 function subtitle(run: BenchRun): string {

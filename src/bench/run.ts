@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchRun } from './bench-run.js';
-import { runBench, writeReport } from './bench-runner.js';
+import { refreshRun, runBench, writeReport } from './bench-runner.js';
 import { suiteNames } from './suites.js';
 
 /**
@@ -32,7 +32,7 @@ async function main(): Promise<number> {
   }
   if (values.from) {
     // Re-render the Markdown and charts of an earlier run (after a report change) without rerunning it.
-    const run = JSON.parse(readFileSync(values.from, 'utf8')) as BenchRun;
+    const run = refreshRun(JSON.parse(readFileSync(values.from, 'utf8')) as BenchRun);
     writeReport(run, values.out ?? dirname(values.from), values['benchmarks-md']);
     return 0;
   }

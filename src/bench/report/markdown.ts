@@ -69,6 +69,17 @@ export function renderMarkdown(run: BenchRun, charts: { suite: string; path: str
       `${m.cpuFlags.length ? ` (${m.cpuFlags.join(', ')})` : ''}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}.`,
     '',
   );
+  if (run.loadAverage) {
+    const { start, end } = run.loadAverage;
+    const busy = Math.max(start, end) > m.cores;
+    out.push(
+      `1-minute load average: ${start.toFixed(1)} at the start, ${end.toFixed(1)} at the end` +
+        (busy
+          ? ` (above the ${m.cores} cores: other jobs shared the machine, so absolute times are pessimistic; ratios within a group are fairer since runs alternate).`
+          : '.'),
+      '',
+    );
+  }
   if (run.native && !run.native.loaded) {
     out.push(
       `> **The native addon did not load** (${run.native.error ?? 'unknown error'}): every reckit row ran the`,
