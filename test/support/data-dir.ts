@@ -14,7 +14,7 @@ export function dataPath(...parts: string[]): string | undefined {
   return undefined;
 }
 
-/** Text for `test.skipIf(...)` reasons. */
+/** Names the file a data test reads, for its title: a skipped test then says which path it tried. */
 export function missing(...parts: string[]): string {
-  return `dataset file missing: ${join(process.env.RECKIT_DATA_DIR ?? '../shared/datasets', ...parts)}`;
+  return `needs ${join(process.env.RECKIT_DATA_DIR ?? '../shared/datasets', ...parts)}`;
 }
