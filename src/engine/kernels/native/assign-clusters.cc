@@ -91,12 +91,20 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
           std::vector<double> cn(k, 0.0);
           for (int c = 0; c < k; ++c) {
             double s = 0.0;
+            const float* cc = C + static_cast<size_t>(c) * dim;
             for (int j = 0; j < dim; ++j) {
-              double v = C[static_cast<size_t>(c) * dim + j];
+              double v = cc[j];
               s += v * v;
-              CT[static_cast<size_t>(j) * k + c] = C[static_cast<size_t>(c) * dim + j];
             }
             cn[c] = s;
+          }
+          // Transpose in column tiles so the strided writes stay in cache.
+          for (int j0 = 0; j0 < dim; j0 += 64) {
+            int j1 = std::min(dim, j0 + 64);
+            for (int c = 0; c < k; ++c) {
+              const float* cc = C + static_cast<size_t>(c) * dim;
+              for (int j = j0; j < j1; ++j) CT[static_cast<size_t>(j) * k + c] = cc[j];
+            }
           }
           std::vector<double> sep;
           if (lower.data && ready && separation) sep = HalfSeparation(C, CT, cn, k, dim, threads);
@@ -133,6 +141,17 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
               }
             }
             std::vector<double> acc(k);
+            // Dense rows: each row's non-zeros gathered once (ascending j, as ForEach visits them)
+            // into a one-row CSR, so the bound check, the k dot products and the sums share one scan.
+            std::vector<int32_t> rowCols(rows.offsets ? 0 : static_cast<size_t>(dim));
+            std::vector<float> rowVals(rows.offsets ? 0 : static_cast<size_t>(dim));
+            int32_t rowOff[2] = {0, 0};
+            rk::KmeansRows one;
+            one.offsets = rowOff;
+            one.cols = rowCols.data();
+            one.values = rowVals.data();
+            one.nRows = 1;
+            one.dim = dim;
             long long changed = 0, full = 0;
             for (long long i0 = b; i0 < e; i0 += 256) {
               rk::ThrowIfCancelled(st);
@@ -140,13 +159,28 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
               for (long long i = i0; i < i1; ++i) {
                 long long r = subset.data ? subset.data[i] : i;
                 double xn = rowNorms.data[r];
+                const rk::KmeansRows* src = &rows;
+                long long rr = r;
+                if (!rows.offsets) {
+                  const float* x = rows.values + r * static_cast<long long>(dim);
+                  int32_t m = 0;
+                  for (int j = 0; j < dim; ++j)
+                    if (x[j] != 0.0f) {
+                      rowCols[m] = j;
+                      rowVals[m] = x[j];
+                      ++m;
+                    }
+                  rowOff[1] = m;
+                  src = &one;
+                  rr = 0;
+                }
                 int prev = labels.data[i];
                 int best = -1;
                 double bestD = 0;
                 if (lower.data && ready && prev >= 0 && prev < k) {
                   double dot = 0.0;
                   const float* ca = C + static_cast<size_t>(prev) * dim;
-                  rows.ForEach(r, [&](int j, float v) { dot += static_cast<double>(v) * ca[j]; });
+                  src->ForEach(rr, [&](int j, float v) { dot += static_cast<double>(v) * ca[j]; });
                   double da = std::max(0.0, xn + cn[prev] - 2.0 * dot);
                   double l = lower.data[i] - (prev == r1 ? s2 : s1);
                   double m = sep.empty() ? l : std::max(sep[prev], l);
@@ -160,7 +194,7 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
                   ++full;
                   std::fill(acc.begin(), acc.end(), 0.0);
                   double* a = acc.data();
-                  rk::AccumulateRow(rows, r, CT, k, a);
+                  rk::AccumulateRow(*src, rr, CT, k, a);
                   double d1 = std::numeric_limits<double>::infinity(), d2 = d1;
                   best = 0;
                   for (int c = 0; c < k; ++c) {
@@ -181,7 +215,7 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
                 distances.data[i] = bestD;
                 if (mySums) {
                   double* sb = mySums + static_cast<size_t>(best) * dim;
-                  rows.ForEach(r, [&](int j, float v) { sb[j] += v; });
+                  src->ForEach(rr, [&](int j, float v) { sb[j] += v; });
                   myCounts[best] += 1.0;
                 }
               }
