@@ -16,8 +16,22 @@ export function updateCentroids(
   let shiftTotal = 0;
   for (let c = 0; c < k; c++) {
     const base = c * dim;
-    if (counts[c] > 0) {
-      for (let j = 0; j < dim; j++) next[base + j] = sums[base + j] / counts[c];
+    const count = counts[c];
+    if (count > 0 && !spherical) {
+      // Mean and movement in one pass (the stored float32 is what the movement is measured from).
+      let moved = 0;
+      for (let j = 0; j < dim; j++) {
+        const v = Math.fround(sums[base + j] / count);
+        next[base + j] = v;
+        const d = v - old[base + j];
+        moved += d * d;
+      }
+      shift[c] = Math.sqrt(moved);
+      shiftTotal += moved;
+      continue;
+    }
+    if (count > 0) {
+      for (let j = 0; j < dim; j++) next[base + j] = sums[base + j] / count;
     } else {
       next.set(old.subarray(base, base + dim), base);
     }
