@@ -57,9 +57,12 @@ describe.each(availableBackends())('sgdEpoch [%s]', (name) => {
     { grid: 3, threads: 2, shuffle: false, biased: false },
     // More threads than cores and 64 small blocks: the dataflow schedule under heavy interleaving.
     { grid: 8, threads: 4, shuffle: true, biased: true },
+    // 100 factors (the default): the native kernel's compile-time-k path.
+    { grid: 1, threads: 1, shuffle: false, biased: true, factors: 100 },
+    { grid: 4, threads: 2, shuffle: true, biased: false, factors: 100 },
   ])('matches the reference over 3 epochs: %o', async (c) => {
-    const a = await fixture(c.grid, 13, c.biased);
-    const b = await fixture(c.grid, 13, c.biased);
+    const a = await fixture(c.grid, c.factors ?? 13, c.biased);
+    const b = await fixture(c.grid, c.factors ?? 13, c.biased);
     for (let epoch = 0; epoch < 3; epoch++) {
       const shuffleSeed = c.shuffle ? 100 + epoch : undefined;
       const got = await k.sgdEpoch({ plan: a.plan, params: a.params, rates, shuffleSeed, threads: c.threads });

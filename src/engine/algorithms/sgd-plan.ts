@@ -26,6 +26,7 @@ export function sgdGrid(threads: number, nItems: number, factors: number): numbe
 export function buildSgdPlan(csr: Csr, grid: number): SgdPlan {
   const { offsets, cols, values, nRows, nCols } = csr;
   const n = offsets[nRows] as number;
+  if (grid === 1) return csrOrderPlan(csr, n);
   const rowBlock = new Int32Array(nRows);
   const rowCounts = new Float64Array(nRows);
   for (let r = 0; r < nRows; r++) rowCounts[r] = (offsets[r + 1] as number) - (offsets[r] as number);
@@ -59,6 +60,19 @@ export function buildSgdPlan(csr: Csr, grid: number): SgdPlan {
     }
   }
   return { users, items, ratings, blockOffsets, grid };
+}
+
+/**
+ * grid 1: the entries in plain CSR order, the same arrays the counting sort gives for one block,
+ * built by bulk copies (a fit on ml-100k spent ~6 ms here going through the general path).
+ */
+function csrOrderPlan(csr: Csr, n: number): SgdPlan {
+  const { offsets, cols, values, nRows } = csr;
+  const users = new Int32Array(n);
+  for (let r = 0; r < nRows; r++) users.fill(r, offsets[r] as number, offsets[r + 1] as number);
+  const items = cols.slice(0, n);
+  const ratings = values.slice(0, n);
+  return { users, items, ratings, blockOffsets: Int32Array.of(0, n), grid: 1 };
 }
 
 /** Assigns consecutive indices to `parts` ranges so each range holds about total / parts of the mass. */

@@ -13,6 +13,7 @@
 //   itemBias: Float32Array, factors: number, globalMean: number, biased: boolean,
 //   rates: Float64Array [lrBu, lrBi, lrPu, lrQi, regBu, regBi, regPu, regQi],
 //   shuffleSeed: number (-1: keep order), threads: number) -> NativeJob<{ sse: number; penalty: number }>
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <thread>
@@ -53,11 +54,14 @@ constexpr long long kChunk = 16384;
 
 // The per-rating update over entries [lo, hi). Inlined into a default and an AVX2 build; both
 // give the same floats (no FMA, same operation order), only the vector width differs.
+// K > 0: the factor count fixed at compile time (the default 100), so the lane accumulators stay
+// in registers and the loops unroll; the same operations in the same order as K = 0 (m.k at run time).
+template <int K>
 __attribute__((always_inline)) inline double BlockBody(const Plan& pl, const Params& m, long long lo, long long hi,
                                                        double sse) {
   // Everything in locals: the factor stores could otherwise alias the Params fields, which keeps
   // the compiler from vectorising the update loop (measured: scalar code, ~2x slower).
-  const int k = m.k;
+  const int k = K > 0 ? K : m.k;
   const int k8 = k - k % 8;
   const int32_t* const users = pl.users;
   const int32_t* const items = pl.items;
@@ -103,12 +107,12 @@ __attribute__((always_inline)) inline double BlockBody(const Plan& pl, const Par
 }
 
 double BlockDefault(const Plan& pl, const Params& m, long long lo, long long hi, double sse) {
-  return BlockBody(pl, m, lo, hi, sse);
+  return m.k == 100 ? BlockBody<100>(pl, m, lo, hi, sse) : BlockBody<0>(pl, m, lo, hi, sse);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx2"))) double BlockAvx2(const Plan& pl, const Params& m, long long lo, long long hi, double sse) {
-  return BlockBody(pl, m, lo, hi, sse);
+  return m.k == 100 ? BlockBody<100>(pl, m, lo, hi, sse) : BlockBody<0>(pl, m, lo, hi, sse);
 }
 bool HasAvx2() {
   static const bool has = __builtin_cpu_supports("avx2");
@@ -178,7 +182,13 @@ Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
         info.Env(),
         [=](rk::JobState& st) {
           // Checked here, off the event loop: an out-of-range index would write outside P or Q.
+          // A branch-free pass (vectorised) first; the entry is looked for only when one is bad.
+          bool bad = false;
           for (long long p = 0; p < n; ++p) {
+            bad |= (static_cast<unsigned long long>(static_cast<long long>(users.data[p])) >= static_cast<unsigned long long>(nUsers)) |
+                   (static_cast<unsigned long long>(static_cast<long long>(items.data[p])) >= static_cast<unsigned long long>(nItems));
+          }
+          for (long long p = 0; bad && p < n; ++p) {
             RK_CHECK(users.data[p] >= 0 && users.data[p] < nUsers && items.data[p] >= 0 && items.data[p] < nItems,
                      "user or item index out of range at entry " + std::to_string(p));
           }
@@ -244,14 +254,26 @@ Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
           double sse = 0;
           for (int s = 0; s < grid; ++s)
             for (int j = 0; j < grid; ++j) sse += blockSse[j * grid + (j + s) % grid];
-          auto sq = [](const float* x, size_t len) {
-            double s = 0;
-            for (size_t j = 0; j < len; ++j) s += static_cast<double>(x[j]) * x[j];
-            return s;
+          // Sums of squares, each in index order as the reference's; two arrays' sums run in one
+          // loop as two independent add chains (the pass is add-latency bound: ~2x faster).
+          auto sq2 = [](const float* x, size_t nx, const float* y, size_t ny, double& sx, double& sy) {
+            double a = 0, b = 0;
+            const size_t both = std::min(nx, ny);
+            for (size_t j = 0; j < both; ++j) {
+              a += static_cast<double>(x[j]) * x[j];
+              b += static_cast<double>(y[j]) * y[j];
+            }
+            for (size_t j = both; j < nx; ++j) a += static_cast<double>(x[j]) * x[j];
+            for (size_t j = both; j < ny; ++j) b += static_cast<double>(y[j]) * y[j];
+            sx = a;
+            sy = b;
           };
-          const double biases = biased ? rates.data[4] * sq(bu.data, bu.length) + rates.data[5] * sq(bi.data, bi.length) : 0.0;
+          double sBu = 0, sBi = 0, sP = 0, sQ = 0;
+          if (biased) sq2(bu.data, bu.length, bi.data, bi.length, sBu, sBi);
+          sq2(P.data, P.length, Q.data, Q.length, sP, sQ);
+          const double biases = biased ? rates.data[4] * sBu + rates.data[5] * sBi : 0.0;
           (*result)[0] = sse;
-          (*result)[1] = rates.data[6] * sq(P.data, P.length) + rates.data[7] * sq(Q.data, Q.length) + biases;
+          (*result)[1] = rates.data[6] * sP + rates.data[7] * sQ + biases;
           st.progress.store(1.0);
         },
         [result](Napi::Env env) -> Napi::Value {
