@@ -11,6 +11,8 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 
 #include "item-panels.h"
 
@@ -92,6 +94,19 @@ inline void PanelNorms(const float* panels, long long nPanels, int k, float* nor
     }
   }
 }
+
+// The float after / before x (std::nextafter toward +inf / -inf without the libm call: the
+// screen takes one per item). Infinities map to themselves; x is never NaN here.
+inline float NextUp(float x) {
+  if (x == 0.0f) return std::numeric_limits<float>::denorm_min();  // as nextafter(+-0, +inf)
+  uint32_t u;
+  std::memcpy(&u, &x, sizeof u);
+  if ((u & 0x7fffffffu) == 0x7f800000u) return (u >> 31) ? -3.4028235e38f : x;
+  u = (u >> 31) ? u - 1 : u + 1;
+  std::memcpy(&x, &u, sizeof u);
+  return x;
+}
+inline float NextDown(float x) { return -NextUp(-x); }
 
 // The error bound of one item's float16 score, given |v|, |v|_1 and the score's parts.
 struct HalfBound {

@@ -254,43 +254,66 @@ RK_REGISTER("packItemPanels", PackItemPanels);
 
 // Two passes (half-screen.h): float16 scores with error bounds pick the items that can make the
 // top n; those are rescored from the float32 panels exactly as the full scan would score them.
+// The first pass keeps its survivors in a short list (item order) rather than a dense per-item
+// array, so the second pass touches only the panels that hold one.
 void ScreenHalf(const float* v, const float* panels, const uint16_t* half, const float* norms, const float* pbias,
                 long long nP, int k, float offset, rk::View<int32_t> exclude, TopHeap& heap) {
 #ifdef RK_X86
   rk::HalfBound bound(v, k);
-  std::vector<float> upper(static_cast<size_t>(nP) * kPanel, kNegInf);
+  std::vector<Hit> kept;  // (upper bound, item) of every item that passed the screen, item order
+  kept.reserve(256);
   std::vector<Hit> lowStore(static_cast<size_t>(heap.cap));
   TopHeap low{lowStore.data(), heap.cap, 0};  // the n best lower bounds
+  float lowT = low.Threshold();
+  float below = rk::NextDown(lowT);  // hi < lowT  <=>  float(a + e) < NextDown(lowT), hi = NextUp(float(a + e))
   rk::ScanHalfPanels(v, half, nP, k, [&](long long p, const float* acc) {
+    // Panel pretest: Of is non-decreasing in the norm, |dot| and |bias| and every rounding is
+    // monotone, so the panel's largest score plus the bound for its largest parts bounds each
+    // item's upper bound; below the threshold, no item of the panel can pass.
+    float maxA = kNegInf, maxN = 0, maxD = 0, maxB = 0;
+    for (int j = 0; j < kPanel; ++j) {
+      long long i = p * kPanel + j;
+      float b = pbias[i];
+      if (b == kNegInf) continue;
+      float a = (acc[j] + b) + offset;
+      maxA = a > maxA ? a : maxA;
+      maxN = norms[i] > maxN ? norms[i] : maxN;
+      maxD = std::fabs(acc[j]) > maxD ? std::fabs(acc[j]) : maxD;
+      maxB = std::fabs(b) > maxB ? std::fabs(b) : maxB;
+    }
+    if (maxA == kNegInf || static_cast<float>(maxA + bound.Of(maxN, maxD, maxB, offset)) < below) return;
     for (int j = 0; j < kPanel; ++j) {
       long long i = p * kPanel + j;
       float b = pbias[i];
       if (b == kNegInf) continue;
       float a = (acc[j] + b) + offset;
       double e = bound.Of(norms[i], acc[j], b, offset);
-      float hi = std::nextafter(static_cast<float>(a + e), -kNegInf);  // rounded up: still a bound
-      if (hi < low.Threshold()) continue;
+      float top = static_cast<float>(a + e);
+      if (top < below) continue;
       if (Contains(exclude.data, static_cast<long long>(exclude.length), static_cast<int32_t>(i))) continue;
-      upper[i] = hi;
+      kept.push_back(Hit{rk::NextUp(top), static_cast<int32_t>(i)});  // rounded up: still a bound
       // Round the lower bound down so it stays a bound after the cast to float.
-      low.Offer(std::nextafter(static_cast<float>(a - e), kNegInf), static_cast<int32_t>(i));
+      low.Offer(rk::NextDown(static_cast<float>(a - e)), static_cast<int32_t>(i));
+      if (low.Threshold() != lowT) {
+        lowT = low.Threshold();
+        below = rk::NextDown(lowT);
+      }
     }
   });
   float floor = low.Threshold();
   long long stride = static_cast<long long>(k) * kPanel;
   alignas(32) float acc[kPanel];
-  for (long long p = 0; p < nP; ++p) {
-    bool any = false;
-    for (int j = 0; j < kPanel && !any; ++j) any = upper[p * kPanel + j] >= floor && upper[p * kPanel + j] != kNegInf;
-    if (!any) continue;
-    rk::ScanPanels(v, panels + p * stride, 1, k, [&](long long, const float* a) {
-      for (int q = 0; q < kPanel; ++q) acc[q] = a[q];
-    });
-    for (int j = 0; j < kPanel; ++j) {
-      long long i = p * kPanel + j;
-      if (upper[i] == kNegInf || upper[i] < floor) continue;
-      heap.Offer((acc[j] + pbias[i]) + offset, static_cast<int32_t>(i));
+  long long scored = -1;  // the panel whose float32 sums are in acc
+  for (const Hit& h : kept) {
+    if (h.score < floor) continue;
+    long long p = h.item / kPanel;
+    if (p != scored) {
+      rk::ScanPanels(v, panels + p * stride, 1, k, [&](long long, const float* a) {
+        for (int q = 0; q < kPanel; ++q) acc[q] = a[q];
+      });
+      scored = p;
     }
+    heap.Offer((acc[h.item % kPanel] + pbias[h.item]) + offset, h.item);
   }
 #else
   (void)v, (void)panels, (void)half, (void)norms, (void)pbias, (void)nP, (void)k, (void)offset, (void)exclude,
