@@ -4,8 +4,7 @@ import { KMeansRecommender } from '../../../engine/algorithms/kmeans/kmeans-reco
 import { check } from '../../../engine/errors.js';
 import { kernels } from '../../../engine/kernels/registry.js';
 import type { Id } from '../../../engine/matrix/id-index.js';
-import { RatingMatrix } from '../../../engine/matrix/rating-matrix.js';
-import { loadDataset } from '../../datasets/load-dataset.js';
+import { loadMatrix } from '../../datasets/load-matrix.js';
 import { type CliContext, emit } from '../context.js';
 import { progressBar } from '../progress.js';
 
@@ -63,12 +62,7 @@ export async function runCluster(o: ClusterRun): Promise<ClusterReport> {
   check(Number.isInteger(top) && top >= 1, () => `--top must be an integer >= 1, got ${o.top}`);
   check(Number.isInteger(minMembers) && minMembers >= 1, () => `--min-members must be >= 1, got ${o.minMembers}`);
   const algorithm = new KMeansRecommender({ k, features: on as ClusterFeatures, seed });
-  const loaded = await loadDataset(o.data, { signal: o.signal });
-  const { matrix } = await RatingMatrix.fromTable(loaded.ratings, {
-    scale: loaded.scale,
-    source: o.data,
-    signal: o.signal,
-  });
+  const { matrix, dataset: loaded } = await loadMatrix(o.data, { signal: o.signal });
   const titles = titleLookup(loaded.items);
   const t1 = performance.now();
   const model = await algorithm.fit(matrix, { signal: o.signal, onProgress: o.onProgress });

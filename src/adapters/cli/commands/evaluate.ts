@@ -3,8 +3,7 @@ import { ALGORITHM_NAMES, createAlgorithm } from '../../../engine/algorithms/cre
 import { check } from '../../../engine/errors.js';
 import { type CrossValidateResult, crossValidate } from '../../../engine/eval/cross-validate.js';
 import { kernels } from '../../../engine/kernels/registry.js';
-import { RatingMatrix } from '../../../engine/matrix/rating-matrix.js';
-import { loadDataset } from '../../datasets/load-dataset.js';
+import { loadMatrix } from '../../datasets/load-matrix.js';
 import { type CliContext, emit } from '../context.js';
 import { progressBar } from '../progress.js';
 import { collect, parseParamFlags } from './algorithm-params.js';
@@ -51,12 +50,7 @@ export async function runEvaluate(o: EvaluateRun): Promise<EvaluateReport> {
   );
   if (o.algo === 'svd' && params.seed === undefined) params.seed = seed;
   const algorithm = createAlgorithm(o.algo, params);
-  const loaded = await loadDataset(o.data, { items: false, signal: o.signal });
-  const { matrix } = await RatingMatrix.fromTable(loaded.ratings, {
-    scale: loaded.scale,
-    source: o.data,
-    signal: o.signal,
-  });
+  const { matrix } = await loadMatrix(o.data, { items: false, signal: o.signal });
   const t1 = performance.now();
   const k = o.k ?? 10;
   const result = await crossValidate(algorithm, matrix, {

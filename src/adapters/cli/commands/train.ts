@@ -3,8 +3,7 @@ import type { EpochReport } from '../../../engine/algorithms/algorithm.js';
 import { ALGORITHM_NAMES, createAlgorithm } from '../../../engine/algorithms/create-algorithm.js';
 import { check } from '../../../engine/errors.js';
 import { kernels } from '../../../engine/kernels/registry.js';
-import { RatingMatrix } from '../../../engine/matrix/rating-matrix.js';
-import { loadDataset } from '../../datasets/load-dataset.js';
+import { loadMatrix } from '../../datasets/load-matrix.js';
 import { type CliContext, emit } from '../context.js';
 import { progressBar } from '../progress.js';
 import { collect, parseParamFlags } from './algorithm-params.js';
@@ -43,12 +42,7 @@ export async function runTrain(o: TrainRun): Promise<TrainReport> {
   );
   if (o.algo === 'svd' && params.seed === undefined) params.seed = o.seed ?? 0;
   const algorithm = createAlgorithm(o.algo, params);
-  const loaded = await loadDataset(o.data, { items: false, signal: o.signal });
-  const { matrix } = await RatingMatrix.fromTable(loaded.ratings, {
-    scale: loaded.scale,
-    source: o.data,
-    signal: o.signal,
-  });
+  const { matrix } = await loadMatrix(o.data, { items: false, signal: o.signal });
   const t1 = performance.now();
   const history: EpochReport[] = [];
   const model = await algorithm.fit(matrix, {
