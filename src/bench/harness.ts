@@ -1,4 +1,4 @@
-import type { CaseResult, Implementation } from './bench-case.js';
+import type { CaseResult } from './bench-case.js';
 import { RssSampler } from './rss-sampler.js';
 import { summarize } from './stats.js';
 
@@ -15,16 +15,9 @@ export interface RunOutcome {
   peakRssMiB?: number | undefined;
 }
 
-/** One case to time: everything `CaseResult` names, plus the work. */
-export interface TimedCase {
-  group: string;
-  name: string;
-  impl: Implementation;
-  dataset: string;
-  size: string;
-  backend: string;
-  threads: number;
-  notes?: string | undefined;
+/** One case to time: the labels `CaseResult` carries, plus the work. */
+export interface TimedCase
+  extends Pick<CaseResult, 'group' | 'name' | 'impl' | 'dataset' | 'size' | 'backend' | 'threads' | 'notes'> {
   /** Untimed preparation before the first run (load data, start a peer process). */
   setup?: (() => Promise<void> | void) | undefined;
   /** The timed work. */
