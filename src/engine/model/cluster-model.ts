@@ -2,6 +2,7 @@ import { check, InputError } from '../errors.js';
 import type { Csr } from '../kernels/signatures.js';
 import type { Id, IdIndex } from '../matrix/id-index.js';
 import type { RatingScale } from '../matrix/rating-matrix.js';
+import { checkLengths } from './check-lengths.js';
 import { clusterModelTables } from './cluster-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { writeModelDir } from './model-dir.js';
@@ -70,16 +71,16 @@ export class ClusterModel implements Model {
     this.k = d.k;
     const nU = d.users.size;
     const nI = d.items.size;
-    const want = (what: string, got: number, n: number) =>
-      check(got === n, () => `ClusterModelData.${what} has ${got} entries, expected ${n}`);
-    want('centroids', d.centroids.length, d.k * d.dim);
-    want('userCluster', d.userCluster.length, nU);
-    want('userBias', d.userBias.length, nU);
-    want('itemBias', d.itemBias.length, nI);
-    want('deviation', d.deviation.length, d.k * nI);
-    want('memberCounts', d.memberCounts.length, d.k * nI);
-    want('itemKnown', d.itemKnown.length, nI);
-    want('seen rows', d.seen.nRows, nU);
+    checkLengths('ClusterModelData', [
+      ['centroids', d.centroids.length, d.k * d.dim],
+      ['userCluster', d.userCluster.length, nU],
+      ['userBias', d.userBias.length, nU],
+      ['itemBias', d.itemBias.length, nI],
+      ['deviation', d.deviation.length, d.k * nI],
+      ['memberCounts', d.memberCounts.length, d.k * nI],
+      ['itemKnown', d.itemKnown.length, nI],
+      ['seen rows', d.seen.nRows, nU],
+    ]);
   }
 
   /** Cluster of a dense user index, -1 when unknown. */

@@ -3,6 +3,7 @@ import { defaultThreads, kernels } from '../kernels/registry.js';
 import type { ItemFactors, Kernels } from '../kernels/signatures.js';
 import type { Id, IdIndex } from '../matrix/id-index.js';
 import type { RatingScale } from '../matrix/rating-matrix.js';
+import { checkLengths } from './check-lengths.js';
 import type { FactorModelData } from './factor-model-data.js';
 import { factorModelTables } from './factor-model-files.js';
 import { type FactorFoldedUser, type FoldInOptions, foldInUser } from './fold-in.js';
@@ -44,14 +45,14 @@ export class FactorModel implements Model {
     this.k = d.factors;
     const nU = d.users.size;
     const nI = d.items.size;
-    const want = (what: string, got: number, n: number) =>
-      check(got === n, () => `FactorModelData.${what} has ${got} entries, expected ${n}`);
-    want('userFactors', d.userFactors.length, nU * this.k);
-    want('itemFactors', d.itemFactors.length, nI * this.k);
-    want('userBias', d.userBias.length, nU);
-    want('itemBias', d.itemBias.length, nI);
-    want('itemKnown', d.itemKnown.length, nI);
-    want('seen rows', d.seen.nRows, nU);
+    checkLengths('FactorModelData', [
+      ['userFactors', d.userFactors.length, nU * this.k],
+      ['itemFactors', d.itemFactors.length, nI * this.k],
+      ['userBias', d.userBias.length, nU],
+      ['itemBias', d.itemBias.length, nI],
+      ['itemKnown', d.itemKnown.length, nI],
+      ['seen rows', d.seen.nRows, nU],
+    ]);
   }
 
   /** Whether a dense user index has training ratings (a user with an empty row is unknown). */
