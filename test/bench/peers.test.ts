@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { factorFixture } from '../../src/bench/peers/factor-fixture.js';
 import { mlMatrixTopN } from '../../src/bench/peers/ml-matrix-top-n.js';
-import { SklearnPeer } from '../../src/bench/peers/sklearn-peer.js';
+import { peerEnv, SklearnPeer } from '../../src/bench/peers/sklearn-peer.js';
 import { loadTfjs, tfjsTopN } from '../../src/bench/peers/tfjs-top-n.js';
 import { selectTopN, topNAgreement } from '../../src/bench/peers/top-n-select.js';
 
@@ -74,4 +74,11 @@ test('the scikit-learn peer fits KMeans from given centroids, or says why it can
   } finally {
     sk.close();
   }
+});
+
+test('the scikit-learn child sleeps its idle OpenMP threads unless the caller chose a wait policy', () => {
+  const env = peerEnv({ PATH: '/usr/bin' });
+  expect(env.OMP_WAIT_POLICY).toBe('PASSIVE');
+  expect(env.PATH).toBe('/usr/bin');
+  expect(peerEnv({ OMP_WAIT_POLICY: 'ACTIVE' }).OMP_WAIT_POLICY).toBe('ACTIVE');
 });

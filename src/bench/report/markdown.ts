@@ -97,7 +97,8 @@ export function renderMarkdown(run: BenchRun, charts: { suite: string; path: str
     'Each case: warm-up run(s), then timed runs; peers in a group run alternately with reckit in the same',
     'process and run, so noise hits both. Times are seconds per run; "peer/reckit" is the peer median over',
     'the reckit median of the same group (above 1: reckit is faster). Peak RSS is the process high-water',
-    'mark during the case (peers in a child process report their own).',
+    'mark during the case (peers in a child process report their own). The scikit-learn child runs with',
+    'OMP_WAIT_POLICY=PASSIVE (unless set), so its idle OpenMP threads do not spin through the next reckit run.',
     '',
   );
   if (run.suiteSeconds) {
