@@ -94,11 +94,51 @@ export interface KmeansPlusPlusArgs {
   threads?: number | undefined;
 }
 
+/** A whole Lloyd (or Hamerly) k-means fit from given centroids, in one kernel call. */
+export interface KmeansLloydArgs {
+  rows: KmeansRows;
+  /** ||x||^2 per row, accumulated in double. */
+  rowNorms: Float64Array;
+  /** k x dim starting centroids (read, not modified). */
+  init: Float32Array;
+  k: number;
+  /** Most passes that update the centroids. */
+  maxIter: number;
+  /** Stop when sum_c ||c_new - c_old||^2 <= this (scikit-learn's tol * mean column variance). */
+  tolAbs: number;
+  /** Hamerly bounds; `separation` also uses half the centroid-to-centroid distances. */
+  bounds: boolean;
+  separation: boolean;
+  /** Scale centroids back to unit length after each M-step (spherical k-means, for cosine). */
+  spherical: boolean;
+  /** Native worker threads; also how the M-step sums are split, so both twins agree at any count. */
+  threads?: number | undefined;
+}
+
+export interface KmeansLloydResult {
+  centroids: Float32Array;
+  labels: Int32Array;
+  /** Squared distance of each row to its centroid. */
+  distances: Float64Array;
+  inertia: number;
+  /** Passes that updated the centroids (scikit-learn's n_iter_). */
+  iterations: number;
+  /** Inertia of each assignment pass against the centroids it saw; the last entry is the final. */
+  history: number[];
+  converged: boolean;
+  /** Rows moved into empty clusters, over all iterations. */
+  relocated: number;
+  /** Fraction of row assignments the bounds settled without the k dot products. */
+  pruned: number;
+}
+
 export interface KmeansKernels {
   /** Nearest centroid for each row by ||x||^2 - 2 x.c + ||c||^2 (order-free: parallel = serial). */
   assignClusters(a: AssignArgs, run?: KernelRun): Promise<AssignResult>;
   /** Greedy k-means++ seeding (scikit-learn's): the row index of each of the k seeds. */
   kmeansPlusPlus(a: KmeansPlusPlusArgs, run?: KernelRun): Promise<Int32Array>;
+  /** Lloyd/Hamerly iterations to convergence (progress: iterations / maxIter). */
+  kmeansLloyd(a: KmeansLloydArgs, run?: KernelRun): Promise<KmeansLloydResult>;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Rng } from '../../kernels/rng.js';
 import type { KernelRun, Kernels } from '../../kernels/signatures.js';
+import { normaliseRow } from '../../kernels/ts/kmeans-update-centroids.js';
 import { addRow, type PreparedRows } from './kmeans-input.js';
-import { normaliseRow } from './update-centroids.js';
 
 export type KmeansInit = 'k-means++' | 'random' | Float32Array;
 

@@ -92,7 +92,8 @@ async function fit(rows: KmeansRows, k: number, o: KmeansOptions): Promise<Kmean
   for (let restart = 0; restart < nInit; restart++) {
     const seed = seeder.nextU32();
     const c0 = await initCentroids(p, k, init, seed, localTrials, cosine, K, o.threads, o);
-    const onIteration = (it: number) => o.onProgress?.((restart + it / maxIter) / nInit);
+    const onProgress = o.onProgress;
+    const run = { signal: o.signal, onProgress: onProgress && ((f: number) => onProgress((restart + f) / nInit)) };
     const r =
       algorithm === 'minibatch'
         ? await miniBatch(
@@ -114,10 +115,9 @@ async function fit(rows: KmeansRows, k: number, o: KmeansOptions): Promise<Kmean
               separation,
               spherical: cosine,
               threads: o.threads,
-              onIteration,
             },
             K,
-            o,
+            run,
           );
     restartInertias.push(r.inertia);
     if (!best || r.inertia < best.inertia) best = r;

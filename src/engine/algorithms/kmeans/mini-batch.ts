@@ -1,9 +1,9 @@
 import { Rng } from '../../kernels/rng.js';
 import type { KernelRun, Kernels } from '../../kernels/signatures.js';
+import { relocateEmptyClusters } from '../../kernels/ts/kmeans-relocate-empty.js';
+import { normaliseRow, updateCentroids } from '../../kernels/ts/kmeans-update-centroids.js';
 import type { PreparedRows } from './kmeans-input.js';
 import type { LloydRun } from './lloyd.js';
-import { relocateEmptyClusters } from './relocate-empty.js';
-import { normaliseRow, updateCentroids } from './update-centroids.js';
 
 export interface MiniBatchOptions {
   /** Passes over the data's worth of batches (scikit-learn's max_iter, default 100). */
@@ -101,7 +101,7 @@ export async function miniBatch(
   };
   const args = { rows: p.rows, rowNorms: p.norms, k, threads: o.threads, ...all };
   let r = await kernels.assignClusters({ ...args, centroids: C }, { signal: run?.signal });
-  const moved = relocateEmptyClusters(p, k, all.labels, all.distances, all.sums, all.counts);
+  const moved = relocateEmptyClusters(p.rows, k, all.labels, all.distances, all.sums, all.counts);
   let centroids: Float32Array = C;
   if (moved.length > 0) {
     centroids = updateCentroids(C, all.sums, all.counts, k, dim, o.spherical).centroids;

@@ -25,32 +25,6 @@ struct AssignOut {
   long long changed = 0, full = 0;
 };
 
-// s(a) = half the distance from centroid a to its nearest other centroid; pairs a < b, each dot in
-// ascending j (as halfSeparation in the twin), vectorised over b through CT.
-std::vector<double> HalfSeparation(const float* C, const float* CT, const std::vector<double>& cn, int k,
-                                   int dim, int threads) {
-  std::vector<double> h(static_cast<size_t>(k) * k, 0.0);
-  rk::ParallelFor(k, threads, [&](long long a0, long long a1, int) {
-    for (long long a = a0; a < a1; ++a) {
-      double* g = h.data() + a * k;
-      for (int j = 0; j < dim; ++j) {
-        double ca = C[a * dim + j];
-        const float* ct = CT + static_cast<size_t>(j) * k;
-        for (int b = static_cast<int>(a) + 1; b < k; ++b) g[b] += ca * ct[b];
-      }
-      for (int b = static_cast<int>(a) + 1; b < k; ++b) g[b] = 0.5 * std::sqrt(std::max(0.0, cn[a] + cn[b] - 2.0 * g[b]));
-    }
-  });
-  std::vector<double> s(k, std::numeric_limits<double>::infinity());
-  for (int a = 0; a < k; ++a)
-    for (int b = a + 1; b < k; ++b) {
-      double v = h[static_cast<size_t>(a) * k + b];
-      if (v < s[a]) s[a] = v;
-      if (v < s[b]) s[b] = v;
-    }
-  return s;
-}
-
 Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
     rk::KmeansRows rows = rk::RowsArg(info, 0);
@@ -89,25 +63,10 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
           std::vector<float> ctStore(static_cast<size_t>(k) * dim);
           float* CT = ctStore.data();
           std::vector<double> cn(k, 0.0);
-          for (int c = 0; c < k; ++c) {
-            double s = 0.0;
-            const float* cc = C + static_cast<size_t>(c) * dim;
-            for (int j = 0; j < dim; ++j) {
-              double v = cc[j];
-              s += v * v;
-            }
-            cn[c] = s;
-          }
-          // Transpose in column tiles so the strided writes stay in cache.
-          for (int j0 = 0; j0 < dim; j0 += 64) {
-            int j1 = std::min(dim, j0 + 64);
-            for (int c = 0; c < k; ++c) {
-              const float* cc = C + static_cast<size_t>(c) * dim;
-              for (int j = j0; j < j1; ++j) CT[static_cast<size_t>(j) * k + c] = cc[j];
-            }
-          }
+          rk::CentroidNorms(C, k, dim, cn.data(), 1);
+          rk::TransposeCentroids(C, k, dim, CT, 1);
           std::vector<double> sep;
-          if (lower.data && ready && separation) sep = HalfSeparation(C, CT, cn, k, dim, threads);
+          if (lower.data && ready && separation) sep = rk::HalfSeparation(C, CT, cn, k, dim, threads);
           // Largest move (s1 at r1, first on ties) and largest among the others (s2).
           double s1 = 0, s2 = 0;
           int r1 = 0;

@@ -1,10 +1,13 @@
-// Row access and argument parsing shared by the k-means kernels (assign-clusters.cc,
-// kmeans-plus-plus.cc); the TypeScript side is ts/kmeans-rows.ts. Keep the two in step.
+// Row access, argument parsing and centroid helpers shared by the k-means kernels (assign-clusters.cc,
+// kmeans-plus-plus.cc, kmeans-lloyd.cc); the TypeScript side is ts/kmeans-rows.ts. Keep the two in step.
 #pragma once
+#include <immintrin.h>
 #include <napi.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -111,6 +114,120 @@ inline void AccumulateRow(const KmeansRows& rows, long long r, const T* M, int k
     AccumulateRowAvx2(rows, r, M, k, acc);
   else
     AccumulateRowDefault(rows, r, M, k, acc);
+}
+
+// ||c||^2 of each centroid row, in double, ascending j (centroidNorms in ts/kmeans-rows.ts).
+inline void CentroidNorms(const float* C, int k, int dim, double* cn, int threads) {
+  ParallelFor(k, threads, [&](long long c0, long long c1, int) {
+    for (long long c = c0; c < c1; ++c) {
+      double s = 0.0;
+      const float* cc = C + static_cast<size_t>(c) * dim;
+      for (int j = 0; j < dim; ++j) {
+        double v = cc[j];
+        s += v * v;
+      }
+      cn[c] = s;
+    }
+  });
+}
+
+// CT[j*k + c] = C[c*dim + j], in 64-column tiles so the strided writes stay in cache.
+inline void TransposeCentroids(const float* C, int k, int dim, float* CT, int threads) {
+  long long nTiles = (dim + 63) / 64;
+  ParallelFor(nTiles, threads, [&](long long t0, long long t1, int) {
+    for (long long t = t0; t < t1; ++t) {
+      int j0 = static_cast<int>(t * 64), j1 = std::min(dim, j0 + 64);
+      for (int c = 0; c < k; ++c) {
+        const float* cc = C + static_cast<size_t>(c) * dim;
+        for (int j = j0; j < j1; ++j) CT[static_cast<size_t>(j) * k + c] = cc[j];
+      }
+    }
+  });
+}
+
+// s(a) = half the distance from centroid a to its nearest other centroid; pairs a < b, each dot in
+// ascending j (as halfSeparation in the twin), vectorised over b through CT.
+inline std::vector<double> HalfSeparation(const float* C, const float* CT, const std::vector<double>& cn, int k,
+                                   int dim, int threads) {
+  std::vector<double> h(static_cast<size_t>(k) * k, 0.0);
+  rk::ParallelFor(k, threads, [&](long long a0, long long a1, int) {
+    for (long long a = a0; a < a1; ++a) {
+      double* g = h.data() + a * k;
+      for (int j = 0; j < dim; ++j) {
+        double ca = C[a * dim + j];
+        const float* ct = CT + static_cast<size_t>(j) * k;
+        for (int b = static_cast<int>(a) + 1; b < k; ++b) g[b] += ca * ct[b];
+      }
+      for (int b = static_cast<int>(a) + 1; b < k; ++b) g[b] = 0.5 * std::sqrt(std::max(0.0, cn[a] + cn[b] - 2.0 * g[b]));
+    }
+  });
+  std::vector<double> s(k, std::numeric_limits<double>::infinity());
+  for (int a = 0; a < k; ++a)
+    for (int b = a + 1; b < k; ++b) {
+      double v = h[static_cast<size_t>(a) * k + b];
+      if (v < s[a]) s[a] = v;
+      if (v < s[b]) s[b] = v;
+    }
+  return s;
+}
+
+// acc[c] = sum over entries p0..p1 of one CSR row (ascending j) of v_j * M[j*k + c], for every c:
+// each acc[c] is summed in the same order as AccumulateRow (from 0, entry by entry), but the
+// running sums of 16 centroids stay in registers over the whole row instead of being loaded and
+// stored once per non-zero (AccumulateRow's bottleneck). Re-reading the row per block is cheap
+// (L1). The AVX2 copy is written with intrinsics (GCC's own vectorisation of the 16-wide block
+// mixed scalar and 128-bit ops); it does the same IEEE mul then add per lane (no FMA), so both
+// copies give the TS twin's bits.
+inline void RowDotsScalar(const int32_t* cols, const float* vals, int32_t p0, int32_t p1, const float* M, int k,
+                          double* acc) {
+  for (int c = 0; c < k; ++c) acc[c] = 0.0;
+  for (int32_t p = p0; p < p1; ++p) {
+    double v = vals[p];
+    const float* m = M + static_cast<size_t>(cols[p]) * k;
+    for (int c = 0; c < k; ++c) acc[c] += v * static_cast<double>(m[c]);
+  }
+}
+
+__attribute__((target("avx2"))) inline void RowDotsAvx2(const int32_t* cols, const float* vals, int32_t p0,
+                                                         int32_t p1, const float* M, int k, double* acc) {
+  int c = 0;
+  for (; c + 16 <= k; c += 16) {
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+    for (int32_t p = p0; p < p1; ++p) {
+      __m256d v = _mm256_set1_pd(static_cast<double>(vals[p]));
+      const float* m = M + static_cast<size_t>(cols[p]) * k + c;
+      a0 = _mm256_add_pd(a0, _mm256_mul_pd(v, _mm256_cvtps_pd(_mm_loadu_ps(m))));
+      a1 = _mm256_add_pd(a1, _mm256_mul_pd(v, _mm256_cvtps_pd(_mm_loadu_ps(m + 4))));
+      a2 = _mm256_add_pd(a2, _mm256_mul_pd(v, _mm256_cvtps_pd(_mm_loadu_ps(m + 8))));
+      a3 = _mm256_add_pd(a3, _mm256_mul_pd(v, _mm256_cvtps_pd(_mm_loadu_ps(m + 12))));
+    }
+    _mm256_storeu_pd(acc + c, a0);
+    _mm256_storeu_pd(acc + c + 4, a1);
+    _mm256_storeu_pd(acc + c + 8, a2);
+    _mm256_storeu_pd(acc + c + 12, a3);
+  }
+  for (; c + 4 <= k; c += 4) {
+    __m256d a0 = _mm256_setzero_pd();
+    for (int32_t p = p0; p < p1; ++p) {
+      __m256d v = _mm256_set1_pd(static_cast<double>(vals[p]));
+      a0 = _mm256_add_pd(a0, _mm256_mul_pd(v, _mm256_cvtps_pd(_mm_loadu_ps(M + static_cast<size_t>(cols[p]) * k + c))));
+    }
+    _mm256_storeu_pd(acc + c, a0);
+  }
+  for (; c < k; ++c) {
+    double a = 0.0;
+    for (int32_t p = p0; p < p1; ++p) a += static_cast<double>(vals[p]) * static_cast<double>(M[static_cast<size_t>(cols[p]) * k + c]);
+    acc[c] = a;
+  }
+}
+
+inline void RowDots(const int32_t* cols, const float* vals, int32_t p0, int32_t p1, const float* M, int k,
+                    double* acc) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2)
+    RowDotsAvx2(cols, vals, p0, p1, M, k, acc);
+  else
+    RowDotsScalar(cols, vals, p0, p1, M, k, acc);
 }
 
 constexpr long long kSumBlock = 4096;
