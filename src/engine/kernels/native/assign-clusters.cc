@@ -66,7 +66,7 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
           rk::CentroidNorms(C, k, dim, cn.data(), 1);
           rk::TransposeCentroids(C, k, dim, CT, 1);
           std::vector<double> sep;
-          if (lower.data && ready && separation) sep = rk::HalfSeparation(C, CT, cn, k, dim, threads);
+          if (lower.data && ready && separation) sep = rk::HalfSeparation(CT, cn, k, dim, threads);
           // Largest move (s1 at r1, first on ties) and largest among the others (s2).
           double s1 = 0, s2 = 0;
           int r1 = 0;

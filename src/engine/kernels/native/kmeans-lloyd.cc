@@ -2,12 +2,13 @@
 // (assignment as ts/assign-clusters.ts, M-step sums as ts/kmeans-cluster-sums.ts, empty clusters
 // as ts/kmeans-relocate-empty.ts, means as ts/kmeans-update-centroids.ts). One job per fit, not
 // one per pass: buffers are allocated once, dense rows are reduced once to their non-zeros (same
-// ascending-j order, so every sum keeps its bits), and the M-step runs here, parallel over
-// clusters, instead of in JS.
-// M-step sums without per-thread k*dim buffers: rows are bucketed by label (ascending row), and
-// each cluster's sum is built from its rows in the twin's order: the rows of thread range 0 summed
-// from zero, then each later range's rows summed from zero and added (only the columns they touch;
-// adding 0 elsewhere changes no bits).
+// ascending-j order, so every sum keeps its bits), and the M-step runs here instead of in JS.
+// Centroids live transposed (CT[j*k + c]) for the whole fit: the assignment reads them that way,
+// and the M-step writes them that way, column by column from the rows in CSC order (a column's
+// entries come in ascending row order, so each sum[c][j] adds its rows in the twin's order: the
+// rows of thread range 0 from zero, then each later range's rows summed from zero and added).
+// Norms and movements are summed over ascending j for each c, vectorised over c. No per-pass
+// transposes, k*dim sum buffers or row-major copies; the row-major result is written once.
 // TS: kmeansLloyd(offsets: Int32Array | null, cols: Int32Array | null, values: Float32Array,
 //   nRows: number, dim: number, rowNorms: Float64Array, init: Float32Array, k: number,
 //   maxIter: number, tolAbs: number, bounds: number, separation: number, spherical: number,
@@ -15,6 +16,8 @@
 //   outHistory: Float64Array)
 //   -> NativeJob<{ iterations: number; converged: boolean; relocated: number; full: number;
 //   passes: number }>
+#include <immintrin.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -65,22 +68,119 @@ struct SparseRows {
   }
 };
 
+// nx[c] = float(sum[c] / count[c]), sum[c] = 0, for c in [0, k): independent lanes, so the AVX2
+// clone gives the same bits as the default one.
+__attribute__((target_clones("avx2", "default"))) void MeanColumn(double* __restrict sum,
+                                                                  const double* __restrict count,
+                                                                  float* __restrict nx, int k) {
+  for (int c = 0; c < k; ++c) {
+    nx[c] = static_cast<float>(sum[c] / count[c]);
+    sum[c] = 0.0;
+  }
+}
+
+// cn[c] = sum over j of now[j*k + c]^2 and (when `before`) mv[c] = sum of (now - before)^2, for c
+// in [c0, c1), ascending j for each c. Register blocks of 8 centroids keep 4 running sums in
+// registers; 256-row tiles of j (100 KB at k = 50) keep the rows every block re-reads in L2 (one
+// pass per block over the whole of CT would re-read it from L3 k/8 times). Same mul and add per
+// lane as the scalar loop, so the same bits.
+__attribute__((target("avx2"))) void NormsAvx2(const float* now, const float* before, int k, int dim, int c0,
+                                               int c1, double* cn, double* mv) {
+  std::fill(cn + c0, cn + c1, 0.0);
+  if (before) std::fill(mv + c0, mv + c1, 0.0);
+  for (int j0 = 0; j0 < dim; j0 += 256) {
+    const int j1 = std::min(dim, j0 + 256);
+    int c = c0;
+    for (; c + 8 <= c1; c += 8) {
+      __m256d n0 = _mm256_loadu_pd(cn + c), n1 = _mm256_loadu_pd(cn + c + 4);
+      __m256d m0 = _mm256_setzero_pd(), m1 = m0;
+      if (before) {
+        m0 = _mm256_loadu_pd(mv + c);
+        m1 = _mm256_loadu_pd(mv + c + 4);
+      }
+      for (int j = j0; j < j1; ++j) {
+        const float* a = now + static_cast<size_t>(j) * k + c;
+        __m256d a0 = _mm256_cvtps_pd(_mm_loadu_ps(a)), a1 = _mm256_cvtps_pd(_mm_loadu_ps(a + 4));
+        n0 = _mm256_add_pd(n0, _mm256_mul_pd(a0, a0));
+        n1 = _mm256_add_pd(n1, _mm256_mul_pd(a1, a1));
+        if (before) {
+          const float* b = before + static_cast<size_t>(j) * k + c;
+          __m256d d0 = _mm256_sub_pd(a0, _mm256_cvtps_pd(_mm_loadu_ps(b)));
+          __m256d d1 = _mm256_sub_pd(a1, _mm256_cvtps_pd(_mm_loadu_ps(b + 4)));
+          m0 = _mm256_add_pd(m0, _mm256_mul_pd(d0, d0));
+          m1 = _mm256_add_pd(m1, _mm256_mul_pd(d1, d1));
+        }
+      }
+      _mm256_storeu_pd(cn + c, n0);
+      _mm256_storeu_pd(cn + c + 4, n1);
+      if (before) {
+        _mm256_storeu_pd(mv + c, m0);
+        _mm256_storeu_pd(mv + c + 4, m1);
+      }
+    }
+    for (; c < c1; ++c) {
+      double n = cn[c], m = before ? mv[c] : 0.0;
+      for (int j = j0; j < j1; ++j) {
+        double v = now[static_cast<size_t>(j) * k + c];
+        n += v * v;
+        if (before) {
+          double d = v - static_cast<double>(before[static_cast<size_t>(j) * k + c]);
+          m += d * d;
+        }
+      }
+      cn[c] = n;
+      if (before) mv[c] = m;
+    }
+  }
+}
+
+void NormsScalar(const float* now, const float* before, int k, int dim, int c0, int c1, double* cn, double* mv) {
+  std::fill(cn + c0, cn + c1, 0.0);
+  if (before) std::fill(mv + c0, mv + c1, 0.0);
+  for (int j = 0; j < dim; ++j) {
+    const float* a = now + static_cast<size_t>(j) * k;
+    for (int c = c0; c < c1; ++c) {
+      double v = a[c];
+      cn[c] += v * v;
+      if (before) {
+        double d = v - static_cast<double>(before[static_cast<size_t>(j) * k + c]);
+        mv[c] += d * d;
+      }
+    }
+  }
+}
+
+// Column-major copy (CSC) of the rows' non-zeros: column j's entries in ascending row order.
+struct SparseColumns {
+  std::vector<int32_t> off, rows;
+  std::vector<float> vals;
+
+  SparseColumns(const SparseRows& x, long long n, int dim)
+      : off(static_cast<size_t>(dim) + 1, 0), rows(static_cast<size_t>(x.off[n])), vals(rows.size()) {
+    for (int32_t p = 0; p < x.off[n]; ++p) ++off[x.cols[p] + 1];
+    for (int j = 0; j < dim; ++j) off[j + 1] += off[j];
+    std::vector<int32_t> fill(off.begin(), off.end() - 1);
+    for (long long r = 0; r < n; ++r)
+      for (int32_t p = x.off[r]; p < x.off[r + 1]; ++p) {
+        int32_t q = fill[x.cols[p]]++;
+        rows[q] = static_cast<int32_t>(r);
+        vals[q] = x.vals[p];
+      }
+  }
+};
+
 class Lloyd {
  public:
-  Lloyd(const rk::KmeansRows& rows, const double* rowNorms, int k, bool bounds, bool separation, bool spherical,
-        int threads, float* C, int32_t* labels, double* distances)
-      : x_(rows), n_(rows.nRows), dim_(rows.dim), k_(k), useBounds_(bounds), separation_(separation),
-        spherical_(spherical), threads_(rk::ClampThreads(threads, rows.nRows)), rowNorms_(rowNorms), C_(C),
-        labels_(labels), distances_(distances), next_(static_cast<size_t>(k) * dim_), CT_(static_cast<size_t>(k) * dim_), CTnext_(static_cast<size_t>(k) * dim_),
-        cn_(k), lower_(bounds ? n_ : 0), shift_(k, 0.0), moved_(k), counts_(k), bucketStart_(k + 1),
-        bucketRows_(n_), acc_(threads_, std::vector<double>(k)), sum_(threads_, std::vector<double>(dim_, 0.0)),
-        part_(threads_, std::vector<double>(dim_, 0.0)) {
-    csrView_.offsets = x_.off;
-    csrView_.cols = x_.cols;
-    csrView_.values = x_.vals;
-    csrView_.nRows = n_;
-    csrView_.dim = dim_;
+  Lloyd(const rk::KmeansRows& rows, const double* rowNorms, const float* init, int k, bool bounds, bool separation,
+        bool spherical, int threads, int32_t* labels, double* distances)
+      : x_(rows), xt_(x_, rows.nRows, rows.dim), n_(rows.nRows), dim_(rows.dim), k_(k), useBounds_(bounds),
+        separation_(separation), spherical_(spherical), threads_(rk::ClampThreads(threads, rows.nRows)),
+        rowNorms_(rowNorms), labels_(labels), distances_(distances), CT_(static_cast<size_t>(k) * dim_),
+        CTnext_(CT_.size()), cn_(k), lower_(bounds ? n_ : 0), shift_(k, 0.0), moved_(k), counts_(k), countsD_(k),
+        acc_(threads_, std::vector<double>(k)), part_(threads_, std::vector<double>(2 * static_cast<size_t>(k))) {
     std::fill(labels_, labels_ + n_, -1);
+    rk::TransposeCentroids(init, k, dim_, CT_.data(), threads_);
+    Norms(nullptr);
   }
 
   struct Pass {
@@ -90,14 +190,10 @@ class Lloyd {
 
   // One assignment pass over every row (ts/assign-clusters.ts without sums).
   Pass Assign(rk::JobState& st) {
-    const int k = k_, dim = dim_;
-    if (!haveCT_) {
-      rk::TransposeCentroids(C_, k, dim, CT_.data(), threads_);
-      Norms(nullptr);
-      haveCT_ = true;
-    }
+    const int k = k_;
+    const float* CT = CT_.data();
     std::vector<double> sep;
-    if (useBounds_ && ready_ && separation_) sep = rk::HalfSeparation(C_, CT_.data(), cn_, k, dim, threads_);
+    if (useBounds_ && ready_ && separation_) sep = rk::HalfSeparation(CT, cn_, k, dim_, threads_);
     double s1 = 0, s2 = 0;
     int r1 = 0;
     if (useBounds_) {
@@ -123,8 +219,8 @@ class Lloyd {
           const int32_t p0 = x_.off[i], p1 = x_.off[i + 1];
           if (useBounds_ && ready && prev >= 0 && prev < k) {
             double dot = 0.0;
-            const float* ca = C_ + static_cast<size_t>(prev) * dim;
-            for (int32_t p = p0; p < p1; ++p) dot += static_cast<double>(x_.vals[p]) * ca[x_.cols[p]];
+            for (int32_t p = p0; p < p1; ++p)
+              dot += static_cast<double>(x_.vals[p]) * CT[static_cast<size_t>(x_.cols[p]) * k + prev];
             double da = std::max(0.0, xn + cn_[prev] - 2.0 * dot);
             double l = lower_[i] - (prev == r1 ? s2 : s1);
             double m = sep.empty() ? l : std::max(sep[prev], l);
@@ -136,7 +232,7 @@ class Lloyd {
           }
           if (best < 0) {
             ++full;
-            rk::RowDots(x_.cols, x_.vals, p0, p1, CT_.data(), k, acc);
+            rk::RowDots(x_.cols, x_.vals, p0, p1, CT, k, acc);
             double d1 = std::numeric_limits<double>::infinity(), d2 = d1;
             best = 0;
             for (int c = 0; c < k; ++c) {
@@ -170,28 +266,35 @@ class Lloyd {
   }
 
   // M-step after a pass: sums per cluster, empty clusters repaired, centroids moved to the means.
-  // Returns the total squared movement; the rows moved are counted in `relocated`.
+  // Returns the total squared movement; the rows moved are added to `relocated`.
   double Update(rk::JobState& st, long long& relocated) {
     const int k = k_;
-    // Bucket rows by label (counting sort keeps ascending row order within a cluster).
-    std::fill(bucketStart_.begin(), bucketStart_.end(), 0);
-    for (long long i = 0; i < n_; ++i) ++bucketStart_[labels_[i] + 1];
-    for (int c = 0; c < k; ++c) bucketStart_[c + 1] += bucketStart_[c];
-    {
-      std::vector<int32_t> fill(bucketStart_.begin(), bucketStart_.end() - 1);
-      for (long long i = 0; i < n_; ++i) bucketRows_[fill[labels_[i]]++] = static_cast<int32_t>(i);
-    }
-    for (int c = 0; c < k; ++c) counts_[c] = bucketStart_[c + 1] - bucketStart_[c];
+    std::fill(counts_.begin(), counts_.end(), 0);
+    for (long long i = 0; i < n_; ++i) ++counts_[labels_[i]];
     std::vector<Move> moves = Relocate();
     relocated += static_cast<long long>(moves.size());
-    std::atomic<int> nextCluster{0};
+    stillEmpty_.clear();
+    for (int c = 0; c < k; ++c) {
+      countsD_[c] = static_cast<double>(counts_[c]);
+      if (counts_[c] == 0) stillEmpty_.push_back(c);
+    }
+    // The moved rows, dense (zeros where absent: subtracting or adding 0 leaves a sum's bits).
+    std::vector<float> moveRows(moves.size() * static_cast<size_t>(dim_), 0.0f);
+    for (size_t m = 0; m < moves.size(); ++m)
+      for (int32_t p = x_.off[moves[m].row]; p < x_.off[moves[m].row + 1]; ++p)
+        moveRows[m * dim_ + x_.cols[p]] = x_.vals[p];
+    std::atomic<int> nextTile{0};
+    const int nTiles = (dim_ + kColumnTile - 1) / kColumnTile;
     rk::ParallelFor(threads_, threads_, [&](long long, long long, int t) {
-      for (int c = nextCluster.fetch_add(1); c < k; c = nextCluster.fetch_add(1)) {
+      for (int tile = nextTile.fetch_add(1); tile < nTiles; tile = nextTile.fetch_add(1)) {
         rk::ThrowIfCancelled(st);
-        UpdateCluster(c, moves, sum_[t].data(), part_[t].data());
+        int j0 = tile * kColumnTile, j1 = std::min(dim_, j0 + kColumnTile);
+        for (int j = j0; j < j1; ++j) UpdateColumn(j, moves, moveRows, part_[t].data());
       }
     });
-    rk::TransposeCentroids(next_.data(), k, dim_, CTnext_.data(), threads_);
+    // Labels change only now: the sums above are those of the pass's labels, as in the twin.
+    for (const Move& mv : moves) labels_[mv.row] = mv.to;
+    if (spherical_) Normalise();
     Norms(&moved_);
     CT_.swap(CTnext_);
     double total = 0.0;
@@ -199,41 +302,63 @@ class Lloyd {
       shift_[c] = std::sqrt(moved_[c]);
       total += moved_[c];
     }
-    std::copy(next_.begin(), next_.end(), C_);
     return total;
   }
 
+  // The centroids, row-major (k x dim).
+  void Centroids(float* out) const {
+    const int k = k_, dim = dim_;
+    rk::ParallelFor(k, threads_, [&](long long c0, long long c1, int) {
+      for (int j = 0; j < dim; ++j)
+        for (long long c = c0; c < c1; ++c) out[c * dim + j] = CT_[static_cast<size_t>(j) * k + c];
+    });
+  }
+
  private:
+  static constexpr int kColumnTile = 64;
+
   // cn[c] = ||c||^2 of the centroids in CT (or CTnext, when `moved` is given: then also
   // moved[c] = ||c_next - c||^2 against CT). Both sums run over ascending j for each c, as
-  // centroidNorms and updateCentroids in the twin, but read the transposed layout so the loop
-  // runs over c: k independent sums side by side instead of one latency-bound chain per centroid.
+  // centroidNorms and updateCentroids in the twin, with the k sums side by side (vectorised
+  // over c) instead of one latency-bound chain per centroid.
   void Norms(std::vector<double>* moved) {
-    const int k = k_, dim = dim_;
+    static const bool avx2 = __builtin_cpu_supports("avx2");
     const float* now = moved ? CTnext_.data() : CT_.data();
-    const float* before = CT_.data();
+    const float* before = moved ? CT_.data() : nullptr;
     double* mv = moved ? moved->data() : nullptr;
+    rk::ParallelFor(k_, threads_, [&](long long c0, long long c1, int) {
+      if (avx2)
+        NormsAvx2(now, before, k_, dim_, static_cast<int>(c0), static_cast<int>(c1), cn_.data(), mv);
+      else
+        NormsScalar(now, before, k_, dim_, static_cast<int>(c0), static_cast<int>(c1), cn_.data(), mv);
+    });
+  }
+
+  // normaliseRow on every centroid of CTnext: s = ||c||^2 over ascending j, then c *= 1/sqrt(s)
+  // (a zero centroid is left as it is).
+  void Normalise() {
+    const int k = k_, dim = dim_;
+    float* ct = CTnext_.data();
     rk::ParallelFor(k, threads_, [&](long long c0, long long c1, int) {
-      double* cn = cn_.data();
-      std::fill(cn + c0, cn + c1, 0.0);
-      if (mv) std::fill(mv + c0, mv + c1, 0.0);
-      for (int j = 0; j < dim; ++j) {
-        const float* a = now + static_cast<size_t>(j) * k;
-        const float* b = before + static_cast<size_t>(j) * k;
+      std::vector<double> s(static_cast<size_t>(c1 - c0), 0.0);
+      for (int j = 0; j < dim; ++j)
         for (long long c = c0; c < c1; ++c) {
-          double v = a[c];
-          cn[c] += v * v;
+          double v = ct[static_cast<size_t>(j) * k + c];
+          s[c - c0] += v * v;
         }
-        if (mv)
-          for (long long c = c0; c < c1; ++c) {
-            double d = static_cast<double>(a[c]) - static_cast<double>(b[c]);
-            mv[c] += d * d;
-          }
+      for (long long c = c0; c < c1; ++c) {
+        if (s[c - c0] == 0.0) continue;
+        double inv = 1.0 / std::sqrt(s[c - c0]);
+        for (int j = 0; j < dim; ++j) {
+          float& v = ct[static_cast<size_t>(j) * k + c];
+          v = static_cast<float>(v * inv);
+        }
       }
     });
   }
 
-  // relocateEmptyClusters: the farthest rows (lower row first on ties) each fill one empty cluster.
+  // relocateEmptyClusters: the farthest rows (lower row first on ties) each fill one empty
+  // cluster. Counts, distances and bounds change here; labels after the M-step sums.
   std::vector<Move> Relocate() {
     std::vector<int> empty;
     for (int c = 0; c < k_; ++c)
@@ -250,7 +375,6 @@ class Lloyd {
       Move mv{r, labels_[r], empty[e]};
       counts_[mv.from] -= 1;
       counts_[mv.to] = 1;
-      labels_[r] = mv.to;
       distances_[r] = 0;
       if (useBounds_) lower_[r] = 0;
       moves.push_back(mv);
@@ -258,77 +382,57 @@ class Lloyd {
     return moves;
   }
 
-  // Cluster c's sums (twin order, see the top), its relocation edits, then its mean (updateCentroids;
-  // the movement is summed in Norms). `sum` and `part` are dim doubles, all zero on entry and on return.
-  void UpdateCluster(int c, const std::vector<Move>& moves, double* sum, double* part) {
-    const int dim = dim_;
-    const int32_t* rowsOf = bucketRows_.data() + bucketStart_[c];
-    const long long m = bucketStart_[c + 1] - bucketStart_[c];
-    bool first = true;
-    for (long long q = 0; q < m;) {
-      // Rows of the same thread range [n*t/T, n*(t+1)/T) (ascending rows, so ranges are runs).
-      long long t = static_cast<long long>(rowsOf[q]) * threads_ / n_;
-      while (n_ * (t + 1) / threads_ <= rowsOf[q]) ++t;
-      long long end = n_ * (t + 1) / threads_;
-      long long q1 = q;
-      while (q1 < m && rowsOf[q1] < end) ++q1;
-      double* target = first ? sum : part;
-      for (long long s = q; s < q1; ++s)
-        for (int32_t p = x_.off[rowsOf[s]], pe = x_.off[rowsOf[s] + 1]; p < pe; ++p) target[x_.cols[p]] += x_.vals[p];
-      if (!first) {
-        for (long long s = q; s < q1; ++s)
-          for (int32_t p = x_.off[rowsOf[s]], pe = x_.off[rowsOf[s] + 1]; p < pe; ++p) {
-            int j = x_.cols[p];
-            sum[j] += part[j];
-            part[j] = 0.0;
-          }
+  // Column j of every cluster's sum (twin order, see the top), the relocation edits, then the
+  // means into CTnext (a cluster left empty keeps its centroid). `part` holds 2k zeros.
+  void UpdateColumn(int j, const std::vector<Move>& moves, const std::vector<float>& moveRows, double* part) {
+    const int k = k_;
+    double* sum = part + k;
+    const int32_t q0 = xt_.off[j], q1 = xt_.off[j + 1];
+    int32_t q = q0;
+    for (int t = 0; t < threads_ && q < q1; ++t) {
+      const long long end = n_ * (t + 1) / threads_;
+      int32_t qe = q;
+      while (qe < q1 && xt_.rows[qe] < end) ++qe;
+      if (t == 0) {
+        for (int32_t e = q; e < qe; ++e) sum[labels_[xt_.rows[e]]] += xt_.vals[e];
+      } else {
+        for (int32_t e = q; e < qe; ++e) part[labels_[xt_.rows[e]]] += xt_.vals[e];
+        for (int32_t e = q; e < qe; ++e) {
+          int c = labels_[xt_.rows[e]];
+          sum[c] += part[c];
+          part[c] = 0.0;
+        }
       }
-      first = false;
-      q = q1;
+      q = qe;
     }
-    for (const Move& mv : moves) {
-      if (mv.from == c)
-        for (int32_t p = x_.off[mv.row], pe = x_.off[mv.row + 1]; p < pe; ++p) sum[x_.cols[p]] -= x_.vals[p];
-      if (mv.to == c) {
-        std::fill(sum, sum + dim, 0.0);
-        for (int32_t p = x_.off[mv.row], pe = x_.off[mv.row + 1]; p < pe; ++p) sum[x_.cols[p]] += x_.vals[p];
-      }
+    for (size_t m = 0; m < moves.size(); ++m) {
+      float v = moveRows[m * dim_ + j];
+      sum[moves[m].from] -= v;
+      sum[moves[m].to] = 0.0;
+      sum[moves[m].to] += v;
     }
-    const double count = static_cast<double>(counts_[c]);
-    const float* old = C_ + static_cast<size_t>(c) * dim;
-    float* nx = next_.data() + static_cast<size_t>(c) * dim;
-    if (count > 0) {
-      for (int j = 0; j < dim; ++j) nx[j] = static_cast<float>(sum[j] / count);
-    } else {
-      std::copy(old, old + dim, nx);
-    }
-    if (spherical_) {
-      double s = 0.0;
-      for (int j = 0; j < dim; ++j) s += static_cast<double>(nx[j]) * nx[j];
-      if (s != 0.0) {
-        double inv = 1.0 / std::sqrt(s);
-        for (int j = 0; j < dim; ++j) nx[j] = static_cast<float>(nx[j] * inv);
-      }
-    }
-    std::fill(sum, sum + dim, 0.0);
+    const float* old = CT_.data() + static_cast<size_t>(j) * k;
+    float* nx = CTnext_.data() + static_cast<size_t>(j) * k;
+    MeanColumn(sum, countsD_.data(), nx, k);
+    for (int c : stillEmpty_) nx[c] = old[c];
   }
 
   SparseRows x_;
-  rk::KmeansRows csrView_;
+  SparseColumns xt_;
   long long n_;
   int dim_, k_;
   bool useBounds_, separation_, spherical_;
   int threads_;
   const double* rowNorms_;
-  float* C_;
   int32_t* labels_;
   double* distances_;
-  std::vector<float> next_, CT_, CTnext_;
+  std::vector<float> CT_, CTnext_;
   std::vector<double> cn_, lower_, shift_, moved_;
-  std::vector<long long> counts_, bucketStart_;
-  std::vector<int32_t> bucketRows_;
-  std::vector<std::vector<double>> acc_, sum_, part_;
-  bool ready_ = false, haveCT_ = false;
+  std::vector<long long> counts_;
+  std::vector<double> countsD_;
+  std::vector<int> stillEmpty_;
+  std::vector<std::vector<double>> acc_, part_;
+  bool ready_ = false;
 };
 
 Napi::Value KmeansLloyd(const Napi::CallbackInfo& info) {
@@ -365,8 +469,7 @@ Napi::Value KmeansLloyd(const Napi::CallbackInfo& info) {
         info.Env(),
         [=](rk::JobState& st) {
           rows.Validate();
-          std::copy(init.data, init.data + init.length, outC.data);
-          Lloyd fit(rows, rowNorms.data, k, bounds, separation, spherical, threads, outC.data, outLabels.data,
+          Lloyd fit(rows, rowNorms.data, init.data, k, bounds, separation, spherical, threads, outLabels.data,
                     outDistances.data);
           bool strict = false;
           while (out->iterations < maxIter) {
@@ -389,6 +492,7 @@ Napi::Value KmeansLloyd(const Napi::CallbackInfo& info) {
             outHistory.data[out->passes++] = r.inertia;
             out->full += r.full;
           }
+          fit.Centroids(outC.data);
           st.progress.store(1.0);
         },
         [out](Napi::Env env) -> Napi::Value {

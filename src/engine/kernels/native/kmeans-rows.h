@@ -147,15 +147,15 @@ inline void TransposeCentroids(const float* C, int k, int dim, float* CT, int th
 
 // s(a) = half the distance from centroid a to its nearest other centroid; pairs a < b, each dot in
 // ascending j (as halfSeparation in the twin), vectorised over b through CT.
-inline std::vector<double> HalfSeparation(const float* C, const float* CT, const std::vector<double>& cn, int k,
-                                   int dim, int threads) {
+inline std::vector<double> HalfSeparation(const float* CT, const std::vector<double>& cn, int k, int dim,
+                                          int threads) {
   std::vector<double> h(static_cast<size_t>(k) * k, 0.0);
   rk::ParallelFor(k, threads, [&](long long a0, long long a1, int) {
     for (long long a = a0; a < a1; ++a) {
       double* g = h.data() + a * k;
       for (int j = 0; j < dim; ++j) {
-        double ca = C[a * dim + j];
         const float* ct = CT + static_cast<size_t>(j) * k;
+        double ca = ct[a];
         for (int b = static_cast<int>(a) + 1; b < k; ++b) g[b] += ca * ct[b];
       }
       for (int b = static_cast<int>(a) + 1; b < k; ++b) g[b] = 0.5 * std::sqrt(std::max(0.0, cn[a] + cn[b] - 2.0 * g[b]));
