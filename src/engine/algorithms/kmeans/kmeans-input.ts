@@ -51,13 +51,16 @@ export function prepareRows(rows: KmeansRows, where: string, cosine: boolean): P
       throw new InputError(`${where}: ${rows.values.length} values, expected nRows*dim = ${n}*${dim}`);
     }
     nnz = 0;
-    for (let r = 0; r < n; r++) {
+    const { values } = rows;
+    // Zeros are skipped (s + 0 is s, so the norms keep their bits); NaN and +-Inf are the
+    // non-zeros with v - v !== 0. This loop runs once per fit over every value of a dense input.
+    for (let r = 0, base = 0; r < n; r++, base += dim) {
       let s = 0;
       for (let j = 0; j < dim; j++) {
-        const v = rows.values[r * dim + j];
-        if (!Number.isFinite(v))
-          throw new InputError(`${where} row ${r}, column ${j}: value ${v} is not a finite number`);
-        if (v !== 0) nnz++;
+        const v = values[base + j];
+        if (v === 0) continue;
+        if (v - v !== 0) throw new InputError(`${where} row ${r}, column ${j}: value ${v} is not a finite number`);
+        nnz++;
         s += v * v;
       }
       norms[r] = s;
@@ -150,12 +153,13 @@ export function meanColumnVariance(p: PreparedRows): number {
     }
   } else {
     const { values } = rows;
-    for (let q = 0; q < p.n * p.dim; q++) {
-      const v = values[q];
-      if (v !== 0) {
-        const j = q % p.dim;
-        sum[j] += v;
-        sq[j] += v * v;
+    for (let base = 0; base < p.n * p.dim; base += p.dim) {
+      for (let j = 0; j < p.dim; j++) {
+        const v = values[base + j];
+        if (v !== 0) {
+          sum[j] += v;
+          sq[j] += v * v;
+        }
       }
     }
   }
