@@ -19,7 +19,7 @@ export interface ServeBenchOptions {
   connections?: number | undefined;
   /** Pairs per batched request. */
   batchPairs?: number | undefined;
-  /** Interleaved rounds per case; each case reports its median round (default 3, quick 1). */
+  /** Interleaved rounds per case; each case reports its median round (default 5, quick 1). */
   rounds?: number | undefined;
   log?: ((line: string) => void) | undefined;
 }
@@ -40,8 +40,15 @@ export interface ServeBenchResult {
   p99Ms: number;
   errors: number;
   non2xx: number;
-  /** requests/s relative to the bare server measured in the same run. */
+  /**
+   * requests/s relative to the bare server: the median over rounds of this case's round divided by
+   * the bare server's round just before it (pairs face the same machine drift).
+   */
   ratioToBare: number;
+  ratioToBareRounds: number[];
+  /** The lowest and highest per-round ratio (how far a single round can mislead). */
+  ratioToBareMin: number;
+  ratioToBareMax: number;
 }
 
 /** The baseline: node:http reading the body and answering a constant, nothing else. */
@@ -88,8 +95,9 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
       { group: 'top-10', impl: 'reckit serve', port: reckit, type: 'application/json', body: top, per: 1 },
     ];
     // Interleaved rounds (bare, reckit, batch, top-10, then again): a shared, noisy machine drifts,
-    // and each case reports its median round so the bare and reckit figures face the same drift.
-    const rounds = o.rounds ?? (o.quick ? 1 : 3);
+    // so each case reports its median round, and its ratio to bare is the median of per-round
+    // ratios (each against the bare round run seconds before it).
+    const rounds = o.rounds ?? (o.quick ? 1 : 5);
     const runs: autocannon.Result[][] = cases.map(() => []);
     for (let round = 0; round < rounds; round++) {
       for (const [k, c] of cases.entries()) {
@@ -100,16 +108,19 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
           body: c.body,
           connections,
         };
-        if (round === 0) await autocannon({ ...opts, duration: 1 });
+        // Warm-up long enough for the JIT to settle and the first old-generation GC to pass.
+        if (round === 0) await autocannon({ ...opts, duration: o.quick ? 1 : 2 });
         runs[k]?.push(await autocannon({ ...opts, duration }));
       }
     }
     const rps = (r: autocannon.Result) => r.requests.total / r.duration;
     const medians = runs.map((rs) => [...rs].sort((a, b) => rps(a) - rps(b))[rs.length >> 1] as autocannon.Result);
-    const bareRps = rps(medians[0] as autocannon.Result);
+    const bareRounds = (runs[0] ?? []).map(rps);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
     const out: ServeBenchResult[] = cases.map((c, k) => {
       const r = medians[k] as autocannon.Result;
       const all = runs[k] ?? [];
+      const ratios = all.map((x, i) => rps(x) / (bareRounds[i] as number));
       const row: ServeBenchResult = {
         suite: 'serve',
         group: c.group,
@@ -125,7 +136,10 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
         p99Ms: r.latency.p99,
         errors: all.reduce((n, x) => n + x.errors + x.timeouts, 0),
         non2xx: all.reduce((n, x) => n + x.non2xx, 0),
-        ratioToBare: rps(r) / bareRps,
+        ratioToBare: median(ratios),
+        ratioToBareRounds: ratios,
+        ratioToBareMin: Math.min(...ratios),
+        ratioToBareMax: Math.max(...ratios),
       };
       o.log?.(
         `serve  ${c.group.padEnd(18)} ${c.impl.padEnd(15)} ${Math.round(row.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  ` +
