@@ -1,10 +1,9 @@
 // assignClusters: the k-means E-step (and M-step sums), same semantics as ts/assign-clusters.ts.
 //   d(x, c) = max(0, ||x||^2 + ||c||^2 - 2 x.c), x.c summed in double over x's non-zeros in
 //   ascending column order; the nearest centroid wins, ties to the lower index.
-// The k dot products of a row are blocked as acc[0..k) += x_j * CT[j][0..k) over the row's
-// non-zeros (CT = centroids transposed), so each x.c keeps the twin's summation order while the
-// inner loop runs contiguously over centroids. Rows are split over threads (order-free); M-step
-// sums are per thread and added in thread order. Hamerly bounds: see ts/assign-clusters.ts.
+// The k dot products of a row are rk::RowDots over CT = centroids transposed (each x.c keeps the
+// twin's summation order; running sums in registers, see kmeans-rows.h). Rows are split over
+// threads (order-free); M-step sums are per thread and added in thread order. Hamerly bounds: see ts/assign-clusters.ts.
 // TS: assignClusters(offsets: Int32Array | null, cols: Int32Array | null, values: Float32Array,
 //   nRows: number, dim: number, rowNorms: Float64Array, centroids: Float32Array, k: number,
 //   subset: Int32Array | null, labels: Int32Array, distances: Float64Array, sums: Float64Array | null,
@@ -151,9 +150,8 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
                 }
                 if (best < 0) {
                   ++full;
-                  std::fill(acc.begin(), acc.end(), 0.0);
                   double* a = acc.data();
-                  rk::AccumulateRow(*src, rr, CT, k, a);
+                  rk::RowDots(src->cols, src->values, src->offsets[rr], src->offsets[rr + 1], CT, k, a);
                   double d1 = std::numeric_limits<double>::infinity(), d2 = d1;
                   best = 0;
                   for (int c = 0; c < k; ++c) {

@@ -214,10 +214,19 @@ __attribute__((target("avx2"))) inline void RowDotsAvx2(const int32_t* cols, con
     }
     _mm256_storeu_pd(acc + c, a0);
   }
-  for (; c < k; ++c) {
-    double a = 0.0;
-    for (int32_t p = p0; p < p1; ++p) a += static_cast<double>(vals[p]) * static_cast<double>(M[static_cast<size_t>(cols[p]) * k + c]);
-    acc[c] = a;
+  if (c < k) {
+    // The last 1-3 centroids as one masked 4-lane block (a scalar loop per centroid would be a
+    // latency-bound chain per row); masked lanes load 0 and are not stored.
+    const int rest = k - c;
+    const __m128i mask = _mm_setr_epi32(-1, rest > 1 ? -1 : 0, rest > 2 ? -1 : 0, 0);
+    __m256d a0 = _mm256_setzero_pd();
+    for (int32_t p = p0; p < p1; ++p) {
+      __m256d v = _mm256_set1_pd(static_cast<double>(vals[p]));
+      a0 = _mm256_add_pd(a0, _mm256_mul_pd(v, _mm256_cvtps_pd(_mm_maskload_ps(M + static_cast<size_t>(cols[p]) * k + c, mask))));
+    }
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, a0);
+    for (int w = 0; w < rest; ++w) acc[c + w] = lanes[w];
   }
 }
 
