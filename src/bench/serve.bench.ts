@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import { loadDataset } from '../adapters/datasets/load-dataset.js';
 import { SVD } from '../engine/algorithms/svd.js';
 import { RatingMatrix } from '../engine/matrix/rating-matrix.js';
+import { type CpuPinning, pinnedCommand, pinProcess, planPinning } from './cpu-pinning.js';
 
 export interface ServeBenchOptions {
   /** Shorter runs (3 s per case instead of 10 s). */
@@ -21,6 +22,11 @@ export interface ServeBenchOptions {
   batchPairs?: number | undefined;
   /** Interleaved rounds per case; each case reports its median round (default 5, quick 1). */
   rounds?: number | undefined;
+  /**
+   * Pin the servers to the last core and autocannon to the others (default: no, as the issue's
+   * reference figures were taken; RECKIT_BENCH_PIN=1 turns it on). See cpu-pinning.ts.
+   */
+  pin?: boolean | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -40,6 +46,8 @@ export interface ServeBenchResult {
   p99Ms: number;
   errors: number;
   non2xx: number;
+  /** "server cpu 1, load cpu 0" when pinned, else "unpinned". */
+  notes: string;
   /**
    * requests/s relative to the bare server: the median over rounds of this case's round divided by
    * the bare server's round just before it (pairs face the same machine drift).
@@ -68,13 +76,18 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
   const batchPairs = o.batchPairs ?? 10_000;
   const dir = mkdtempSync(join(tmpdir(), 'reckit-serve-bench-'));
   const children: ChildProcess[] = [];
+  const pinning = (o.pin ?? process.env.RECKIT_BENCH_PIN === '1') ? planPinning() : undefined;
+  const notes = pinning ? `server cpu ${pinning.server}, load cpu ${pinning.client}` : 'unpinned';
   try {
     const { dataset, users, items } = await trainModel(join(dir, 'model'), o.dataDir);
-    const bare = await start(['-e', BARE_SERVER], children);
+    const bare = await start(['-e', BARE_SERVER], children, pinning);
     const reckit = await start(
       [resolve('bin/reckit.js'), 'serve', '--model', join(dir, 'model'), '--port', '0', '--host', '127.0.0.1'],
       children,
+      pinning,
     );
+    if (pinning && !pinProcess(process.pid, pinning.client))
+      throw new Error('taskset could not pin the load generator');
     let batch = '';
     for (let p = 0; p < batchPairs; p++) {
       batch += `${users[(p * 31) % users.length]},${items[(p * 7919) % items.length]}\n`;
@@ -109,7 +122,7 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
           connections,
         };
         // Warm-up long enough for the JIT to settle and the first old-generation GC to pass.
-        if (round === 0) await autocannon({ ...opts, duration: o.quick ? 1 : 2 });
+        if (round === 0) await autocannon({ ...opts, duration: o.quick ? 1 : 3 });
         runs[k]?.push(await autocannon({ ...opts, duration }));
       }
     }
@@ -137,6 +150,7 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
         errors: all.reduce((n, x) => n + x.errors + x.timeouts, 0),
         non2xx: all.reduce((n, x) => n + x.non2xx, 0),
         ratioToBare: median(ratios),
+        notes,
         ratioToBareRounds: ratios,
         ratioToBareMin: Math.min(...ratios),
         ratioToBareMax: Math.max(...ratios),
@@ -151,6 +165,7 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
     return out;
   } finally {
     for (const c of children) c.kill('SIGTERM');
+    if (pinning) pinProcess(process.pid, pinning.all);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -182,9 +197,10 @@ async function trainModel(
   };
 }
 
-/** Spawns a server process and resolves with its port once it prints its listening line. */
-function start(args: string[], children: ChildProcess[]): Promise<number> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Spawns a server process (pinned when planned) and resolves with its port once it prints its listening line. */
+function start(args: string[], children: ChildProcess[], pinning: CpuPinning | undefined): Promise<number> {
+  const [command, argv] = pinning ? pinnedCommand(pinning.server, process.execPath, args) : [process.execPath, args];
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolvePort, reject) => {
     let out = '';

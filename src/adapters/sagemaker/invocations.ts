@@ -26,6 +26,8 @@ export function invoke(
   const outType = responseType(accept, inType);
   if (inType === 'text/csv') {
     const { users, items } = parseCsvPairs(body);
+    if (outType === 'text/csv' && users.length <= SMALL_BATCH)
+      return { type: outType, body: scoreLines(model, users, items) };
     const { scores, known } = model.predict(users, items);
     if (outType === 'text/csv') return { type: outType, body: formatScores(scores) };
     const answers: Answer[] = [];
@@ -36,6 +38,20 @@ export function invoke(
   const instances = inType === 'application/json' ? parseJsonInstances(text) : parseJsonLines(text);
   if (instances.length === 0) throw new InvocationError(400, 'no instances in the request');
   return { type: outType, body: format(answer(model, instances), outType) };
+}
+
+/**
+ * Requests with this many pairs or fewer are answered pair by pair into a string: a real-time
+ * request is usually one pair, and the batch path's typed arrays and byte buffer cost it more
+ * than the prediction itself (each ArrayBuffer is also one more object for the GC to sweep).
+ */
+const SMALL_BATCH = 8;
+
+/** `round(score)` per line, the same text formatScores writes for a batch. */
+function scoreLines(model: Model, users: readonly Id[], items: readonly Id[]): string {
+  let s = '';
+  for (let p = 0; p < users.length; p++) s += `${round(model.predictOne(users[p] as Id, items[p] as Id).score)}\n`;
+  return s;
 }
 
 /** Predictions in one model.predict call (in order), recommendations one by one. */
