@@ -66,16 +66,7 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
           rk::TransposeCentroids(C, k, dim, CT, 1);
           std::vector<double> sep;
           if (lower.data && ready && separation) sep = rk::HalfSeparation(CT, cn, k, dim, threads);
-          // Largest move (s1 at r1, first on ties) and largest among the others (s2).
-          double s1 = 0, s2 = 0;
-          int r1 = 0;
-          if (shift.data) {
-            for (int c = 1; c < k; ++c)
-              if (shift.data[c] > shift.data[r1]) r1 = c;
-            s1 = shift.data[r1];
-            for (int c = 0; c < k; ++c)
-              if (c != r1 && shift.data[c] > s2) s2 = shift.data[c];
-          }
+          const rk::LargestShifts shifts = shift.data ? rk::FindLargestShifts(shift.data, k) : rk::LargestShifts{};
           int nThreads = rk::ClampThreads(threads, n);
           std::vector<std::vector<double>> partSums(nThreads), partCounts(nThreads);
           std::vector<long long> partChanged(nThreads, 0), partFull(nThreads, 0);
@@ -140,32 +131,20 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
                   const float* ca = C + static_cast<size_t>(prev) * dim;
                   src->ForEach(rr, [&](int j, float v) { dot += static_cast<double>(v) * ca[j]; });
                   double da = std::max(0.0, xn + cn[prev] - 2.0 * dot);
-                  double l = lower.data[i] - (prev == r1 ? s2 : s1);
-                  double m = sep.empty() ? l : std::max(sep[prev], l);
-                  if (std::sqrt(da) <= m) {
+                  double halfSep = sep.empty() ? -std::numeric_limits<double>::infinity() : sep[prev];
+                  if (rk::BoundKeepsLabel(da, &lower.data[i], shifts.For(prev), halfSep)) {
                     best = prev;
                     bestD = da;
-                    lower.data[i] = l;
                   }
                 }
                 if (best < 0) {
                   ++full;
                   double* a = acc.data();
                   rk::RowDots(src->cols, src->values, src->offsets[rr], src->offsets[rr + 1], CT, k, a);
-                  double d1 = std::numeric_limits<double>::infinity(), d2 = d1;
-                  best = 0;
-                  for (int c = 0; c < k; ++c) {
-                    double d = std::max(0.0, xn + cn[c] - 2.0 * a[c]);
-                    if (d < d1) {
-                      d2 = d1;
-                      d1 = d;
-                      best = c;
-                    } else if (d < d2) {
-                      d2 = d;
-                    }
-                  }
-                  bestD = d1;
-                  if (lower.data) lower.data[i] = std::sqrt(d2);
+                  const rk::NearestTwo near = rk::FindNearestTwo(xn, cn.data(), a, k);
+                  best = near.best;
+                  bestD = near.d1;
+                  if (lower.data) lower.data[i] = std::sqrt(near.d2);
                 }
                 if (best != prev) ++changed;
                 labels.data[i] = best;

@@ -68,15 +68,7 @@ class Lloyd {
     const float* CT = CT_.data();
     std::vector<double> sep;
     if (useBounds_ && ready_ && separation_) sep = rk::HalfSeparation(CT, cn_, k, dim_, threads_);
-    double s1 = 0, s2 = 0;
-    int r1 = 0;
-    if (useBounds_) {
-      for (int c = 1; c < k; ++c)
-        if (shift_[c] > shift_[r1]) r1 = c;
-      s1 = shift_[r1];
-      for (int c = 0; c < k; ++c)
-        if (c != r1 && shift_[c] > s2) s2 = shift_[c];
-    }
+    const rk::LargestShifts shifts = useBounds_ ? rk::FindLargestShifts(shift_.data(), k) : rk::LargestShifts{};
     std::vector<long long> partChanged(threads_, 0), partFull(threads_, 0);
     const bool ready = ready_;
     rk::ParallelFor(n_, threads_, [&](long long b, long long e, int t) {
@@ -96,31 +88,19 @@ class Lloyd {
             for (int32_t p = p0; p < p1; ++p)
               dot += static_cast<double>(x_.vals[p]) * CT[static_cast<size_t>(x_.cols[p]) * k + prev];
             double da = std::max(0.0, xn + cn_[prev] - 2.0 * dot);
-            double l = lower_[i] - (prev == r1 ? s2 : s1);
-            double m = sep.empty() ? l : std::max(sep[prev], l);
-            if (std::sqrt(da) <= m) {
+            double halfSep = sep.empty() ? -std::numeric_limits<double>::infinity() : sep[prev];
+            if (rk::BoundKeepsLabel(da, &lower_[i], shifts.For(prev), halfSep)) {
               best = prev;
               bestD = da;
-              lower_[i] = l;
             }
           }
           if (best < 0) {
             ++full;
             rk::RowDots(x_.cols, x_.vals, p0, p1, CT, k, acc);
-            double d1 = std::numeric_limits<double>::infinity(), d2 = d1;
-            best = 0;
-            for (int c = 0; c < k; ++c) {
-              double d = std::max(0.0, xn + cn_[c] - 2.0 * acc[c]);
-              if (d < d1) {
-                d2 = d1;
-                d1 = d;
-                best = c;
-              } else if (d < d2) {
-                d2 = d;
-              }
-            }
-            bestD = d1;
-            if (useBounds_) lower_[i] = std::sqrt(d2);
+            const rk::NearestTwo near = rk::FindNearestTwo(xn, cn_.data(), acc, k);
+            best = near.best;
+            bestD = near.d1;
+            if (useBounds_) lower_[i] = std::sqrt(near.d2);
           }
           if (best != prev) ++changed;
           labels_[i] = best;

@@ -239,6 +239,56 @@ inline void RowDots(const int32_t* cols, const float* vals, int32_t p0, int32_t 
     RowDotsScalar(cols, vals, p0, p1, M, k, acc);
 }
 
+// Hamerly's per-pass shift terms: the largest centroid move s1 (at r1, first on ties) and the
+// largest among the other centroids s2; a row assigned to r1 loosens its bound by s2, others by s1.
+struct LargestShifts {
+  double s1 = 0, s2 = 0;
+  int r1 = 0;
+  double For(int label) const { return label == r1 ? s2 : s1; }
+};
+
+inline LargestShifts FindLargestShifts(const double* shift, int k) {
+  LargestShifts o;
+  for (int c = 1; c < k; ++c)
+    if (shift[c] > shift[o.r1]) o.r1 = c;
+  o.s1 = shift[o.r1];
+  for (int c = 0; c < k; ++c)
+    if (c != o.r1 && shift[c] > o.s2) o.s2 = shift[c];
+  return o;
+}
+
+// The Hamerly test for a row whose exact squared distance to its current centroid is da: it keeps
+// its label when sqrt(da) <= max(s(a), lower - shift). On success the loosened bound is stored.
+inline bool BoundKeepsLabel(double da, double* lower, double shiftAway, double halfSep) {
+  double l = *lower - shiftAway;
+  if (std::sqrt(da) > std::max(halfSep, l)) return false;
+  *lower = l;
+  return true;
+}
+
+// Nearest and second-nearest centroid from the k dot products acc (ties to the lower index):
+// d(x, c) = max(0, ||x||^2 + ||c||^2 - 2 x.c).
+struct NearestTwo {
+  int best = 0;
+  double d1, d2;
+};
+
+inline NearestTwo FindNearestTwo(double xn, const double* cn, const double* acc, int k) {
+  NearestTwo o;
+  o.d1 = o.d2 = std::numeric_limits<double>::infinity();
+  for (int c = 0; c < k; ++c) {
+    double d = std::max(0.0, xn + cn[c] - 2.0 * acc[c]);
+    if (d < o.d1) {
+      o.d2 = o.d1;
+      o.d1 = d;
+      o.best = c;
+    } else if (d < o.d2) {
+      o.d2 = d;
+    }
+  }
+  return o;
+}
+
 constexpr long long kSumBlock = 4096;
 
 // Sum of x[0..n) in 4096-entry blocks, each summed in order, then the block sums in order: the
