@@ -61,6 +61,12 @@ function densify(csr: Csr): Float32Array {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+/** Users' rating rows as CSR, clustered as they are (never densified). */
+function sparseWorkload(dataset: string, csr: Csr, k: number, maxIter: number): Workload {
+  const size = `${fmt(csr.nRows)} users x ${fmt(csr.nCols)} items, sparse, ${fmt(csr.offsets[csr.nRows] as number)} ratings`;
+  return { dataset, size, rows: { kind: 'csr', csr }, k, maxIter, mlKmeans: false };
+}
+
 /** Runs the suite; returns one plain CaseResult per (case, implementation). */
 export async function runKmeansBench(o: KmeansBenchOptions = {}): Promise<CaseResult[]> {
   const quick = o.quick ?? false;
@@ -68,14 +74,7 @@ export async function runKmeansBench(o: KmeansBenchOptions = {}): Promise<CaseRe
   const threads = defaultThreads();
   const work: Workload[] = [];
   const small = await userRows('ml-latest-small', o.dataDir);
-  work.push({
-    dataset: 'ml-latest-small',
-    size: `${fmt(small.nRows)} users x ${fmt(small.nCols)} items, sparse, ${fmt(small.offsets[small.nRows])} ratings`,
-    rows: { kind: 'csr', csr: small },
-    k: 50,
-    maxIter: 300,
-    mlKmeans: false,
-  });
+  work.push(sparseWorkload('ml-latest-small', small, 50, 300));
   const m100k = await userRows('ml-100k', o.dataDir);
   work.push({
     dataset: 'ml-100k',
@@ -87,15 +86,7 @@ export async function runKmeansBench(o: KmeansBenchOptions = {}): Promise<CaseRe
   });
   if (o.synthetic ?? !quick) {
     const big = await userRows('synthetic:ml-25m-shape', o.dataDir);
-    work.push({
-      dataset: 'synthetic ml-25m-shape',
-      size: `${fmt(big.nRows)} users x ${fmt(big.nCols)} items, sparse, ${fmt(big.offsets[big.nRows])} ratings`,
-      rows: { kind: 'csr', csr: big },
-      k: 100,
-      maxIter: 10,
-      mlKmeans: false,
-      large: true,
-    });
+    work.push({ ...sparseWorkload('synthetic ml-25m-shape', big, 100, 10), large: true });
   }
   const started = await SklearnPeer.start();
   const peer = started instanceof SklearnPeer ? started : undefined;
