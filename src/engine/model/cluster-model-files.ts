@@ -1,21 +1,10 @@
-import {
-  Bool,
-  DataType,
-  Field,
-  FixedSizeList,
-  Float32,
-  makeData,
-  makeVector,
-  Table,
-  type Vector,
-  vectorFromArray,
-} from 'apache-arrow';
+import { Bool, makeVector, Table, type Vector, vectorFromArray } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import { kernels } from '../kernels/registry.js';
 import { IdIndex } from '../matrix/id-index.js';
 import type { ClusterFeatureKind, ClusterModelData } from './cluster-model.js';
+import { fixedListValues, fixedListVector, idsOf, idVector, iota, seenTable } from './model-columns.js';
 import type { ModelMeta, ModelMetaInput } from './model-dir.js';
-import { idVector } from './top-n-table.js';
 
 /**
  * A cluster model directory (model.json kind "cluster"), plain Arrow IPC any reader opens:
@@ -30,7 +19,6 @@ import { idVector } from './top-n-table.js';
 export function clusterModelTables(d: ClusterModelData): { meta: ModelMetaInput; tables: Record<string, Table> } {
   const nU = d.users.size;
   const nI = d.items.size;
-  const iota = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
   const users = new Table({
     id: idVector(d.users, iota(nU)),
     cluster: makeVector(d.userCluster),
@@ -44,11 +32,9 @@ export function clusterModelTables(d: ClusterModelData): { meta: ModelMetaInput;
       new Bool(),
     ),
   });
-  const child = makeData({ type: new Float32(), length: d.k * d.dim, data: d.centroids });
-  const listType = new FixedSizeList(d.dim, new Field('value', new Float32(), false));
   const centroids = new Table({
     cluster: makeVector(iota(d.k)),
-    centroid: makeVector(makeData({ type: listType, length: d.k, nullCount: 0, child })),
+    centroid: fixedListVector(d.centroids, d.k, d.dim, 'value'),
   });
   const cc: number[] = [];
   const ci: number[] = [];
@@ -64,14 +50,7 @@ export function clusterModelTables(d: ClusterModelData): { meta: ModelMetaInput;
     deviation: makeVector(Float32Array.from(cc, (c, q) => d.deviation[c * nI + ci[q]])),
     members: makeVector(Int32Array.from(cc, (c, q) => d.memberCounts[c * nI + ci[q]])),
   });
-  const nnz = d.seen.offsets[d.seen.nRows];
-  const rowOf = new Int32Array(nnz);
-  for (let u = 0; u < nU; u++) rowOf.fill(u, d.seen.offsets[u], d.seen.offsets[u + 1]);
-  const seen = new Table({
-    user: idVector(d.users, rowOf),
-    item: idVector(d.items, d.seen.cols.subarray(0, nnz)),
-    rating: makeVector(d.seen.values.subarray(0, nnz)),
-  });
+  const seen = seenTable(d.users, d.items, d.seen);
   const meta: ModelMetaInput = {
     kind: 'cluster',
     algorithm: d.algorithm,
@@ -123,20 +102,7 @@ export async function clusterModelData(
   const items = IdIndex.fromIds(idsOf(column('items', 'id'), meta.idTypes.item));
   const nU = users.size;
   const nI = items.size;
-  const cent = column('centroids', 'centroid');
-  if (cent.length !== K || !DataType.isFixedSizeList(cent.type) || cent.type.listSize !== D) {
-    throw new InputError(
-      `${dir}/centroids.arrow: expected ${K} rows of FixedSizeList<Float32>[${D}], found ${cent.length} of ${cent.type}`,
-    );
-  }
-  const centroids = new Float32Array(K * D);
-  let at = 0;
-  for (const part of cent.data) {
-    const values = part.children[0]?.values as Float32Array;
-    const start = ((part.children[0]?.offset ?? 0) + part.offset * D) as number;
-    centroids.set(values.subarray(start, start + part.length * D), at);
-    at += part.length * D;
-  }
+  const centroids = fixedListValues(column('centroids', 'centroid'), K, D, `${dir}/centroids.arrow centroid`);
   const deviation = new Float32Array(K * nI);
   const memberCounts = new Int32Array(K * nI);
   const cc = numbers('cluster-items', 'cluster', Int32Array);
@@ -188,10 +154,4 @@ export async function clusterModelData(
     itemKnown: Uint8Array.from(column('items', 'known').toArray() as ArrayLike<unknown>, (x) => (x ? 1 : 0)),
     metrics: meta.metrics,
   };
-}
-
-function idsOf(v: Vector, kind: 'number' | 'string'): Float64Array | string[] {
-  return kind === 'string'
-    ? Array.from(v.toArray() as ArrayLike<string>, String)
-    : Float64Array.from(v.toArray() as ArrayLike<number>);
 }

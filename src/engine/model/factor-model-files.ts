@@ -1,21 +1,9 @@
-import {
-  Bool,
-  DataType,
-  Field,
-  FixedSizeList,
-  Float32,
-  Float64,
-  makeData,
-  makeVector,
-  Table,
-  Utf8,
-  type Vector,
-  vectorFromArray,
-} from 'apache-arrow';
+import { Bool, Float64, makeVector, Table, type Vector, vectorFromArray } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import { kernels } from '../kernels/registry.js';
 import { IdIndex } from '../matrix/id-index.js';
 import type { FactorModelData } from './factor-model-data.js';
+import { fixedListValues, fixedListVector, idsOf, idVector, iota, seenTable } from './model-columns.js';
 import type { ModelMeta, ModelMetaInput } from './model-dir.js';
 
 /**
@@ -31,27 +19,20 @@ export function factorModelTables(d: FactorModelData): { meta: ModelMetaInput; t
   const nU = d.users.size;
   const nI = d.items.size;
   const users = new Table({
-    id: idVector(d.users, (u) => u, nU),
+    id: idVector(d.users, iota(nU)),
     bias: makeVector(d.userBias),
-    ...(d.factors > 0 ? { factors: factorsVector(d.userFactors, nU, d.factors) } : {}),
+    ...(d.factors > 0 ? { factors: fixedListVector(d.userFactors, nU, d.factors, 'factor') } : {}),
   });
   const items = new Table({
-    id: idVector(d.items, (i) => i, nI),
+    id: idVector(d.items, iota(nI)),
     bias: makeVector(d.itemBias),
     known: vectorFromArray(
       Array.from(d.itemKnown, (x) => x === 1),
       new Bool(),
     ),
-    ...(d.factors > 0 ? { factors: factorsVector(d.itemFactors, nI, d.factors) } : {}),
+    ...(d.factors > 0 ? { factors: fixedListVector(d.itemFactors, nI, d.factors, 'factor') } : {}),
   });
-  const nnz = d.seen.offsets[d.seen.nRows] as number;
-  const rowOf = new Int32Array(nnz);
-  for (let u = 0; u < nU; u++) rowOf.fill(u, d.seen.offsets[u] as number, d.seen.offsets[u + 1] as number);
-  const seen = new Table({
-    user: idVector(d.users, (p) => rowOf[p] as number, nnz),
-    item: idVector(d.items, (p) => d.seen.cols[p] as number, nnz),
-    rating: makeVector(d.seen.values.subarray(0, nnz)),
-  });
+  const seen = seenTable(d.users, d.items, d.seen);
   const tables: Record<string, Table> = { users, items, seen };
   if (d.history?.length) {
     const h = d.history;
@@ -105,8 +86,8 @@ export async function factorModelData(
   const u = table('users');
   const i = table('items');
   const s = table('seen');
-  const users = IdIndex.fromIds(ids(column('users', u, 'id'), meta.idTypes.user));
-  const items = IdIndex.fromIds(ids(column('items', i, 'id'), meta.idTypes.item));
+  const users = IdIndex.fromIds(idsOf(column('users', u, 'id'), meta.idTypes.user));
+  const items = IdIndex.fromIds(idsOf(column('items', i, 'id'), meta.idTypes.item));
   const nU = users.size;
   const nI = items.size;
   const factors = (name: string, t: Table, n: number) =>
@@ -155,48 +136,4 @@ export async function factorModelData(
         })
       : undefined,
   };
-}
-
-function idVector(index: IdIndex, at: (r: number) => number, n: number): Vector {
-  if (index.kind === 'string')
-    return vectorFromArray(
-      Array.from({ length: n }, (_, r) => index.idOf(at(r))),
-      new Utf8(),
-    );
-  const ids = index.ids as Float64Array;
-  const int32 = ids.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31);
-  return int32
-    ? makeVector(Int32Array.from({ length: n }, (_, r) => ids[at(r)] as number))
-    : makeVector(Float64Array.from({ length: n }, (_, r) => ids[at(r)] as number));
-}
-
-function ids(v: Vector, kind: 'number' | 'string'): Float64Array | string[] {
-  return kind === 'string'
-    ? Array.from(v.toArray() as ArrayLike<string>, String)
-    : Float64Array.from(v.toArray() as ArrayLike<number>);
-}
-
-function factorsVector(values: Float32Array, n: number, k: number): Vector {
-  const child = makeData({ type: new Float32(), length: n * k, data: values });
-  const type = new FixedSizeList(k, new Field('factor', new Float32(), false));
-  return makeVector(makeData({ type, length: n, nullCount: 0, child }));
-}
-
-/** The flat float32 values of a FixedSizeList<Float32>[k] column, copied out of every chunk. */
-function fixedListValues(v: Vector, n: number, k: number, what: string): Float32Array {
-  if (v.length !== n || !DataType.isFixedSizeList(v.type) || v.type.listSize !== k) {
-    throw new InputError(
-      `${what}: expected ${n} rows of FixedSizeList<Float32>[${k}], found ${v.length} rows of ${v.type}`,
-    );
-  }
-  const out = new Float32Array(n * k);
-  let at = 0;
-  for (const d of v.data) {
-    const child = d.children[0];
-    if (!child || !(child.values instanceof Float32Array)) throw new InputError(`${what}: values are not Float32`);
-    const start = (child.offset + d.offset * k) as number;
-    out.set(child.values.subarray(start, start + d.length * k), at);
-    at += d.length * k;
-  }
-  return out;
 }

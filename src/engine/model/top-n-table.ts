@@ -1,6 +1,6 @@
-import { Field, List, makeData, makeVector, Table, Utf8, type Vector, vectorFromArray } from 'apache-arrow';
-import type { IdIndex } from '../matrix/id-index.js';
+import { Field, List, makeData, makeVector, Table, type Vector } from 'apache-arrow';
 import type { Model, TopN } from './model.js';
+import { idVector } from './model-columns.js';
 
 /**
  * TopN as a long Arrow table, one row per recommendation: user, rank (1-based), item, score, with
@@ -70,19 +70,4 @@ function filled(top: TopN): { rows: number; lengths: Int32Array } {
     rows += len;
   }
   return { rows, lengths };
-}
-
-/** External ids of dense indices as one Arrow vector (a single chunk). */
-export function idVector(index: IdIndex, dense: Int32Array): Vector {
-  if (index.kind === 'string') {
-    return vectorFromArray(
-      Array.from(dense, (i) => index.idOf(i) as string),
-      new Utf8(),
-    );
-  }
-  const ids = index.ids as Float64Array;
-  const int32 = ids.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31);
-  const out = int32 ? new Int32Array(dense.length) : new Float64Array(dense.length);
-  for (let p = 0; p < dense.length; p++) out[p] = ids[dense[p] as number] as number;
-  return makeVector(out);
 }

@@ -1,0 +1,82 @@
+import {
+  DataType,
+  Field,
+  FixedSizeList,
+  Float32,
+  makeData,
+  makeVector,
+  Table,
+  Utf8,
+  type Vector,
+  vectorFromArray,
+} from 'apache-arrow';
+import { InputError } from '../errors.js';
+import type { Csr } from '../kernels/signatures.js';
+import type { IdIndex } from '../matrix/id-index.js';
+
+/** The Arrow columns every model directory shares (factor and cluster models, top-N tables). */
+
+/** 0, 1, ..., n-1: every dense index in order. */
+export function iota(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
+}
+
+/** External ids of dense indices as one Arrow vector: Int32 when every id fits, else Float64, or Utf8. */
+export function idVector(index: IdIndex, dense: Int32Array): Vector {
+  if (index.kind === 'string') {
+    return vectorFromArray(
+      Array.from(dense, (i) => index.idOf(i) as string),
+      new Utf8(),
+    );
+  }
+  const ids = index.ids as Float64Array;
+  const int32 = ids.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31);
+  const out = int32 ? new Int32Array(dense.length) : new Float64Array(dense.length);
+  for (let p = 0; p < dense.length; p++) out[p] = ids[dense[p] as number] as number;
+  return makeVector(out);
+}
+
+/** An id column read back as IdIndex.fromIds wants it. */
+export function idsOf(v: Vector, kind: 'number' | 'string'): Float64Array | string[] {
+  return kind === 'string'
+    ? Array.from(v.toArray() as ArrayLike<string>, String)
+    : Float64Array.from(v.toArray() as ArrayLike<number>);
+}
+
+/** n rows of FixedSizeList<Float32>[width] over row-major values, without a copy. */
+export function fixedListVector(values: Float32Array, n: number, width: number, childName: string): Vector {
+  const child = makeData({ type: new Float32(), length: n * width, data: values });
+  const type = new FixedSizeList(width, new Field(childName, new Float32(), false));
+  return makeVector(makeData({ type, length: n, nullCount: 0, child }));
+}
+
+/** The flat float32 values of a FixedSizeList<Float32>[width] column, copied out of every chunk. */
+export function fixedListValues(v: Vector, n: number, width: number, what: string): Float32Array {
+  if (v.length !== n || !DataType.isFixedSizeList(v.type) || v.type.listSize !== width) {
+    throw new InputError(
+      `${what}: expected ${n} rows of FixedSizeList<Float32>[${width}], found ${v.length} rows of ${v.type}`,
+    );
+  }
+  const out = new Float32Array(n * width);
+  let at = 0;
+  for (const d of v.data) {
+    const child = d.children[0];
+    if (!child || !(child.values instanceof Float32Array)) throw new InputError(`${what}: values are not Float32`);
+    const start = (child.offset + d.offset * width) as number;
+    out.set(child.values.subarray(start, start + d.length * width), at);
+    at += d.length * width;
+  }
+  return out;
+}
+
+/** seen.arrow: user, item (external ids), rating Float32, the training ratings by user then item. */
+export function seenTable(users: IdIndex, items: IdIndex, seen: Csr): Table {
+  const nnz = seen.offsets[seen.nRows] as number;
+  const rowOf = new Int32Array(nnz);
+  for (let u = 0; u < seen.nRows; u++) rowOf.fill(u, seen.offsets[u] as number, seen.offsets[u + 1] as number);
+  return new Table({
+    user: idVector(users, rowOf),
+    item: idVector(items, seen.cols.subarray(0, nnz)),
+    rating: makeVector(seen.values.subarray(0, nnz)),
+  });
+}
