@@ -50,6 +50,23 @@ describe('FactorModel.predict (Surprise semantics)', () => {
     }
   });
 
+  test('rawScore adds the factor products one by one in order (same bits as a plain loop), any k', () => {
+    for (const k of [1, 3, 7, 8, 13]) {
+      const f = factorFixture({ k, seed: k });
+      const model = new FactorModel(f);
+      for (const [u, i] of [
+        [0, 0],
+        [4, 11],
+        [29, 79],
+      ] as const) {
+        let s = 0;
+        for (let j = 0; j < k; j++) s += (f.userFactors[u * k + j] as number) * (f.itemFactors[i * k + j] as number);
+        const want = f.globalMean + (f.userBias[u] as number) + (f.itemBias[i] as number) + s;
+        expect(model.rawScore(u, i).score).toBe(want);
+      }
+    }
+  });
+
   test('fallbacks: unknown user -> mu + b_i, unknown item -> mu + b_u, both -> mu; flagged', () => {
     expect(m.predictOne(999, 1001)).toEqual({ score: clip(d.globalMean + d.itemBias[0]), known: false });
     expect(m.predictOne(101 + 28, 1001)).toEqual({ score: clip(d.globalMean + d.itemBias[0]), known: false }); // empty row
