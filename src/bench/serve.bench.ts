@@ -8,20 +8,25 @@ import { loadDataset } from '../adapters/datasets/load-dataset.js';
 import { SVD } from '../engine/algorithms/svd.js';
 import { RatingMatrix } from '../engine/matrix/rating-matrix.js';
 import { type CpuPinning, pinnedCommand, pinProcess, planPinning } from './cpu-pinning.js';
+import { median } from './stats.js';
 
 export interface ServeBenchOptions {
-  /** Shorter runs (3 s per case instead of 10 s). */
+  /** Shorter runs (2 pairs of 2 s, then one 3 s round of batch and top-10). */
   quick?: boolean | undefined;
   /** Folder holding ml-latest-small ($RECKIT_DATA_DIR); a synthetic model is used when absent. */
   dataDir?: string | undefined;
-  /** Seconds per measured case (after a 1 s warm-up). */
+  /** Single predictions: bare/reckit pairs of rounds (default 12, quick 2). */
+  pairRounds?: number | undefined;
+  /** Seconds per single-prediction round, each server (default 4, quick 2). */
+  pairSeconds?: number | undefined;
+  /** Batch and top-10: rounds each, interleaved (default 3, quick 1). */
+  rounds?: number | undefined;
+  /** Seconds per batch or top-10 round (default 10, quick 3). */
   durationSeconds?: number | undefined;
   /** Concurrent connections (autocannon -c). */
   connections?: number | undefined;
   /** Pairs per batched request. */
   batchPairs?: number | undefined;
-  /** Interleaved rounds per case; each case reports its median round (default 5, quick 1). */
-  rounds?: number | undefined;
   /**
    * Pin the servers to the last core and autocannon to the others (default: no, as the issue's
    * reference figures were taken; RECKIT_BENCH_PIN=1 turns it on). See cpu-pinning.ts.
@@ -49,8 +54,8 @@ export interface ServeBenchResult {
   /** "server cpu 1, load cpu 0" when pinned, else "unpinned". */
   notes: string;
   /**
-   * requests/s relative to the bare server: the median over rounds of this case's round divided by
-   * the bare server's round just before it (pairs face the same machine drift).
+   * requests/s relative to the bare server. Single predictions: the median over pairs of this
+   * round divided by the bare round beside it. Batch and top-10: each round over the bare median.
    */
   ratioToBare: number;
   ratioToBareRounds: number[];
@@ -64,14 +69,28 @@ const BARE_SERVER = `require('node:http').createServer((q, s) => { q.resume(); q
   s.writeHead(200, { 'Content-Type': 'text/csv', 'Content-Length': 2 }); s.end('1\\n'); }); })
   .listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
 
+/** One kind of request sent to one server. */
+interface LoadCase {
+  group: string;
+  impl: string;
+  port: number;
+  type: string;
+  body: string;
+  /** Predictions (or top-N lists) per request. */
+  per: number;
+}
+
 /**
  * Load on `reckit serve` over loopback with autocannon, next to a bare node:http server measured
  * in the same run: single text/csv predictions, batched predictions (many pairs per request) and
  * JSON top-10 requests. Each server runs in its own process (autocannon shares the cores). Needs
  * the built CLI (dist/).
+ *
+ * A single round on a shared 2-vCPU machine can read 0.5x to 1.4x of the next one, so the single
+ * prediction ratio comes from many short pairs: bare then reckit, then reckit then bare (ABBA), so
+ * a machine speeding up or slowing down within a pair does not always favour the same side.
  */
 export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBenchResult[]> {
-  const duration = o.durationSeconds ?? (o.quick ? 3 : 10);
   const connections = o.connections ?? 32;
   const batchPairs = o.batchPairs ?? 10_000;
   const dir = mkdtempSync(join(tmpdir(), 'reckit-serve-bench-'));
@@ -94,9 +113,10 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
     }
     const single = `${users[0]},${items[1]}\n`;
     const top = JSON.stringify({ instances: [{ user: users[0], top: 10 }] });
-    const cases = [
-      { group: 'single prediction', impl: 'bare node:http', port: bare, type: 'text/csv', body: single, per: 1 },
-      { group: 'single prediction', impl: 'reckit serve', port: reckit, type: 'text/csv', body: single, per: 1 },
+    const csv = { type: 'text/csv', body: single, per: 1 };
+    const bareCase: LoadCase = { group: 'single prediction', impl: 'bare node:http', port: bare, ...csv };
+    const singleCase: LoadCase = { group: 'single prediction', impl: 'reckit serve', port: reckit, ...csv };
+    const others: LoadCase[] = [
       {
         group: `batch of ${batchPairs}`,
         impl: 'reckit serve',
@@ -107,41 +127,76 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
       },
       { group: 'top-10', impl: 'reckit serve', port: reckit, type: 'application/json', body: top, per: 1 },
     ];
-    // Interleaved rounds (bare, reckit, batch, top-10, then again): a shared, noisy machine drifts,
-    // so each case reports its median round, and its ratio to bare is the median of per-round
-    // ratios (each against the bare round run seconds before it).
-    const rounds = o.rounds ?? (o.quick ? 1 : 5);
-    const runs: autocannon.Result[][] = cases.map(() => []);
-    for (let round = 0; round < rounds; round++) {
-      for (const [k, c] of cases.entries()) {
-        const opts = {
-          url: `http://127.0.0.1:${c.port}/invocations`,
-          method: 'POST' as const,
-          headers: { 'content-type': c.type },
-          body: c.body,
-          connections,
-        };
-        // Warm-up long enough for the JIT to settle and the first old-generation GC to pass.
-        if (round === 0) await autocannon({ ...opts, duration: o.quick ? 1 : 3 });
-        runs[k]?.push(await autocannon({ ...opts, duration }));
-      }
+    // Warm-up long enough for the JIT to settle and the first old-generation GC to pass.
+    const warmSeconds = o.quick ? 1 : 3;
+    const load = (c: LoadCase, duration: number) =>
+      autocannon({
+        url: `http://127.0.0.1:${c.port}/invocations`,
+        method: 'POST',
+        headers: { 'content-type': c.type },
+        body: c.body,
+        connections,
+        duration,
+      });
+
+    const pairRounds = o.pairRounds ?? (o.quick ? 2 : 12);
+    const pairSeconds = o.pairSeconds ?? (o.quick ? 2 : 4);
+    await load(bareCase, warmSeconds);
+    await load(singleCase, warmSeconds);
+    const bareRuns: autocannon.Result[] = [];
+    const singleRuns: autocannon.Result[] = [];
+    for (let r = 0; r < pairRounds; r++) {
+      const first = r % 2 === 0 ? bareCase : singleCase;
+      const a = await load(first, pairSeconds);
+      const b = await load(first === bareCase ? singleCase : bareCase, pairSeconds);
+      bareRuns.push(first === bareCase ? a : b);
+      singleRuns.push(first === bareCase ? b : a);
     }
-    const rps = (r: autocannon.Result) => r.requests.total / r.duration;
-    const medians = runs.map((rs) => [...rs].sort((a, b) => rps(a) - rps(b))[rs.length >> 1] as autocannon.Result);
-    const bareRounds = (runs[0] ?? []).map(rps);
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
-    const out: ServeBenchResult[] = cases.map((c, k) => {
-      const r = medians[k] as autocannon.Result;
-      const all = runs[k] ?? [];
-      const ratios = all.map((x, i) => rps(x) / (bareRounds[i] as number));
-      const row: ServeBenchResult = {
+    const bareRps = bareRuns.map(rps);
+    const k = (x: number) => `${(x / 1000).toFixed(1)}k`;
+    o.log?.(
+      `serve  single prediction pairs (bare/reckit req/s): ${bareRps.map((b, i) => `${k(b)}/${k(rps(singleRuns[i] as autocannon.Result))}`).join(' ')}`,
+    );
+
+    const rounds = o.rounds ?? (o.quick ? 1 : 3);
+    const duration = o.durationSeconds ?? (o.quick ? 3 : 10);
+    const otherRuns: autocannon.Result[][] = others.map(() => []);
+    for (const c of others) await load(c, warmSeconds);
+    for (let r = 0; r < rounds; r++) {
+      for (const [k, c] of others.entries()) otherRuns[k]?.push(await load(c, duration));
+    }
+
+    const bareMedian = median(bareRps);
+    const rows = [
+      row(
+        bareCase,
+        bareRuns,
+        bareRps.map(() => 1),
+      ),
+      row(
+        singleCase,
+        singleRuns,
+        singleRuns.map((x, i) => rps(x) / (bareRps[i] as number)),
+      ),
+      ...others.map((c, k) => {
+        const runs = otherRuns[k] ?? [];
+        return row(
+          c,
+          runs,
+          runs.map((x) => rps(x) / bareMedian),
+        );
+      }),
+    ];
+    function row(c: LoadCase, all: autocannon.Result[], ratios: number[]): ServeBenchResult {
+      const r = [...all].sort((a, b) => rps(a) - rps(b))[all.length >> 1] as autocannon.Result;
+      const out: ServeBenchResult = {
         suite: 'serve',
         group: c.group,
         impl: c.impl,
         dataset,
         connections,
         seconds: r.duration,
-        rounds,
+        rounds: all.length,
         requestsPerSecond: rps(r),
         requestsPerSecondRounds: all.map(rps),
         itemsPerSecond: rps(r) * c.per,
@@ -156,19 +211,21 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
         ratioToBareMax: Math.max(...ratios),
       };
       o.log?.(
-        `serve  ${c.group.padEnd(18)} ${c.impl.padEnd(15)} ${Math.round(row.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  ` +
-          `${Math.round(row.itemsPerSecond).toLocaleString('en-US').padStart(11)} items/s  p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms  ` +
-          `errors ${row.errors}  non-2xx ${row.non2xx}  x${row.ratioToBare.toFixed(2)} of bare  (median of ${rounds})`,
+        `serve  ${c.group.padEnd(18)} ${c.impl.padEnd(15)} ${Math.round(out.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  ` +
+          `${Math.round(out.itemsPerSecond).toLocaleString('en-US').padStart(11)} items/s  p50 ${out.p50Ms} ms  p99 ${out.p99Ms} ms  ` +
+          `errors ${out.errors}  non-2xx ${out.non2xx}  x${out.ratioToBare.toFixed(2)} of bare  (median of ${all.length})`,
       );
-      return row;
-    });
-    return out;
+      return out;
+    }
+    return rows;
   } finally {
     for (const c of children) c.kill('SIGTERM');
     if (pinning) pinProcess(process.pid, pinning.all);
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const rps = (r: autocannon.Result) => r.requests.total / r.duration;
 
 /** SVD with Surprise's defaults on ml-latest-small when present, else on a synthetic 600 x 9000 matrix. */
 async function trainModel(
