@@ -2,9 +2,9 @@ import { check, InputError } from '../errors.js';
 import type { Csr } from '../kernels/signatures.js';
 import type { Id, IdIndex } from '../matrix/id-index.js';
 import type { RatingScale } from '../matrix/rating-matrix.js';
-import { checkLengths } from './check-lengths.js';
 import { clusterModelTables } from './cluster-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
+import { ModelBase } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
 
 /** What users were clustered on (see algorithms/kmeans/cluster-features.ts). */
@@ -52,35 +52,19 @@ export interface ClusterModelData {
  * gets mu_i, an unknown item mu + b_u, both unknown mu. Ranking uses the unclipped score; items
  * without training ratings are never recommended; ties go to the lower item index.
  */
-export class ClusterModel implements Model {
-  readonly algorithm: string;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly users: IdIndex;
-  readonly items: IdIndex;
-  readonly scale: RatingScale;
+export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
   readonly k: number;
   private orderCache = new Map<number, Int32Array>();
 
-  constructor(readonly data: ClusterModelData) {
-    const d = data;
-    this.algorithm = d.algorithm;
-    this.params = d.params;
-    this.users = d.users;
-    this.items = d.items;
-    this.scale = d.scale;
-    this.k = d.k;
-    const nU = d.users.size;
-    const nI = d.items.size;
-    checkLengths('ClusterModelData', [
-      ['centroids', d.centroids.length, d.k * d.dim],
-      ['userCluster', d.userCluster.length, nU],
-      ['userBias', d.userBias.length, nU],
-      ['itemBias', d.itemBias.length, nI],
-      ['deviation', d.deviation.length, d.k * nI],
-      ['memberCounts', d.memberCounts.length, d.k * nI],
-      ['itemKnown', d.itemKnown.length, nI],
-      ['seen rows', d.seen.nRows, nU],
+  constructor(data: ClusterModelData) {
+    const nI = data.items.size;
+    super(data, 'ClusterModelData', [
+      ['centroids', data.centroids.length, data.k * data.dim],
+      ['userCluster', data.userCluster.length, data.users.size],
+      ['deviation', data.deviation.length, data.k * nI],
+      ['memberCounts', data.memberCounts.length, data.k * nI],
     ]);
+    this.k = data.k;
   }
 
   /** Cluster of a dense user index, -1 when unknown. */

@@ -1,13 +1,12 @@
 import { check, InputError } from '../errors.js';
 import { defaultThreads, kernels } from '../kernels/registry.js';
 import type { ItemFactors, Kernels } from '../kernels/signatures.js';
-import type { Id, IdIndex } from '../matrix/id-index.js';
-import type { RatingScale } from '../matrix/rating-matrix.js';
-import { checkLengths } from './check-lengths.js';
+import type { Id } from '../matrix/id-index.js';
 import type { FactorModelData } from './factor-model-data.js';
 import { factorModelTables } from './factor-model-files.js';
 import { type FactorFoldedUser, type FoldInOptions, foldInUser } from './fold-in.js';
 import type { Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
+import { ModelBase } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
 
 /**
@@ -22,37 +21,20 @@ import { writeModelDir } from './model-dir.js';
  * training ratings are never recommended. An unknown user is ranked by predict's own fallback,
  * mu + b_i (popularity-like; all ties, hence item order, for unbiased models).
  */
-export class FactorModel implements Model {
-  readonly algorithm: string;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly users: IdIndex;
-  readonly items: IdIndex;
-  readonly scale: RatingScale;
+export class FactorModel extends ModelBase<FactorModelData> implements Model {
   /** Latent size (0 for bias-only models). */
   readonly k: number;
   private cache: { items?: ItemFactors; userOffset?: Float32Array; unit?: ItemFactors } = {};
 
   constructor(
-    readonly data: FactorModelData,
+    data: FactorModelData,
     private readonly backend: Kernels = kernels(),
   ) {
-    const d = data;
-    this.algorithm = d.algorithm;
-    this.params = d.params;
-    this.users = d.users;
-    this.items = d.items;
-    this.scale = d.scale;
-    this.k = d.factors;
-    const nU = d.users.size;
-    const nI = d.items.size;
-    checkLengths('FactorModelData', [
-      ['userFactors', d.userFactors.length, nU * this.k],
-      ['itemFactors', d.itemFactors.length, nI * this.k],
-      ['userBias', d.userBias.length, nU],
-      ['itemBias', d.itemBias.length, nI],
-      ['itemKnown', d.itemKnown.length, nI],
-      ['seen rows', d.seen.nRows, nU],
+    super(data, 'FactorModelData', [
+      ['userFactors', data.userFactors.length, data.users.size * data.factors],
+      ['itemFactors', data.itemFactors.length, data.items.size * data.factors],
     ]);
+    this.k = data.factors;
   }
 
   /** Whether a dense user index has training ratings (a user with an empty row is unknown). */
