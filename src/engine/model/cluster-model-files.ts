@@ -1,9 +1,7 @@
-import { Bool, makeVector, Table, type Vector, vectorFromArray } from 'apache-arrow';
+import { Bool, makeVector, Table, vectorFromArray } from 'apache-arrow';
 import { InputError } from '../errors.js';
-import { kernels } from '../kernels/registry.js';
-import { IdIndex } from '../matrix/id-index.js';
 import type { ClusterFeatureKind, ClusterModelData } from './cluster-model.js';
-import { fixedListValues, fixedListVector, idsOf, idVector, iota, seenTable } from './model-columns.js';
+import { fixedListValues, fixedListVector, idVector, iota, modelFiles, seenTable } from './model-columns.js';
 import type { ModelMeta, ModelMetaInput } from './model-dir.js';
 
 /**
@@ -80,35 +78,17 @@ export async function clusterModelData(
   }
   const K = k as number;
   const D = dim as number;
-  const table = (name: string): Table => {
-    const t = tables[name];
-    if (!t)
-      throw new InputError(
-        `${dir}: ${name}.arrow is missing (a cluster model needs users, items, centroids, cluster-items, seen)`,
-      );
-    return t;
-  };
-  const column = (name: string, field: string): Vector => {
-    const c = table(name).getChild(field);
-    if (!c) throw new InputError(`${dir}/${name}.arrow: column "${field}" is missing`);
-    return c;
-  };
-  const numbers = <T extends Float32Array | Int32Array>(
-    name: string,
-    field: string,
-    As: { from(a: ArrayLike<number>): T },
-  ) => As.from(column(name, field).toArray() as ArrayLike<number>);
-  const users = IdIndex.fromIds(idsOf(column('users', 'id'), meta.idTypes.user));
-  const items = IdIndex.fromIds(idsOf(column('items', 'id'), meta.idTypes.item));
-  const nU = users.size;
+  const f = modelFiles(dir, tables, 'a cluster model needs users, items, centroids, cluster-items, seen');
+  const users = f.ids('users', meta.idTypes.user);
+  const items = f.ids('items', meta.idTypes.item);
   const nI = items.size;
-  const centroids = fixedListValues(column('centroids', 'centroid'), K, D, `${dir}/centroids.arrow centroid`);
+  const centroids = fixedListValues(f.column('centroids', 'centroid'), K, D, `${dir}/centroids.arrow centroid`);
   const deviation = new Float32Array(K * nI);
   const memberCounts = new Int32Array(K * nI);
-  const cc = numbers('cluster-items', 'cluster', Int32Array);
-  const cItems = column('cluster-items', 'item').toArray() as ArrayLike<number | string>;
-  const dev = numbers('cluster-items', 'deviation', Float32Array);
-  const mem = numbers('cluster-items', 'members', Int32Array);
+  const cc = f.numbers('cluster-items', 'cluster', Int32Array);
+  const cItems = f.column('cluster-items', 'item').toArray() as ArrayLike<number | string>;
+  const dev = f.numbers('cluster-items', 'deviation', Float32Array);
+  const mem = f.numbers('cluster-items', 'members', Int32Array);
   for (let q = 0; q < cc.length; q++) {
     const i = items.indexOf(cItems[q]);
     if (i < 0 || cc[q] < 0 || cc[q] >= K)
@@ -116,24 +96,7 @@ export async function clusterModelData(
     deviation[cc[q] * nI + i] = dev[q];
     memberCounts[cc[q] * nI + i] = mem[q];
   }
-  const su = column('seen', 'user').toArray() as ArrayLike<number | string>;
-  const si = column('seen', 'item').toArray() as ArrayLike<number | string>;
-  const n = su.length;
-  const rows = new Int32Array(n);
-  const cols = new Int32Array(n);
-  for (let p = 0; p < n; p++) {
-    rows[p] = users.indexOf(su[p]);
-    cols[p] = items.indexOf(si[p]);
-    if (rows[p] < 0 || cols[p] < 0)
-      throw new InputError(`${dir}/seen.arrow row ${p}: user or item not in users/items.arrow`);
-  }
-  const { csr } = await kernels().buildCsr({
-    rows,
-    cols,
-    values: numbers('seen', 'rating', Float32Array),
-    nRows: nU,
-    nCols: nI,
-  });
+  const csr = await f.seen(users, items);
   return {
     algorithm: meta.algorithm,
     params: meta.params,
@@ -145,13 +108,13 @@ export async function clusterModelData(
     k: K,
     dim: D,
     centroids,
-    userCluster: numbers('users', 'cluster', Int32Array),
-    userBias: numbers('users', 'bias', Float32Array),
-    itemBias: numbers('items', 'bias', Float32Array),
+    userCluster: f.numbers('users', 'cluster', Int32Array),
+    userBias: f.numbers('users', 'bias', Float32Array),
+    itemBias: f.numbers('items', 'bias', Float32Array),
     deviation,
     memberCounts,
     seen: csr,
-    itemKnown: Uint8Array.from(column('items', 'known').toArray() as ArrayLike<unknown>, (x) => (x ? 1 : 0)),
+    itemKnown: f.flags('items', 'known'),
     metrics: meta.metrics,
   };
 }

@@ -1,9 +1,7 @@
-import { Bool, Float64, makeVector, Table, type Vector, vectorFromArray } from 'apache-arrow';
+import { Bool, Float64, makeVector, Table, vectorFromArray } from 'apache-arrow';
 import { InputError } from '../errors.js';
-import { kernels } from '../kernels/registry.js';
-import { IdIndex } from '../matrix/id-index.js';
 import type { FactorModelData } from './factor-model-data.js';
-import { fixedListValues, fixedListVector, idsOf, idVector, iota, seenTable } from './model-columns.js';
+import { fixedListValues, fixedListVector, idVector, iota, modelFiles, seenTable } from './model-columns.js';
 import type { ModelMeta, ModelMetaInput } from './model-dir.js';
 
 /**
@@ -73,40 +71,17 @@ export async function factorModelData(
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || typeof globalMean !== 'number') {
     throw new InputError(`${dir}/model.json: extra.factors and extra.globalMean must be numbers`);
   }
-  const table = (name: string): Table => {
-    const t = tables[name];
-    if (!t) throw new InputError(`${dir}: ${name}.arrow is missing (a factor model needs users, items and seen)`);
-    return t;
-  };
-  const column = (name: string, t: Table, field: string): Vector => {
-    const c = t.getChild(field);
-    if (!c) throw new InputError(`${dir}/${name}.arrow: column "${field}" is missing`);
-    return c;
-  };
-  const u = table('users');
-  const i = table('items');
-  const s = table('seen');
-  const users = IdIndex.fromIds(idsOf(column('users', u, 'id'), meta.idTypes.user));
-  const items = IdIndex.fromIds(idsOf(column('items', i, 'id'), meta.idTypes.item));
+  const f = modelFiles(dir, tables, 'a factor model needs users, items and seen');
+  // Every table first, so that a missing one is named before any of its columns is looked for.
+  for (const name of ['users', 'items', 'seen']) f.table(name);
+  const users = f.ids('users', meta.idTypes.user);
+  const items = f.ids('items', meta.idTypes.item);
   const nU = users.size;
   const nI = items.size;
-  const factors = (name: string, t: Table, n: number) =>
-    k === 0 ? new Float32Array(0) : fixedListValues(column(name, t, 'factors'), n, k, `${dir}/${name}.arrow factors`);
-  const itemKnown = Uint8Array.from(column('items', i, 'known').toArray() as ArrayLike<unknown>, (x) => (x ? 1 : 0));
-  // Seen ratings: ids back to dense indices, then the CSR (sorted, as written).
-  const su = column('seen', s, 'user').toArray() as ArrayLike<number | string>;
-  const si = column('seen', s, 'item').toArray() as ArrayLike<number | string>;
-  const rows = new Int32Array(s.numRows);
-  const cols = new Int32Array(s.numRows);
-  for (let p = 0; p < s.numRows; p++) {
-    rows[p] = users.indexOf(su[p] as number | string);
-    cols[p] = items.indexOf(si[p] as number | string);
-    if ((rows[p] as number) < 0 || (cols[p] as number) < 0) {
-      throw new InputError(`${dir}/seen.arrow row ${p}: user ${su[p]} or item ${si[p]} is not in users/items.arrow`);
-    }
-  }
-  const values = Float32Array.from(column('seen', s, 'rating').toArray() as ArrayLike<number>);
-  const { csr } = await kernels().buildCsr({ rows, cols, values, nRows: nU, nCols: nI });
+  const factors = (name: string, n: number) =>
+    k === 0 ? new Float32Array(0) : fixedListValues(f.column(name, 'factors'), n, k, `${dir}/${name}.arrow factors`);
+  const itemKnown = f.flags('items', 'known');
+  const csr = await f.seen(users, items);
   const h = tables.history;
   return {
     algorithm: meta.algorithm,
@@ -116,10 +91,10 @@ export async function factorModelData(
     scale: meta.scale,
     globalMean,
     factors: k,
-    userFactors: factors('users', u, nU),
-    itemFactors: factors('items', i, nI),
-    userBias: Float32Array.from(column('users', u, 'bias').toArray() as Float32Array),
-    itemBias: Float32Array.from(column('items', i, 'bias').toArray() as Float32Array),
+    userFactors: factors('users', nU),
+    itemFactors: factors('items', nI),
+    userBias: f.numbers('users', 'bias', Float32Array),
+    itemBias: f.numbers('items', 'bias', Float32Array),
     seen: csr,
     itemKnown,
     biased: extra.biased !== false,

@@ -11,8 +11,9 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { InputError } from '../errors.js';
+import { kernels } from '../kernels/registry.js';
 import type { Csr } from '../kernels/signatures.js';
-import type { IdIndex } from '../matrix/id-index.js';
+import { type Id, IdIndex } from '../matrix/id-index.js';
 
 /** The Arrow columns every model directory shares (factor and cluster models, top-N tables). */
 
@@ -79,4 +80,57 @@ export function seenTable(users: IdIndex, items: IdIndex, seen: Csr): Table {
     item: idVector(items, seen.cols.subarray(0, nnz)),
     rating: makeVector(seen.values.subarray(0, nnz)),
   });
+}
+
+/**
+ * Reading a model directory back, for the factor and cluster loaders alike: table and column
+ * lookups whose InputErrors name the file and column (`needs` ends the missing-table message:
+ * which tables the model kind needs), and the columns both kinds store the same way.
+ */
+export function modelFiles(dir: string, tables: Record<string, Table>, needs: string) {
+  const table = (name: string): Table => {
+    const t = tables[name];
+    if (!t) throw new InputError(`${dir}: ${name}.arrow is missing (${needs})`);
+    return t;
+  };
+  const column = (name: string, field: string): Vector => {
+    const c = table(name).getChild(field);
+    if (!c) throw new InputError(`${dir}/${name}.arrow: column "${field}" is missing`);
+    return c;
+  };
+  const numbers = <T extends Float32Array | Int32Array>(
+    name: string,
+    field: string,
+    As: { from(a: ArrayLike<number>): T },
+  ): T => As.from(column(name, field).toArray() as ArrayLike<number>);
+  return {
+    table,
+    column,
+    numbers,
+    /** The id column of users.arrow or items.arrow as an IdIndex. */
+    ids: (name: string, kind: 'number' | 'string'): IdIndex => IdIndex.fromIds(idsOf(column(name, 'id'), kind)),
+    /** A Bool column as 1/0. */
+    flags: (name: string, field: string): Uint8Array =>
+      Uint8Array.from(column(name, field).toArray() as ArrayLike<unknown>, (x) => (x ? 1 : 0)),
+    /** seen.arrow (what seenTable wrote) back to the CSR by dense user: ids to indices, sorted as written. */
+    async seen(users: IdIndex, items: IdIndex): Promise<Csr> {
+      const su = column('seen', 'user').toArray() as ArrayLike<Id>;
+      const si = column('seen', 'item').toArray() as ArrayLike<Id>;
+      const n = su.length;
+      const rows = new Int32Array(n);
+      const cols = new Int32Array(n);
+      for (let p = 0; p < n; p++) {
+        rows[p] = users.indexOf(su[p] as Id);
+        cols[p] = items.indexOf(si[p] as Id);
+        if ((rows[p] as number) < 0 || (cols[p] as number) < 0) {
+          throw new InputError(
+            `${dir}/seen.arrow row ${p}: user ${su[p]} or item ${si[p]} is not in users/items.arrow`,
+          );
+        }
+      }
+      const values = numbers('seen', 'rating', Float32Array);
+      const { csr } = await kernels().buildCsr({ rows, cols, values, nRows: users.size, nCols: items.size });
+      return csr;
+    },
+  };
 }
