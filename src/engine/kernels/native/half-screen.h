@@ -67,17 +67,10 @@ __attribute__((target("avx2,fma,f16c"))) inline void HalfDot1(const float* v, co
 // sink(panelIndex, acc) with float16-panel dot products; callers check HasF16c() first.
 template <typename Sink>
 void ScanHalfPanels(const float* v, const uint16_t* half, long long nPanels, int k, Sink&& sink) {
-  alignas(32) float acc[4 * kPanel];
   long long stride = static_cast<long long>(k) * kPanel;
-  long long p = 0;
-  for (; p + 4 <= nPanels; p += 4) {
-    HalfDot4(v, half + p * stride, k, stride, acc);
-    for (int q = 0; q < 4; ++q) sink(p + q, acc + q * kPanel);
-  }
-  for (; p < nPanels; ++p) {
-    HalfDot1(v, half + p * stride, k, acc);
-    sink(p, acc);
-  }
+  WalkPanels(
+      nPanels, [&](long long p, float* acc) { HalfDot4(v, half + p * stride, k, stride, acc); },
+      [&](long long p, float* acc) { HalfDot1(v, half + p * stride, k, acc); }, sink);
 }
 #endif
 

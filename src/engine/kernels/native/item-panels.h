@@ -84,29 +84,48 @@ __attribute__((target("avx2,fma"))) inline void PanelDotAvx2(const float* v, con
 }
 #endif
 
+// The panel walk ScanPanels and ScanHalfPanels share (they differ only in their dot kernels):
+// dot4(p, acc) fills acc (4 x 16) for panels p..p+3, dot1(p, acc) fills acc (16) for panel p;
+// sink(panelIndex, acc) gets every panel's 16 sums, in panel order.
+template <typename Dot4, typename Dot1, typename Sink>
+void WalkPanels(long long nPanels, Dot4&& dot4, Dot1&& dot1, Sink&& sink) {
+  alignas(32) float acc[4 * kPanel];
+  long long p = 0;
+  for (; p + 4 <= nPanels; p += 4) {
+    dot4(p, acc);
+    for (int q = 0; q < 4; ++q) sink(p + q, acc + q * kPanel);
+  }
+  for (; p < nPanels; ++p) {
+    dot1(p, acc);
+    sink(p, acc);
+  }
+}
+
 // Calls sink(panelIndex, acc) for every panel with acc = v . (the panel's 16 items).
 template <typename Sink>
 void ScanPanels(const float* v, const float* panels, long long nPanels, int k, Sink&& sink) {
-  alignas(32) float acc[4 * kPanel];
   long long stride = static_cast<long long>(k) * kPanel;
-  long long p = 0;
 #ifdef RK_X86
   if (HasAvx2Fma()) {
-    for (; p + 4 <= nPanels; p += 4) {
-      PanelDot4Avx2(v, panels + p * stride, k, stride, acc);
-      for (int q = 0; q < 4; ++q) sink(p + q, acc + q * kPanel);
-    }
-    for (; p < nPanels; ++p) {
-      PanelDotAvx2(v, panels + p * stride, k, acc);
-      sink(p, acc);
-    }
+    WalkPanels(
+        nPanels, [&](long long p, float* acc) { PanelDot4Avx2(v, panels + p * stride, k, stride, acc); },
+        [&](long long p, float* acc) { PanelDotAvx2(v, panels + p * stride, k, acc); }, sink);
     return;
   }
 #endif
-  for (; p < nPanels; ++p) {
+  alignas(32) float acc[kPanel];
+  for (long long p = 0; p < nPanels; ++p) {
     PanelDotScalar(v, panels + p * stride, k, acc);
     sink(p, acc);
   }
+}
+
+// acc[0..16) = v . one panel's items, summed exactly as a full ScanPanels sums that panel (it is
+// ScanPanels over that panel alone): items scored one at a time get the full scan's bits.
+inline void PanelDot(const float* v, const float* panel, int k, float* acc) {
+  ScanPanels(v, panel, 1, k, [&](long long, const float* sums) {
+    for (int q = 0; q < kPanel; ++q) acc[q] = sums[q];
+  });
 }
 
 }  // namespace rk
