@@ -100,20 +100,23 @@ struct Row {
   long long skipLen;
 };
 
-// Adds the tile's 16 scores of one row to its heap: prefilter against the threshold, then check
-// exclusions only for the (rare) items that would enter.
-inline void Select(Row& row, const float* acc, const float* pbias, int32_t item0) {
+// Adds a panel's 16 scores (acc + bias, then + offset) to heap: prefilter against the threshold,
+// then check exclusions only for the (rare) items that would enter. The one selection step of the
+// full scans (topNAll's scalar tiles, topNVector's panel split).
+inline void OfferPanel(TopHeap& heap, const float* acc, const float* pbias, float offset, int32_t item0,
+                       const int32_t* skip, long long skipLen) {
   for (int j = 0; j < kPanel; ++j) {
-    float s = (acc[j] + pbias[j]) + row.offset;
-    if (s > row.heap.Threshold() && !Contains(row.skip, row.skipLen, item0 + j)) row.heap.Offer(s, item0 + j);
+    float s = (acc[j] + pbias[j]) + offset;
+    if (s > heap.Threshold() && !Contains(skip, skipLen, item0 + j)) heap.Offer(s, item0 + j);
   }
 }
 
 void TileScalar(Row* rows, int nRows, const float* panel, int k, const float* pbias, int32_t item0) {
   alignas(32) float acc[kPanel];
   for (int r = 0; r < nRows; ++r) {
-    rk::PanelDotScalar(rows[r].vec, panel, k, acc);
-    Select(rows[r], acc, pbias, item0);
+    Row& row = rows[r];
+    rk::PanelDotScalar(row.vec, panel, k, acc);
+    OfferPanel(row.heap, acc, pbias, row.offset, item0, row.skip, row.skipLen);
   }
 }
 
@@ -172,6 +175,28 @@ __attribute__((target("avx2,fma"))) void TileAvx2(Row* rows, int nRows, const fl
   }
 }
 #endif
+
+// Arguments 0-3 of topNVector and topNAll: packItemPanels' panels and biases, k and the item count,
+// parsed the same way by both. Each calls Check() where it checks its other lengths.
+struct Catalog {
+  rk::View<float> panels;
+  rk::View<float> pbias;
+  int k;
+  long long nItems;
+  long long nP;  // panel count, the last panel padded
+
+  explicit Catalog(const Napi::CallbackInfo& info)
+      : panels(rk::Float32Arg(info, 0, "panels")),
+        pbias(rk::Float32Arg(info, 1, "pbias")),
+        k(static_cast<int>(rk::NumberArg(info, 2, "k"))),
+        nItems(static_cast<long long>(rk::NumberArg(info, 3, "nItems"))),
+        nP(rk::PanelCount(nItems)) {}
+
+  void Check() const {
+    RK_CHECK(panels.length == static_cast<size_t>(nP * k * kPanel) && pbias.length == static_cast<size_t>(nP * kPanel),
+             "panels do not match nItems and k");
+  }
+};
 
 struct AllArgs {
   const float* panels;
@@ -308,9 +333,7 @@ void ScreenHalf(const float* v, const float* panels, const uint16_t* half, const
     if (h.score < floor) continue;
     long long p = h.item / kPanel;
     if (p != scored) {
-      rk::ScanPanels(v, panels + p * stride, 1, k, [&](long long, const float* a) {
-        for (int q = 0; q < kPanel; ++q) acc[q] = a[q];
-      });
+      rk::PanelDot(v, panels + p * stride, k, acc);
       scored = p;
     }
     heap.Offer((acc[h.item % kPanel] + pbias[h.item]) + offset, h.item);
@@ -345,10 +368,7 @@ RK_REGISTER("packHalfPanels", PackHalfPanels);
 
 Napi::Value TopNVector(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto panels = rk::Float32Arg(info, 0, "panels");
-    auto pbias = rk::Float32Arg(info, 1, "pbias");
-    int k = static_cast<int>(rk::NumberArg(info, 2, "k"));
-    long long nItems = static_cast<long long>(rk::NumberArg(info, 3, "nItems"));
+    Catalog catalog(info);
     auto factors = rk::Float32Arg(info, 4, "factors");
     auto vector = rk::Float32Arg(info, 5, "vector");
     float offset = static_cast<float>(rk::NumberArg(info, 6, "offset"));
@@ -364,37 +384,38 @@ Napi::Value TopNVector(const Napi::CallbackInfo& info) {
     rk::View<uint16_t> half =
         hasHalf ? rk::TypedArg<uint16_t, napi_uint16_array>(info, 13, "half") : rk::View<uint16_t>{nullptr, 0};
     rk::View<float> norms = hasHalf ? rk::Float32Arg(info, 14, "norms") : rk::View<float>{nullptr, 0};
-    long long nP = rk::PanelCount(nItems);
-    RK_CHECK(!hasHalf || (half.length == panels.length && norms.length == pbias.length), "half panels do not match");
+    RK_CHECK(!hasHalf || (half.length == catalog.panels.length && norms.length == catalog.pbias.length),
+             "half panels do not match");
     RK_CHECK(n >= 0 && outItems.length == static_cast<size_t>(n) && outScores.length == static_cast<size_t>(n),
              "outItems/outScores must hold n entries");
-    RK_CHECK(vector.length == static_cast<size_t>(k), "vector must hold k floats");
-    RK_CHECK(panels.length == static_cast<size_t>(nP * k * kPanel) && pbias.length == static_cast<size_t>(nP * kPanel),
-             "panels do not match nItems and k");
-    RK_CHECK(factors.length == static_cast<size_t>(nItems * k), "factors must hold nItems x k floats");
+    RK_CHECK(vector.length == static_cast<size_t>(catalog.k), "vector must hold k floats");
+    catalog.Check();
+    RK_CHECK(factors.length == static_cast<size_t>(catalog.nItems * catalog.k), "factors must hold nItems x k floats");
     std::vector<Hit> store(static_cast<size_t>(n));
     TopHeap heap{store.data(), n, 0};
     if (hasCandidates) {
       // Arbitrary order: the full (score, index) comparison in Offer decides ties.
       for (size_t c = 0; c < candidates.length; ++c) {
         int32_t i = candidates.data[c];
-        RK_CHECK(i >= 0 && i < nItems, "candidate " + std::to_string(i) + " is out of range");
-        if (pbias.data[i] == kNegInf || Contains(exclude.data, static_cast<long long>(exclude.length), i)) continue;
+        RK_CHECK(i >= 0 && i < catalog.nItems, "candidate " + std::to_string(i) + " is out of range");
+        if (catalog.pbias.data[i] == kNegInf || Contains(exclude.data, static_cast<long long>(exclude.length), i))
+          continue;
         alignas(32) float acc[kPanel];
         long long p = i / kPanel;
         int j = static_cast<int>(i % kPanel);
         // Same panel sums as the full scan, so a candidate scores exactly as it would there.
-        rk::ScanPanels(vector.data, panels.data + p * k * kPanel, 1, k, [&](long long, const float* a) {
-          for (int q = 0; q < kPanel; ++q) acc[q] = a[q];
-        });
-        heap.Offer((acc[j] + pbias.data[i]) + offset, i);
+        rk::PanelDot(vector.data, catalog.panels.data + p * catalog.k * kPanel, catalog.k, acc);
+        heap.Offer((acc[j] + catalog.pbias.data[i]) + offset, i);
       }
     } else if (hasHalf && threads == 1 && n > 0 && rk::HasF16c()) {
-      ScreenHalf(vector.data, panels.data, half.data, norms.data, pbias.data, nP, k, offset, exclude, heap);
+      ScreenHalf(vector.data, catalog.panels.data, half.data, norms.data, catalog.pbias.data, catalog.nP, catalog.k,
+                 offset, exclude, heap);
     } else {
       // Large catalogs are memory-bound (59k items x 100 factors = 24 MB per call): split the
       // panels over the cores, one heap each, then merge (the (score, index) order is total, so
       // the result does not depend on the split).
+      long long nP = catalog.nP;
+      int k = catalog.k;
       long long stride = static_cast<long long>(k) * kPanel;
       int parts = nP * stride >= kSplitFloats ? rk::ClampThreads(threads, nP / 64) : 1;
       std::vector<Hit> partStore(static_cast<size_t>(parts) * n);
@@ -402,13 +423,10 @@ Napi::Value TopNVector(const Napi::CallbackInfo& info) {
       for (int t = 0; t < parts; ++t) partHeaps[t] = TopHeap{partStore.data() + static_cast<size_t>(t) * n, n, 0};
       rk::ParallelFor(nP, parts, [&](long long b, long long e, int t) {
         TopHeap& h = partHeaps[t];
-        rk::ScanPanels(vector.data, panels.data + b * stride, e - b, k, [&](long long q, const float* acc) {
+        rk::ScanPanels(vector.data, catalog.panels.data + b * stride, e - b, k, [&](long long q, const float* acc) {
           long long p = b + q;
-          for (int j = 0; j < kPanel; ++j) {
-            float s = (acc[j] + pbias.data[p * kPanel + j]) + offset;
-            int32_t i = static_cast<int32_t>(p * kPanel + j);
-            if (s > h.Threshold() && !Contains(exclude.data, static_cast<long long>(exclude.length), i)) h.Offer(s, i);
-          }
+          OfferPanel(h, acc, catalog.pbias.data + p * kPanel, offset, static_cast<int32_t>(p * kPanel),
+                     exclude.data, static_cast<long long>(exclude.length));
         });
       });
       for (auto& h : partHeaps)
@@ -423,10 +441,7 @@ RK_REGISTER("topNVector", TopNVector);
 
 Napi::Value TopNAll(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto panels = rk::Float32Arg(info, 0, "panels");
-    auto pbias = rk::Float32Arg(info, 1, "pbias");
-    int k = static_cast<int>(rk::NumberArg(info, 2, "k"));
-    long long nItems = static_cast<long long>(rk::NumberArg(info, 3, "nItems"));
+    Catalog catalog(info);
     auto userFactors = rk::Float32Arg(info, 4, "userFactors");
     auto userOffset = rk::Float32Arg(info, 5, "userOffset");
     auto users = rk::Int32Arg(info, 6, "users");
@@ -437,11 +452,10 @@ Napi::Value TopNAll(const Napi::CallbackInfo& info) {
     int threads = static_cast<int>(rk::NumberArg(info, 10, "threads"));
     auto outItems = rk::Int32Arg(info, 11, "outItems");
     auto outScores = rk::Float32Arg(info, 12, "outScores");
-    long long nP = rk::PanelCount(nItems);
     long long nUsersTotal = static_cast<long long>(userOffset.length);
-    RK_CHECK(panels.length == static_cast<size_t>(nP * k * kPanel) && pbias.length == static_cast<size_t>(nP * kPanel),
-             "panels do not match nItems and k");
-    RK_CHECK(userFactors.length == static_cast<size_t>(nUsersTotal * k), "userFactors must hold nUsers x k floats");
+    catalog.Check();
+    RK_CHECK(userFactors.length == static_cast<size_t>(nUsersTotal * catalog.k),
+             "userFactors must hold nUsers x k floats");
     RK_CHECK(n >= 0, "n must be >= 0");
     RK_CHECK(outItems.length == users.length * static_cast<size_t>(n) && outScores.length == outItems.length,
              "outItems/outScores must hold users x n entries");
@@ -453,8 +467,8 @@ Napi::Value TopNAll(const Napi::CallbackInfo& info) {
       RK_CHECK(seenOffsets.length == static_cast<size_t>(nUsersTotal) + 1, "seenOffsets must have nUsers + 1 entries");
       RK_CHECK(seenCols.length >= static_cast<size_t>(seenOffsets.data[nUsersTotal]), "seenCols is shorter than nnz");
     }
-    AllArgs a{panels.data, pbias.data,  k, nItems, userFactors.data, userOffset.data, users.data,
-              static_cast<long long>(users.length), n, seenOffsets.data, seenCols.data, outItems.data,
+    AllArgs a{catalog.panels.data, catalog.pbias.data, catalog.k, catalog.nItems, userFactors.data, userOffset.data,
+              users.data, static_cast<long long>(users.length), n, seenOffsets.data, seenCols.data, outItems.data,
               outScores.data};
     auto* job = new rk::AsyncJob(
         info.Env(),
