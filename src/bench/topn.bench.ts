@@ -17,6 +17,7 @@ import type { Csr, Kernels } from '../engine/kernels/signatures.js';
 import { IdIndex } from '../engine/matrix/id-index.js';
 import { RatingMatrix } from '../engine/matrix/rating-matrix.js';
 import { FactorModel } from '../engine/model/factor-model.js';
+import { randomFactorData } from '../engine/model/random-factor-data.js';
 
 export interface TopnBenchOptions {
   /** Smaller shapes and fewer runs (CI): the 25M case runs on its first 8,000 users. */
@@ -163,7 +164,6 @@ async function bulk(
 /** A FactorModel of the given shape: seeded N(0, 0.1) factors and biases, ~seenPerUser sorted seen items. */
 function syntheticModel(nUsers: number, nItems: number, k: number, seenPerUser: number, seed: number, b: Kernels) {
   const rng = new Rng(seed);
-  const draw = (n: number, sd: number) => Float32Array.from({ length: n }, () => rng.nextNormal() * sd);
   const offsets = new Int32Array(nUsers + 1);
   const cols = new Int32Array(nUsers * seenPerUser);
   let p = 0;
@@ -186,22 +186,22 @@ function syntheticModel(nUsers: number, nItems: number, k: number, seenPerUser: 
     nCols: nItems,
   };
   return new FactorModel(
-    {
-      algorithm: 'synthetic',
-      params: { factors: k },
-      users: IdIndex.fromIds(Float64Array.from({ length: nUsers }, (_, i) => i + 1)),
-      items: IdIndex.fromIds(Float64Array.from({ length: nItems }, (_, i) => i + 1)),
-      scale: { min: 0.5, max: 5 },
-      globalMean: 3.5,
-      factors: k,
-      userFactors: draw(nUsers * k, 0.1),
-      itemFactors: draw(nItems * k, 0.1),
-      userBias: draw(nUsers, 0.3),
-      itemBias: draw(nItems, 0.3),
-      seen,
-      itemKnown: new Uint8Array(nItems).fill(1),
-      biased: true,
-    },
+    randomFactorData(
+      rng,
+      {
+        algorithm: 'synthetic',
+        params: { factors: k },
+        users: IdIndex.fromIds(Float64Array.from({ length: nUsers }, (_, i) => i + 1)),
+        items: IdIndex.fromIds(Float64Array.from({ length: nItems }, (_, i) => i + 1)),
+        scale: { min: 0.5, max: 5 },
+        globalMean: 3.5,
+        seen,
+        itemKnown: new Uint8Array(nItems).fill(1),
+        biased: true,
+      },
+      k,
+      { factors: 0.1, userBias: 0.3, itemBias: 0.3 },
+    ),
     b,
   );
 }

@@ -2,6 +2,7 @@ import { Rng } from '../../src/engine/kernels/rng.js';
 import type { Csr } from '../../src/engine/kernels/signatures.js';
 import { IdIndex } from '../../src/engine/matrix/id-index.js';
 import type { FactorModelData } from '../../src/engine/model/factor-model-data.js';
+import { randomFactorData } from '../../src/engine/model/random-factor-data.js';
 
 /**
  * A random factor model with known parts for model tests: user ids 101.., item ids 1001..,
@@ -23,7 +24,6 @@ export function factorFixture(
 ): FactorModelData {
   const { seed = 1, nUsers = 30, nItems = 80, k = 8, biased = true, seenRate = 0.2, coldUsers = 0, coldItems = 0 } = o;
   const rng = new Rng(seed);
-  const normal = (n: number, sd: number) => Float32Array.from({ length: n }, () => rng.nextNormal() * sd);
   const offsets = new Int32Array(nUsers + 1);
   const cols: number[] = [];
   const values: number[] = [];
@@ -51,25 +51,25 @@ export function factorFixture(
     o.stringIds
       ? IdIndex.fromIds(Array.from({ length: n }, (_, i) => `id-${String(base + i).padStart(6, '0')}`))
       : IdIndex.fromIds(Float64Array.from({ length: n }, (_, i) => base + i));
-  return {
-    algorithm: 'fixture',
-    params: { reg: 0.02 },
-    users: ids(nUsers, 101),
-    items: ids(nItems, 1001),
-    scale: { min: 1, max: 5 },
-    globalMean: 3.5,
-    factors: k,
-    userFactors: normal(nUsers * k, 0.5),
-    itemFactors: normal(nItems * k, 0.5),
-    userBias: normal(nUsers, 0.3),
-    itemBias: normal(nItems, 0.5),
-    seen,
-    itemKnown,
-    biased,
-    metrics: { trainRmse: 0.8 },
-    history: [
-      { epoch: 1, loss: 10, trainRmse: 1 },
-      { epoch: 2, loss: 8, trainRmse: 0.9, validationRmse: 0.95 },
-    ],
-  };
+  return randomFactorData(
+    rng,
+    {
+      algorithm: 'fixture',
+      params: { reg: 0.02 },
+      users: ids(nUsers, 101),
+      items: ids(nItems, 1001),
+      scale: { min: 1, max: 5 },
+      globalMean: 3.5,
+      seen,
+      itemKnown,
+      biased,
+      metrics: { trainRmse: 0.8 },
+      history: [
+        { epoch: 1, loss: 10, trainRmse: 1 },
+        { epoch: 2, loss: 8, trainRmse: 0.9, validationRmse: 0.95 },
+      ],
+    },
+    k,
+    { factors: 0.5, userBias: 0.3, itemBias: 0.5 },
+  );
 }
