@@ -5,6 +5,7 @@ import {
   type DuckDBAppender,
   DuckDBDataChunk,
   type DuckDBType,
+  type DuckDBValue,
   FLOAT,
   INTEGER,
   LIST,
@@ -68,32 +69,36 @@ function planColumns(table: Table): ColumnPlan[] {
     if (v.type.typeId === Type.List) return listPlan(f.name, v, where);
     const scalar = scalarType(v.type, where);
     if (scalar.sql === 'VARCHAR' || scalar.sql === 'BOOLEAN') {
-      return {
-        name: f.name,
-        sqlType: scalar.sql,
-        duckType: scalar.duck,
-        write(chunk, c, from, to) {
-          const out = chunk.getColumnVector(c);
-          for (let r = from; r < to; r++) {
-            const x = v.get(r) as string | boolean | null;
-            out.setItem(r - from, x === null ? null : scalar.sql === 'VARCHAR' ? String(x) : Boolean(x));
-          }
-          out.flush();
-        },
-      };
+      return itemPlan(f.name, scalar, (r) => {
+        const x = v.get(r) as string | boolean | null;
+        return x === null ? null : scalar.sql === 'VARCHAR' ? String(x) : Boolean(x);
+      });
     }
     const values = numbers(v, scalar.array);
-    return {
-      name: f.name,
-      sqlType: scalar.sql,
-      duckType: scalar.duck,
-      write(chunk, c, from, to) {
-        const out = chunk.getColumnVector(c);
-        for (let r = from; r < to; r++) out.setItem(r - from, v.nullCount && !v.isValid(r) ? null : values[r]);
-        out.flush();
-      },
-    };
+    return itemPlan(f.name, scalar, (r) => (v.nullCount && !v.isValid(r) ? null : values[r]));
   });
+}
+
+/**
+ * A scalar column written item by item through the chunk's column vector: strings, booleans and
+ * numbers differ only in how row r's value is read, so they share the write loop (lists are
+ * copied raw instead, see listPlan).
+ */
+function itemPlan(
+  name: string,
+  scalar: { sql: string; duck: DuckDBType },
+  valueAt: (r: number) => DuckDBValue,
+): ColumnPlan {
+  return {
+    name,
+    sqlType: scalar.sql,
+    duckType: scalar.duck,
+    write(chunk, c, from, to) {
+      const out = chunk.getColumnVector(c);
+      for (let r = from; r < to; r++) out.setItem(r - from, valueAt(r));
+      out.flush();
+    },
+  };
 }
 
 function scalarType(
