@@ -62,6 +62,8 @@ export interface ServeBenchResult {
   /** The lowest and highest per-round ratio (how far a single round can mislead). */
   ratioToBareMin: number;
   ratioToBareMax: number;
+  /** This case's median requests/s over the bare server's median (unpaired; shown beside the paired ratio). */
+  ratioOfMedians: number;
 }
 
 /** The baseline: node:http reading the body and answering a constant, nothing else. */
@@ -188,7 +190,9 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
       }),
     ];
     function row(c: LoadCase, all: autocannon.Result[], ratios: number[]): ServeBenchResult {
+      // Latency from a middle round (the upper one of the two when the count is even).
       const r = [...all].sort((a, b) => rps(a) - rps(b))[all.length >> 1] as autocannon.Result;
+      const medianRps = median(all.map(rps));
       const out: ServeBenchResult = {
         suite: 'serve',
         group: c.group,
@@ -197,9 +201,9 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
         connections,
         seconds: r.duration,
         rounds: all.length,
-        requestsPerSecond: rps(r),
+        requestsPerSecond: medianRps,
         requestsPerSecondRounds: all.map(rps),
-        itemsPerSecond: rps(r) * c.per,
+        itemsPerSecond: medianRps * c.per,
         p50Ms: r.latency.p50,
         p99Ms: r.latency.p99,
         errors: all.reduce((n, x) => n + x.errors + x.timeouts, 0),
@@ -209,11 +213,12 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
         ratioToBareRounds: ratios,
         ratioToBareMin: Math.min(...ratios),
         ratioToBareMax: Math.max(...ratios),
+        ratioOfMedians: medianRps / bareMedian,
       };
       o.log?.(
         `serve  ${c.group.padEnd(18)} ${c.impl.padEnd(15)} ${Math.round(out.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  ` +
           `${Math.round(out.itemsPerSecond).toLocaleString('en-US').padStart(11)} items/s  p50 ${out.p50Ms} ms  p99 ${out.p99Ms} ms  ` +
-          `errors ${out.errors}  non-2xx ${out.non2xx}  x${out.ratioToBare.toFixed(2)} of bare  (median of ${all.length})`,
+          `errors ${out.errors}  non-2xx ${out.non2xx}  x${out.ratioToBare.toFixed(2)} of bare  (median of ${all.length}; medians' ratio ${out.ratioOfMedians.toFixed(2)})`,
       );
       return out;
     }
