@@ -1,16 +1,11 @@
-import type { KernelRun, Kernels, KmeansLloydResult } from '../../kernels/signatures.js';
+import type { KernelRun, Kernels, KmeansLloydArgs, KmeansLloydResult } from '../../kernels/signatures.js';
 import type { PreparedRows } from './kmeans-input.js';
 
-export interface LloydOptions {
-  maxIter: number;
-  /** Stop when sum_c ||c_new - c_old||^2 <= this (scikit-learn's tol * mean column variance). */
-  tolAbs: number;
-  /** Hamerly bounds; `separation` also uses half the centroid-to-centroid distances. */
-  bounds: boolean;
-  separation: boolean;
-  spherical: boolean;
-  threads?: number | undefined;
-}
+/** The kernel's stopping rules and variants, as the fit passes them through. */
+export type LloydOptions = Pick<
+  KmeansLloydArgs,
+  'maxIter' | 'tolAbs' | 'bounds' | 'separation' | 'spherical' | 'threads'
+>;
 
 /** A finished Lloyd or mini-batch run (centroids, labels, inertia history, counters). */
 export type LloydRun = KmeansLloydResult;
