@@ -255,7 +255,12 @@ export interface ScoringKernels {
   topNVector(items: ItemFactors, q: TopNQuery): TopNResult;
   /** Top-N for many users: native is blocked users x items scoring with per-user partial selection, on all cores. */
   topNAll(a: TopNAllArgs, run?: KernelRun): Promise<TopNResult>;
+  /** p_u . q_i for single predictions over the model's factors (same bits on every backend). */
+  pairDot(userFactors: Float32Array, itemFactors: Float32Array, k: number): PairDot;
 }
+
+/** p_u . q_i by dense user and item index, both in range: a double, summed in index order. */
+export type PairDot = (u: number, i: number) => number;
 
 export type BackendName = 'native' | 'reference';
 
