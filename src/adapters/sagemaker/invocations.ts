@@ -4,7 +4,7 @@ import { formatScores, round } from './format-scores.js';
 import { type Instance, parseJsonInstances, parseJsonLines } from './instances.js';
 import { InvocationError } from './invocation-error.js';
 import { type MediaType, requestType, responseType } from './media-types.js';
-import { parseCsvPairs } from './parse-csv-pairs.js';
+import { forEachCsvPair, parseCsvPairs } from './parse-csv-pairs.js';
 
 /** One answer: a predicted rating, or a top-N list. */
 type Answer = { score: number; known: boolean } | { user: Id; items: Id[]; scores: number[] };
@@ -25,9 +25,9 @@ export function invoke(
   const inType = requestType(contentType);
   const outType = responseType(accept, inType);
   if (inType === 'text/csv') {
+    if (outType === 'text/csv' && body.length <= SMALL_BODY_BYTES)
+      return { type: outType, body: scoreLines(model, body) };
     const { users, items } = parseCsvPairs(body);
-    if (outType === 'text/csv' && users.length <= SMALL_BATCH)
-      return { type: outType, body: scoreLines(model, users, items) };
     const { scores, known } = model.predict(users, items);
     if (outType === 'text/csv') return { type: outType, body: formatScores(scores) };
     const answers: Answer[] = [];
@@ -41,16 +41,19 @@ export function invoke(
 }
 
 /**
- * Requests with this many pairs or fewer are answered pair by pair into a string: a real-time
- * request is usually one pair, and the batch path's typed arrays and byte buffer cost it more
- * than the prediction itself (each ArrayBuffer is also one more object for the GC to sweep).
+ * text/csv bodies this small (a real-time request is usually one pair; this fits about ten) are
+ * answered pair by pair into a string as they are parsed: the batch path's arrays, typed arrays
+ * and byte buffer would cost more than the predictions (each ArrayBuffer is also one more object
+ * for the GC to sweep).
  */
-const SMALL_BATCH = 8;
+const SMALL_BODY_BYTES = 128;
 
 /** `round(score)` per line, the same text formatScores writes for a batch. */
-function scoreLines(model: Model, users: readonly Id[], items: readonly Id[]): string {
+function scoreLines(model: Model, body: Buffer): string {
   let s = '';
-  for (let p = 0; p < users.length; p++) s += `${round(model.predictOne(users[p] as Id, items[p] as Id).score)}\n`;
+  forEachCsvPair(body, (user, item) => {
+    s += `${round(model.predictOne(user, item).score)}\n`;
+  });
   return s;
 }
 

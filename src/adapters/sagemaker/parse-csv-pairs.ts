@@ -7,15 +7,26 @@ const CR = 13;
 const SPACE = 32;
 const QUOTE = 34;
 
-/**
- * Parses `user,item` lines (the seed predictor's text/csv input) in one pass over the bytes:
- * plain decimal ids become numbers without building substrings, anything else becomes a string
- * id. CRLF, spaces around fields, double-quoted fields and a trailing newline are accepted; a line
- * that is not exactly two non-empty fields is refused naming its line number.
- */
+/** The `user,item` lines of a text/csv body as two arrays, in order (see forEachCsvPair). */
 export function parseCsvPairs(body: Buffer): { users: Id[]; items: Id[] } {
   const users: Id[] = [];
   const items: Id[] = [];
+  forEachCsvPair(body, (user, item) => {
+    users.push(user);
+    items.push(item);
+  });
+  return { users, items };
+}
+
+/**
+ * Calls `pair` for each `user,item` line (the seed predictor's text/csv input), in order, in one
+ * pass over the bytes: plain decimal ids become numbers without building substrings, anything else
+ * becomes a string id. CRLF, spaces around fields, double-quoted fields and a trailing newline are
+ * accepted; a line that is not exactly two non-empty fields is refused naming its line number, and
+ * so is a body with no lines. A one-pair request builds no arrays this way (two one-element arrays
+ * cost more than parsing the pair).
+ */
+export function forEachCsvPair(body: Buffer, pair: (user: Id, item: Id) => void): void {
   const n = body.length;
   let line = 0;
   let p = 0;
@@ -48,12 +59,10 @@ export function parseCsvPairs(body: Buffer): { users: Id[]; items: Id[] } {
     }
     const item = digits && q > p && q - p <= 15 ? v : field(body, p, q > p && body[q - 1] === CR ? q - 1 : q);
     if (user === undefined || item === undefined) throw malformed(body, line, start, q, 'an id is empty');
-    users.push(user);
-    items.push(item);
+    pair(user, item);
     p = q + 1;
   }
-  if (users.length === 0) throw new InvocationError(400, 'text/csv body is empty; send "user,item" lines');
-  return { users, items };
+  if (line === 0) throw new InvocationError(400, 'text/csv body is empty; send "user,item" lines');
 }
 
 /** The slow path for one field: trimmed, unquoted, a number when it reads as one, else a string. */

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { formatScores, round } from '../../../src/adapters/sagemaker/format-scores.js';
-import { parseCsvPairs } from '../../../src/adapters/sagemaker/parse-csv-pairs.js';
+import { forEachCsvPair, parseCsvPairs } from '../../../src/adapters/sagemaker/parse-csv-pairs.js';
 
 test('formatScores prints exactly the numbers round() gives, one per line', () => {
   const xs = new Float32Array(5000);
@@ -24,4 +24,18 @@ test('parseCsvPairs reads numbers, strings, quotes, spaces and CRLF', () => {
   expect(items).toEqual([610, 313, 2.5, 1000, 'abc']);
   expect(() => parseCsvPairs(Buffer.from('1,2\n\n'))).toThrow(/line 2/);
   expect(() => parseCsvPairs(Buffer.from('1,\n'))).toThrow(/line 1: an id is empty/);
+});
+
+test('forEachCsvPair hands over the same pairs in order, and refuses an empty body', () => {
+  const body = Buffer.from('1,610\r\n10,"313"\n u7 , 2.5\n');
+  const seen: [unknown, unknown][] = [];
+  forEachCsvPair(body, (user, item) => seen.push([user, item]));
+  const { users, items } = parseCsvPairs(body);
+  expect(seen).toEqual(users.map((u, k) => [u, items[k]]));
+  expect(seen).toEqual([
+    [1, 610],
+    [10, 313],
+    ['u7', 2.5],
+  ]);
+  expect(() => forEachCsvPair(Buffer.alloc(0), () => {})).toThrow(/body is empty/);
 });
