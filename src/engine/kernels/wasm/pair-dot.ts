@@ -16,10 +16,10 @@ let compiled: WebAssembly.Module | null | undefined;
 export function wasmPairDot(userFactors: Float32Array, itemFactors: Float32Array, k: number): PairDot | undefined {
   const bytes = (userFactors.length + itemFactors.length) * 4;
   const module = dotModule();
+  if (!module) return undefined;
   let memory: WebAssembly.Memory;
   let dot: (a: number, b: number, k: number) => number;
   try {
-    if (!module) return undefined;
     memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)) });
     dot = new WebAssembly.Instance(module, { env: { memory } }).exports.dot as typeof dot;
   } catch {
