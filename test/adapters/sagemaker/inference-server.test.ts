@@ -35,6 +35,29 @@ function call(
   });
 }
 
+/** POSTs /invocations as chunked transfer encoding, one write per piece, each on a later tick. */
+function streamed(
+  to: number,
+  pieces: string[],
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: to, method: 'POST', path: '/invocations', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    let k = 0;
+    const next = (): void => {
+      if (k === pieces.length) return void req.end();
+      req.write(pieces[k++] as string);
+      setTimeout(next, 1);
+    };
+    next();
+  });
+}
+
 const csv = { 'Content-Type': 'text/csv' };
 const json = { 'Content-Type': 'application/json' };
 
@@ -148,6 +171,42 @@ describe('inference server (SageMaker hosting contract)', () => {
     expect(r.status).toBe(413);
     expect(JSON.parse(r.body).error).toMatch(/over the limit of 6291456 bytes/);
     expect((await call('GET', '/ping')).status).toBe(200);
+  });
+
+  test('a body sent in many pieces (chunked, no Content-Length) is read whole and in order', async () => {
+    const lines = Array.from({ length: 300 }, (_, k) => `${1 + (k % 5)},${1 + (k % 20)}\n`);
+    const pieces = [lines.slice(0, 1).join(''), '1', ',7\n', ...lines.slice(1).map((l, k) => (k % 50 === 0 ? l : ''))];
+    const r = await streamed(
+      port,
+      pieces.filter((x) => x !== ''),
+      csv,
+    );
+    const sent = pieces.join('').split('\n').slice(0, -1);
+    expect(r.status).toBe(200);
+    expect(r.body.split('\n').slice(0, -1).map(Number)).toEqual(
+      sent.map((l) => {
+        const [u, i] = l.split(',').map(Number) as [number, number];
+        return TinyModel.score(u, i);
+      }),
+    );
+  });
+
+  test('413 counted from the bytes received when no Content-Length is declared', async () => {
+    const small = createInferenceServer(model, { maxPayloadBytes: 1000 });
+    const smallPort = await small.listen(0, '127.0.0.1');
+    try {
+      const r = await streamed(
+        smallPort,
+        Array.from({ length: 40 }, () => '1,2\n'.repeat(10)),
+        csv,
+      );
+      expect(r.status).toBe(413);
+      expect(JSON.parse(r.body).error).toMatch(/more than 1000 bytes/);
+      const ok = await streamed(smallPort, ['1,2\n', '3,4\n'], csv);
+      expect(ok).toMatchObject({ status: 200, body: `${TinyModel.score(1, 2)}\n${TinyModel.score(3, 4)}\n` });
+    } finally {
+      await small.drain();
+    }
   });
 
   test('404 for unknown paths, 405 for wrong methods', async () => {
