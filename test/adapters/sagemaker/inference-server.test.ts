@@ -174,14 +174,12 @@ describe('inference server (SageMaker hosting contract)', () => {
   });
 
   test('a body sent in many pieces (chunked, no Content-Length) is read whole and in order', async () => {
-    const lines = Array.from({ length: 300 }, (_, k) => `${1 + (k % 5)},${1 + (k % 20)}\n`);
-    const pieces = [lines.slice(0, 1).join(''), '1', ',7\n', ...lines.slice(1).map((l, k) => (k % 50 === 0 ? l : ''))];
-    const r = await streamed(
-      port,
-      pieces.filter((x) => x !== ''),
-      csv,
-    );
+    // Lines split inside a field and across writes, then 40 one-line writes.
+    const lines = Array.from({ length: 40 }, (_, k) => `${1 + (k % 5)},${1 + ((k * 7) % 20)}\n`);
+    const pieces = ['1,2\n', '1', ',7\n3,', '4\n', ...lines];
+    const r = await streamed(port, pieces, csv);
     const sent = pieces.join('').split('\n').slice(0, -1);
+    expect(sent).toHaveLength(43);
     expect(r.status).toBe(200);
     expect(r.body.split('\n').slice(0, -1).map(Number)).toEqual(
       sent.map((l) => {
