@@ -1,0 +1,24 @@
+/**
+ * A header from rawHeaders (name/value pairs as sent). Reading `req.headers` builds a lower-cased
+ * object per request, which a bare server never pays for; this scan allocates nothing.
+ * `name` is lower case.
+ */
+export function rawHeader(raw: string[], name: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    if (sameName(raw[i] as string, name)) return raw[i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * ASCII case-insensitive equality with a lower-case name. Setting bit 0x20 lower-cases letters
+ * and leaves '-' and digits alone; the characters it would also fold (control characters onto
+ * punctuation) cannot occur in a header name the parser accepted.
+ */
+function sameName(key: string, name: string): boolean {
+  if (key.length !== name.length) return false;
+  for (let j = 0; j < key.length; j++) {
+    if ((key.charCodeAt(j) | 0x20) !== name.charCodeAt(j)) return false;
+  }
+  return true;
+}
