@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 /**
  * Writes scores as text, one per line, rounded to 6 decimals with trailing zeros dropped (the same
  * numbers `round` gives, as JSON.stringify would print them), straight into a byte buffer: about

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { IncomingMessage } from 'node:http';
 import { rawHeader } from './raw-header.js';
 
