@@ -7,6 +7,8 @@ export interface CliContext {
   err(text: string): void;
   /** Whether stderr is a terminal (progress bars only then). */
   isTTY: boolean;
+  /** What the process exits with when the command returns normally (0 unless a command sets it). */
+  exitCode: number;
 }
 
 /** A command module: defines its flags on `program` and an action that does the work. */

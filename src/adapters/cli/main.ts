@@ -39,6 +39,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'out' | 
     out: io.out ?? ((s) => process.stdout.write(s)),
     err: io.err ?? ((s) => process.stderr.write(s)),
     isTTY: Boolean(process.stderr.isTTY),
+    exitCode: 0,
   };
   const program = new Command('reckit')
     .description('Recommender engine for Node.js: native SVD and k-means on Arrow-backed rating matrices')
@@ -48,7 +49,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'out' | 
   try {
     for (const register of await commandsFor(argv)) register(program, ctx);
     await program.parseAsync(argv);
-    return 0;
+    return ctx.exitCode;
   } catch (error) {
     return report(error, ctx);
   } finally {

@@ -25,17 +25,24 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Starts `reckit serve` on a free port and resolves once it prints its listening line. */
-function startServe(): Promise<{ child: ChildProcess; port: number; exit: Promise<number | null> }> {
+interface Listening {
+  port: number;
+  pid: number;
+  nodeFlags: string[];
+}
+
+/**
+ * Starts `reckit serve --json` on a free port, as a user would (plain `node bin/reckit.js`, so it
+ * relaunches itself with the server's Node flags), and resolves with its listening report.
+ */
+function startServe(): Promise<{ child: ChildProcess; info: Listening; port: number; exit: Promise<number | null> }> {
   const child = spawn(
     process.execPath,
-    [cli, 'serve', '--model', join(dir, 'model'), '--port', '0', '--host', '127.0.0.1'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    [cli, 'serve', '--model', join(dir, 'model'), '--port', '0', '--host', '127.0.0.1', '--json'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return new Promise((resolvePort, reject) => {
+  return new Promise((resolveInfo, reject) => {
     let out = '';
     let err = '';
     child.stderr?.on('data', (c: Buffer) => {
@@ -43,12 +50,22 @@ function startServe(): Promise<{ child: ChildProcess; port: number; exit: Promis
     });
     child.stdout?.on('data', (c: Buffer) => {
       out += c.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolvePort({ child, port: Number(m[1]), exit });
+      if (!out.endsWith('}\n')) return;
+      const info = JSON.parse(out) as Listening;
+      resolveInfo({ child, info, port: info.port, exit });
     });
     child.once('exit', (code) => reject(new Error(`reckit serve exited with ${code} before listening: ${err}`)));
   });
 }
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe.skipIf(!built)(
   `reckit serve as a process${built ? '' : ' (dist/ not built: run npx tsc -p tsconfig.build.json)'}`,
@@ -99,6 +116,28 @@ describe.skipIf(!built)(
         expect(await exit).toBe(0);
       } finally {
         if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    });
+
+    test('serves from a relaunched Node with --no-memory-reducer; killing the parent stops the server too', async () => {
+      const { child, info, port, exit } = await startServe();
+      try {
+        expect(info.nodeFlags).toContain('--no-memory-reducer');
+        expect(info.pid).not.toBe(child.pid);
+        expect(alive(info.pid)).toBe(true);
+        child.kill('SIGKILL');
+        expect(await exit).toBe(null);
+        // The server notices its parent's IPC channel close, drains (nothing in flight) and exits.
+        for (let t = 0; t < 50 && alive(info.pid); t++) await new Promise((r) => setTimeout(r, 100));
+        expect(alive(info.pid)).toBe(false);
+        const refused = await new Promise<string>((r) =>
+          request({ host: '127.0.0.1', port, path: '/ping' }, () => r('answered'))
+            .on('error', (e: NodeJS.ErrnoException) => r(e.code ?? 'error'))
+            .end(),
+        );
+        expect(refused).toBe('ECONNREFUSED');
+      } finally {
+        if (alive(info.pid)) process.kill(info.pid, 'SIGKILL');
       }
     });
   },

@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { type CliContext, emit } from '../context.js';
+import { missingNodeFlags, relaunchWithNodeFlags, SERVER_NODE_FLAGS, whenParentGone } from '../relaunch.js';
 
 /**
  * `reckit serve --model DIR [--port N]`: the inference server (SageMaker hosting contract). Runs
  * until SIGTERM (the platform's stop signal) or Ctrl-C, then stops accepting, lets in-flight
  * requests finish and exits 0. A hard stop after 25 s stays inside SageMaker's 30 s SIGKILL grace.
+ * Started without the server's Node flags (relaunch.ts), it runs itself again in a child Node
+ * that has them and passes signals and the exit code through; RECKIT_RELAUNCH=0 stays in-process.
  */
 export function registerServe(program: Command, ctx: CliContext): void {
   program
@@ -15,6 +18,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--host <addr>', 'address to bind', '0.0.0.0')
     .option('--json', 'print the listening line as JSON')
     .action(async (o: { model: string; port?: string; host: string; json?: boolean }) => {
+      const missing = missingNodeFlags(SERVER_NODE_FLAGS);
+      if (missing.length > 0) {
+        ctx.exitCode = await relaunchWithNodeFlags(missing);
+        return;
+      }
       const { resolvePort, serveModel } = await import('../../sagemaker/serve-model.js');
       const port = resolvePort(o.port);
       const running = await serveModel({ modelDir: o.model, port, host: o.host });
@@ -28,6 +36,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         items: running.model.items.size,
         loadSeconds: running.loadSeconds,
         pid: process.pid,
+        nodeFlags: process.execArgv,
       };
       emit(
         ctx,
@@ -46,14 +55,16 @@ export function registerServe(program: Command, ctx: CliContext): void {
     });
 }
 
-/** Resolves on SIGTERM or when the CLI's signal aborts (Ctrl-C). */
+/** Resolves on SIGTERM, when the CLI's signal aborts (Ctrl-C) or when a relaunching parent is gone. */
 function stopSignal(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       process.off('SIGTERM', done);
       signal.removeEventListener('abort', done);
+      forgetParent();
       resolve();
     };
+    const forgetParent = whenParentGone(done);
     process.once('SIGTERM', done);
     signal.addEventListener('abort', done, { once: true });
   });
