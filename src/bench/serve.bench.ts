@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import autocannon from 'autocannon';
+import { SERVER_NODE_FLAGS } from '../adapters/cli/relaunch.js';
 import { loadDataset } from '../adapters/datasets/load-dataset.js';
 import { SVD } from '../engine/algorithms/svd.js';
 import { RatingMatrix } from '../engine/matrix/rating-matrix.js';
@@ -15,7 +16,9 @@ export interface ServeBenchOptions {
   quick?: boolean | undefined;
   /** Folder holding ml-latest-small ($RECKIT_DATA_DIR); a synthetic model is used when absent. */
   dataDir?: string | undefined;
-  /** Single predictions: bare/reckit pairs of rounds (default 12, quick 2). */
+  /** Single predictions: fresh bare and reckit server processes to measure (default 3, quick 1). */
+  forks?: number | undefined;
+  /** Single predictions: bare/reckit pairs of rounds per fork (default 4, quick 2). */
   pairRounds?: number | undefined;
   /** Seconds per single-prediction round, each server (default 4, quick 2). */
   pairSeconds?: number | undefined;
@@ -51,7 +54,7 @@ export interface ServeBenchResult {
   p99Ms: number;
   errors: number;
   non2xx: number;
-  /** "server cpu 1, load cpu 0" when pinned, else "unpinned". */
+  /** "server cpu 1, load cpu 0" when pinned, else "unpinned"; then the servers' Node flags. */
   notes: string;
   /**
    * requests/s relative to the bare server. Single predictions: the median over pairs of this
@@ -98,37 +101,33 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
   const dir = mkdtempSync(join(tmpdir(), 'reckit-serve-bench-'));
   const children: ChildProcess[] = [];
   const pinning = (o.pin ?? process.env.RECKIT_BENCH_PIN === '1') ? planPinning() : undefined;
-  const notes = pinning ? `server cpu ${pinning.server}, load cpu ${pinning.client}` : 'unpinned';
+  const notes = `${pinning ? `server cpu ${pinning.server}, load cpu ${pinning.client}` : 'unpinned'}; node ${SERVER_NODE_FLAGS.join(' ')}`;
   try {
     const { dataset, users, items } = await trainModel(join(dir, 'model'), o.dataDir);
-    const bare = await start(['-e', BARE_SERVER], children, pinning);
-    const reckit = await start(
-      [resolve('bin/reckit.js'), 'serve', '--model', join(dir, 'model'), '--port', '0', '--host', '127.0.0.1'],
-      children,
-      pinning,
-    );
+    // Both servers run under the Node flags `reckit serve` gives itself (relaunch.ts), so the
+    // comparison is between request handlers on one runtime configuration.
+    const startBare = () => start([...SERVER_NODE_FLAGS, '-e', BARE_SERVER], children, pinning);
+    const startReckit = () =>
+      start(
+        [
+          ...SERVER_NODE_FLAGS,
+          resolve('bin/reckit.js'),
+          'serve',
+          '--model',
+          join(dir, 'model'),
+          '--port',
+          '0',
+          '--host',
+          '127.0.0.1',
+        ],
+        children,
+        pinning,
+      );
     if (pinning && !pinProcess(process.pid, pinning.client))
       throw new Error('taskset could not pin the load generator');
-    let batch = '';
-    for (let p = 0; p < batchPairs; p++) {
-      batch += `${users[(p * 31) % users.length]},${items[(p * 7919) % items.length]}\n`;
-    }
-    const single = `${users[0]},${items[1]}\n`;
-    const top = JSON.stringify({ instances: [{ user: users[0], top: 10 }] });
-    const csv = { type: 'text/csv', body: single, per: 1 };
-    const bareCase: LoadCase = { group: 'single prediction', impl: 'bare node:http', port: bare, ...csv };
-    const singleCase: LoadCase = { group: 'single prediction', impl: 'reckit serve', port: reckit, ...csv };
-    const others: LoadCase[] = [
-      {
-        group: `batch of ${batchPairs}`,
-        impl: 'reckit serve',
-        port: reckit,
-        type: 'text/csv',
-        body: batch,
-        per: batchPairs,
-      },
-      { group: 'top-10', impl: 'reckit serve', port: reckit, type: 'application/json', body: top, per: 1 },
-    ];
+    const csv = { type: 'text/csv', body: `${users[0]},${items[1]}\n`, per: 1 };
+    const bareCase = (port: number): LoadCase => ({ group: 'single prediction', impl: 'bare node:http', port, ...csv });
+    const singleCase = (port: number): LoadCase => ({ group: 'single prediction', impl: 'reckit serve', port, ...csv });
     // Warm-up long enough for the JIT to settle and the first old-generation GC to pass.
     const warmSeconds = o.quick ? 1 : 3;
     const load = (c: LoadCase, duration: number) =>
@@ -141,24 +140,53 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
         duration,
       });
 
-    const pairRounds = o.pairRounds ?? (o.quick ? 2 : 12);
+    // Single predictions, in forks (as JMH forks JVMs): a server process's JIT state and heap
+    // layout can keep it a few percent faster or slower than another start of the same code for
+    // its whole life, so each fork starts a fresh bare and reckit server and measures them in ABBA
+    // pairs. The last fork's reckit server stays up for the batch and top-10 cases.
+    const forks = o.forks ?? (o.quick ? 1 : 3);
+    const pairRounds = o.pairRounds ?? (o.quick ? 2 : 4);
     const pairSeconds = o.pairSeconds ?? (o.quick ? 2 : 4);
-    await load(bareCase, warmSeconds);
-    await load(singleCase, warmSeconds);
     const bareRuns: autocannon.Result[] = [];
     const singleRuns: autocannon.Result[] = [];
-    for (let r = 0; r < pairRounds; r++) {
-      const first = r % 2 === 0 ? bareCase : singleCase;
-      const a = await load(first, pairSeconds);
-      const b = await load(first === bareCase ? singleCase : bareCase, pairSeconds);
-      bareRuns.push(first === bareCase ? a : b);
-      singleRuns.push(first === bareCase ? b : a);
+    let reckit = 0;
+    for (let f = 0; f < forks; f++) {
+      const bare = bareCase(await startBare());
+      reckit = await startReckit();
+      const single = singleCase(reckit);
+      await load(bare, warmSeconds);
+      await load(single, warmSeconds);
+      for (let r = 0; r < pairRounds; r++) {
+        const first = r % 2 === 0 ? bare : single;
+        const a = await load(first, pairSeconds);
+        const b = await load(first === bare ? single : bare, pairSeconds);
+        bareRuns.push(first === bare ? a : b);
+        singleRuns.push(first === bare ? b : a);
+      }
+      await Promise.all(children.splice(0, f === forks - 1 ? 1 : 2).map(stop));
     }
     const bareRps = bareRuns.map(rps);
     const k = (x: number) => `${(x / 1000).toFixed(1)}k`;
     o.log?.(
-      `serve  single prediction pairs (bare/reckit req/s): ${bareRps.map((b, i) => `${k(b)}/${k(rps(singleRuns[i] as autocannon.Result))}`).join(' ')}`,
+      `serve  single prediction pairs (bare/reckit req/s; ${forks} fork(s) of ${pairRounds}): ${bareRps.map((b, i) => `${k(b)}/${k(rps(singleRuns[i] as autocannon.Result))}`).join(' ')}`,
     );
+
+    let batch = '';
+    for (let p = 0; p < batchPairs; p++) {
+      batch += `${users[(p * 31) % users.length]},${items[(p * 7919) % items.length]}\n`;
+    }
+    const top = JSON.stringify({ instances: [{ user: users[0], top: 10 }] });
+    const others: LoadCase[] = [
+      {
+        group: `batch of ${batchPairs}`,
+        impl: 'reckit serve',
+        port: reckit,
+        type: 'text/csv',
+        body: batch,
+        per: batchPairs,
+      },
+      { group: 'top-10', impl: 'reckit serve', port: reckit, type: 'application/json', body: top, per: 1 },
+    ];
 
     const rounds = o.rounds ?? (o.quick ? 1 : 3);
     const duration = o.durationSeconds ?? (o.quick ? 3 : 10);
@@ -171,12 +199,12 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
     const bareMedian = median(bareRps);
     const rows = [
       row(
-        bareCase,
+        bareCase(0),
         bareRuns,
         bareRps.map(() => 1),
       ),
       row(
-        singleCase,
+        singleCase(reckit),
         singleRuns,
         singleRuns.map((x, i) => rps(x) / (bareRps[i] as number)),
       ),
@@ -257,6 +285,15 @@ async function trainModel(
     users: Array.from(matrix.users.ids as Float64Array),
     items: Array.from(matrix.items.ids as Float64Array),
   };
+}
+
+/** SIGTERM, then resolves once the process has exited. */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
 }
 
 /** Spawns a server process (pinned when planned) and resolves with its port once it prints its listening line. */
