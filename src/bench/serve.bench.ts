@@ -163,6 +163,7 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
         bareRuns.push(first === bare ? a : b);
         singleRuns.push(first === bare ? b : a);
       }
+      // children holds this fork's [bare, reckit]: stop both, or only bare after the last fork.
       await Promise.all(children.splice(0, f === forks - 1 ? 1 : 2).map(stop));
     }
     const bareRps = bareRuns.map(rps);
@@ -199,7 +200,7 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
     const bareMedian = median(bareRps);
     const rows = [
       row(
-        bareCase(0),
+        bareCase(0), // (rows report no port)
         bareRuns,
         bareRps.map(() => 1),
       ),
