@@ -11,9 +11,10 @@ export function rawHeader(raw: string[], name: string): string | undefined {
 }
 
 /**
- * ASCII case-insensitive equality with a lower-case name. Setting bit 0x20 lower-cases letters
- * and leaves '-' and digits alone; the characters it would also fold (control characters onto
- * punctuation) cannot occur in a header name the parser accepted.
+ * ASCII case-insensitive equality with a lower-case `name` of letters, digits and '-' (the only
+ * names to look up this way). Setting bit 0x20 lower-cases letters and leaves '-' and digits
+ * alone; a character it turns into one of those from anything else is a control character (CR
+ * onto '-'), which a header name the parser accepted cannot hold.
  */
 function sameName(key: string, name: string): boolean {
   if (key.length !== name.length) return false;
