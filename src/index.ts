@@ -1,30 +1,6 @@
-// The public API: re-exports only.
-export { clusterUsers, type UserCluster } from './adapters/pipeline/cluster-users.js';
-export {
-  deployModel,
-  type Endpoint,
-  invokeModel,
-  listEndpoints,
-  undeployModel,
-} from './adapters/pipeline/endpoints.js';
-export { loadMovieLens } from './adapters/pipeline/load-movielens.js';
-export { type QuickstartOptions, type QuickstartReport, quickstart } from './adapters/pipeline/quickstart.js';
-export {
-  type TrainOptions,
-  type TrainSummary,
-  trainAndGetRecommendations,
-} from './adapters/pipeline/train-and-get-recommendations.js';
-export {
-  ratingHistogram,
-  renderEvaluationReport,
-  writeEvaluationReport,
-} from './adapters/report/evaluation-report.js';
-export { createInferenceServer, type InferenceServer } from './adapters/sagemaker/inference-server.js';
-export { invoke } from './adapters/sagemaker/invocations.js';
-export { DuckDbWarehouse } from './adapters/warehouse/duckdb-warehouse.js';
-export { openWarehouse } from './adapters/warehouse/open-warehouse.js';
-export { parseTableName } from './adapters/warehouse/table-name.js';
-export type { ReadOptions, SqlParam, Warehouse, WriteMode, WriteOptions } from './adapters/warehouse/warehouse.js';
+// The engine's public API (`reckit`): data, matrices, algorithms, models, evaluation, errors.
+// Re-exports only. Adapters live behind subpath entries (reckit/pipeline, reckit/report,
+// reckit/warehouse, reckit/sagemaker, ...) so importing the engine loads no DuckDB and no HTTP server.
 export type { Algorithm, EpochReport, FitOptions } from './engine/algorithms/algorithm.js';
 export { Baseline, type BaselineParams } from './engine/algorithms/baseline.js';
 export { ALGORITHM_NAMES, type AlgorithmName, createAlgorithm } from './engine/algorithms/create-algorithm.js';
@@ -48,15 +24,15 @@ export {
 export { type GridSearchOptions, type GridSearchResult, gridSearch } from './engine/eval/grid-search.js';
 export { type RankingMetrics, rankingMetrics, relevantItems } from './engine/eval/ranking-metrics.js';
 export { type RatingMetrics, ratingMetrics } from './engine/eval/rating-metrics.js';
-export { availableBackends, backend, kernels } from './engine/kernels/registry.js';
-export type { BackendName, Coo, Csr, Kernels, KmeansRows } from './engine/kernels/signatures.js';
+export { availableBackends, kernels } from './engine/kernels/registry.js';
+export type { BackendName } from './engine/kernels/signatures.js';
 export { type Id, IdIndex } from './engine/matrix/id-index.js';
 export { RatingMatrix, type RatingScale } from './engine/matrix/rating-matrix.js';
 export { kFold, leaveKOut, randomHoldout, type Split, type TestSet, temporal } from './engine/matrix/split.js';
 export { ClusterModel, type ClusterModelData } from './engine/model/cluster-model.js';
 export { FactorModel } from './engine/model/factor-model.js';
 export type { FactorModelData } from './engine/model/factor-model-data.js';
-export { FactorFoldedUser, type FoldInOptions } from './engine/model/fold-in.js';
+export type { FoldInOptions } from './engine/model/fold-in.js';
 export { loadModel } from './engine/model/load-model.js';
 export type {
   FoldedUser,

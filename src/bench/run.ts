@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { InputError } from '../engine/errors.js';
 import type { BenchRun } from './bench-run.js';
 import { refreshRun, runBench, writeReport } from './bench-runner.js';
-import { suiteNames } from './suites.js';
+import { SUITES, suiteNames } from './suites.js';
 
 /**
  * `node dist/bench/run.js [--quick] [--suite a,b] [--runs N] [--out DIR] [--json] [--benchmarks-md]`
@@ -21,14 +22,23 @@ async function main(): Promise<number> {
       json: { type: 'boolean', default: false },
       'benchmarks-md': { type: 'boolean', default: false },
       from: { type: 'string' },
+      list: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      `usage: node dist/bench/run.js [--quick] [--suite ${suiteNames().join('|')}|all] [--runs N] [--out DIR] [--json] [--benchmarks-md] [--from results.json]\n`,
+      `usage: node dist/bench/run.js [--quick] [--suite ${suiteNames().join('|')}|all] [--runs N] [--out DIR] [--json] [--benchmarks-md] [--from results.json] [--list]\n`,
     );
     return 0;
+  }
+  if (values.list) {
+    process.stdout.write(SUITES.map((s) => `${s.name}\t${s.description}\n`).join(''));
+    return 0;
+  }
+  const runs = values.runs === undefined ? undefined : Number(values.runs);
+  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1)) {
+    throw new InputError(`--runs ${values.runs}: expected a whole number >= 1`);
   }
   if (values.from) {
     // Re-render the Markdown and charts of an earlier run (after a report change) without rerunning it.
@@ -40,7 +50,7 @@ async function main(): Promise<number> {
   const { run, dir, failures } = await runBench({
     quick: values.quick,
     suites: values.suite,
-    runs: values.runs === undefined ? undefined : Number(values.runs),
+    runs,
     out: values.out,
     benchmarksMd: values['benchmarks-md'],
     log,
@@ -54,4 +64,10 @@ async function main(): Promise<number> {
   return failures.length ? 1 : 0;
 }
 
-process.exitCode = await main();
+// The bench is a development script (`npm run bench`), not part of the published CLI: an input
+// mistake is one line and exit 2, as in the CLI.
+process.exitCode = await main().catch((error: unknown) => {
+  if (!(error instanceof InputError)) throw error;
+  process.stderr.write(`bench: ${error.message}\n`);
+  return 2;
+});

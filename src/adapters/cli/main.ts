@@ -10,7 +10,6 @@ import type { CliContext, RegisterCommand } from './context.js';
 const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   datasets: async () => (await import('./commands/datasets.js')).registerDatasets,
   serve: async () => (await import('./commands/serve.js')).registerServe,
-  bench: async () => (await import('./commands/bench.js')).registerBench,
   quickstart: async () => (await import('./commands/quickstart.js')).registerQuickstart,
   recommend: async () => (await import('./commands/recommend.js')).registerRecommend,
   predict: async () => (await import('./commands/predict.js')).registerPredict,
