@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type Table, Type, tableFromIPC, type Vector } from 'apache-arrow';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { CancelledError, InputError } from '../errors.js';
+import { checkNumericIds, idsFromBigInts } from '../matrix/id-rules.js';
 import { columnIndex, guessColumns } from './guess-columns.js';
 import type { ColumnarLayout, RatingColumns, ReadRatingsOptions, ReadReport } from './ratings-layout.js';
 import { ratingsTable, toIdColumn } from './ratings-table.js';
@@ -118,18 +119,33 @@ export function normalizeColumns(
     for (let i = 0; i < n; i++) if (keep[i]) out.push(a[i] as T);
     return out;
   };
-  const ids = (a: Values) => {
-    if (kept === n && (a instanceof Int32Array || a instanceof Float64Array)) return toIdColumn(a);
-    const v = kept === n ? Array.from(a) : filter(a);
-    return toIdColumn(typeof v[0] === 'string' ? (v as string[]) : v.map((x) => Number(x)));
+  const ids = (a: Values, name: string) => {
+    const v = kept === n ? a : filter(a);
+    return toIdColumn(idColumnValues(v, (i) => `${source} row ${i}: field ${name}`));
   };
   const table = ratingsTable({
-    user: ids(user),
-    item: ids(item),
+    user: ids(user, 'user'),
+    item: ids(item, 'item'),
     rating: kept === n ? r : Float32Array.from(filter(r)),
     timestamp: t && (kept === n ? t : Float64Array.from(filter(t))),
   });
   return { table, report: { rows: kept, skipped, skippedExamples: examples } };
+}
+
+/**
+ * An id column's values under the id rules (id-rules.ts): strings as they are, 64-bit integers
+ * as numbers or (beyond 2^53) exact decimal text, other numbers only when safe integers.
+ */
+function idColumnValues(v: Values, where: (row: number) => string): Float64Array | Int32Array | string[] {
+  if (v instanceof Int32Array) return v;
+  const first = v[0];
+  if (v instanceof BigInt64Array || v instanceof BigUint64Array || typeof first === 'bigint') {
+    return idsFromBigInts(v as ArrayLike<bigint>);
+  }
+  if (typeof first === 'string') return Array.from(v as ArrayLike<unknown>, String);
+  const nums = v instanceof Float64Array ? v : Float64Array.from(v as ArrayLike<number>, Number);
+  checkNumericIds(nums, where);
+  return nums;
 }
 
 function badRow(

@@ -14,6 +14,7 @@ import { InputError } from '../errors.js';
 import { kernels } from '../kernels/registry.js';
 import type { Csr } from '../kernels/signatures.js';
 import { type Id, IdIndex } from '../matrix/id-index.js';
+import { idsFromBigInts } from '../matrix/id-rules.js';
 
 /** The Arrow columns every model directory shares (factor and cluster models, top-N tables). */
 
@@ -37,11 +38,15 @@ export function idVector(index: IdIndex, dense: Int32Array): Vector {
   return makeVector(out);
 }
 
-/** An id column read back as IdIndex.fromIds wants it. */
+/**
+ * An id column read back as IdIndex.fromIds wants it. An Int64 column (another writer's) keeps
+ * its ids exact under the id rules: numbers, or decimal text beyond 2^53.
+ */
 export function idsOf(v: Vector, kind: 'number' | 'string'): Float64Array | string[] {
-  return kind === 'string'
-    ? Array.from(v.toArray() as ArrayLike<string>, String)
-    : Float64Array.from(v.toArray() as ArrayLike<number>);
+  if (kind === 'string') return Array.from(v.toArray() as ArrayLike<string>, String);
+  const a = v.toArray() as ArrayLike<number> | BigInt64Array | BigUint64Array;
+  if (a instanceof BigInt64Array || a instanceof BigUint64Array) return idsFromBigInts(a);
+  return Float64Array.from(a);
 }
 
 /** n rows of FixedSizeList<Float32>[width] over row-major values, without a copy. */
