@@ -50,6 +50,8 @@ export async function* readLineBlocks(path: string, o: LineBlocksOptions = {}): 
         carry = end;
         continue;
       }
+      const long = longLineIn(buf, lastNl);
+      if (long >= 0) throw await longLineError(path, blockStart + long);
       yield buf.subarray(0, lastNl + 1);
       buf.copy(buf, 0, lastNl + 1, end);
       carry = end - lastNl - 1;
@@ -58,4 +60,17 @@ export async function* readLineBlocks(path: string, o: LineBlocksOptions = {}): 
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Start of the first line in buf[0, lastNl] longer than MAX_LINE_BYTES, or -1. Jumps a line
+ * limit at a time to the last newline within reach, so a block costs about size / 1 MB calls.
+ */
+function longLineIn(buf: Buffer, lastNl: number): number {
+  for (let start = 0; lastNl - start > MAX_LINE_BYTES; ) {
+    const nl = buf.lastIndexOf(10, start + MAX_LINE_BYTES);
+    if (nl < start) return start;
+    start = nl + 1;
+  }
+  return -1;
 }

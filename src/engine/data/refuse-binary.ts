@@ -5,13 +5,13 @@ import { InputError } from '../errors.js';
 export const MAX_LINE_BYTES = 1 << 20;
 
 /** Magic numbers of files that are not delimited text, and what to do instead. */
-const MAGIC: readonly { bytes: number[]; what: string }[] = [
-  { bytes: [0x1f, 0x8b], what: 'a gzip-compressed file: decompress it first (gunzip -k FILE)' },
-  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive: unzip it first and pass the ratings file inside' },
-  { bytes: [0x28, 0xb5, 0x2f, 0xfd], what: 'a zstd-compressed file: decompress it first (zstd -d FILE)' },
-  { bytes: [0x42, 0x5a, 0x68], what: 'a bzip2-compressed file: decompress it first (bunzip2 -k FILE)' },
-  { bytes: [0x50, 0x41, 0x52, 0x31], what: 'a Parquet file: give it a .parquet name so it is read as Parquet' },
-  { bytes: [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31], what: 'an Arrow IPC file: give it an .arrow name' },
+const MAGIC: readonly { bytes: number[]; what: string; fix: string }[] = [
+  { bytes: [0x1f, 0x8b], what: 'a gzip-compressed file', fix: 'decompress it first (gunzip -k FILE)' },
+  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive', fix: 'unzip it and pass the ratings file inside' },
+  { bytes: [0x28, 0xb5, 0x2f, 0xfd], what: 'a zstd-compressed file', fix: 'decompress it first (zstd -d FILE)' },
+  { bytes: [0x42, 0x5a, 0x68], what: 'a bzip2-compressed file', fix: 'decompress it first (bunzip2 -k FILE)' },
+  { bytes: [0x50, 0x41, 0x52, 0x31], what: 'a Parquet file', fix: 'give it a .parquet name so it is read as Parquet' },
+  { bytes: [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31], what: 'an Arrow IPC file', fix: 'give it an .arrow name' },
 ];
 
 /**
@@ -22,7 +22,7 @@ const MAGIC: readonly { bytes: number[]; what: string }[] = [
 export async function refuseBinaryHead(path: string, head: Uint8Array): Promise<void> {
   for (const m of MAGIC) {
     if (head.length >= m.bytes.length && m.bytes.every((b, i) => head[i] === b)) {
-      throw new InputError(`${path}: this is ${m.what}, not delimited text`);
+      throw new InputError(`${path}: this is ${m.what}, not delimited text; ${m.fix}`);
     }
   }
   const nul = head.indexOf(0);
