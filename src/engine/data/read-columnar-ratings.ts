@@ -4,6 +4,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema }
 import { CancelledError, InputError } from '../errors.js';
 import { checkNumericIds, idsFromBigInts } from '../matrix/id-rules.js';
 import { columnIndex, guessColumns } from './guess-columns.js';
+import { quoteBounded } from './quote-bounded.js';
 import type { ColumnarLayout, RatingColumns, ReadRatingsOptions, ReadReport } from './ratings-layout.js';
 import { ratingsTable, toIdColumn } from './ratings-table.js';
 
@@ -34,7 +35,9 @@ async function arrowColumns(path: string): Promise<Map<string, Values>> {
   try {
     table = tableFromIPC(await readFile(path));
   } catch (error) {
-    throw new InputError(`${path}: not an Arrow IPC file or stream (${(error as Error).message})`, { cause: error });
+    throw new InputError(`${path}: not an Arrow IPC file or stream (${quoteBounded((error as Error).message)})`, {
+      cause: error,
+    });
   }
   const out = new Map<string, Values>();
   for (const f of table.schema.fields) out.set(f.name, vectorValues(table.getChild(f.name) as Vector));
@@ -52,21 +55,31 @@ async function parquetColumns(path: string, o: ReadRatingsOptions): Promise<Map<
   try {
     metadata = await parquetMetadataAsync(file);
   } catch (error) {
-    throw new InputError(`${path}: not a Parquet file (${(error as Error).message})`, { cause: error });
+    throw new InputError(`${path}: not a Parquet file (${quoteBounded((error as Error).message)})`, { cause: error });
   }
   const rows = Number(metadata.num_rows);
   const names = parquetSchema(metadata).children.map((c) => c.element.name);
   const out = new Map<string, unknown[] | Values>();
   const parts = new Map<string, { start: number; data: Values }[]>(names.map((n) => [n, []]));
-  await parquetRead({
-    file,
-    metadata,
-    onChunk(chunk) {
-      if (o.signal?.aborted) throw new CancelledError(`cancelled while reading ${path}`);
-      parts.get(chunk.columnName)?.push({ start: chunk.rowStart, data: chunk.columnData as Values });
-      o.onProgress?.(Math.min(1, chunk.rowEnd / Math.max(1, rows)));
-    },
-  });
+  try {
+    await parquetRead({
+      file,
+      metadata,
+      onChunk(chunk) {
+        if (o.signal?.aborted) throw new CancelledError(`cancelled while reading ${path}`);
+        parts.get(chunk.columnName)?.push({ start: chunk.rowStart, data: chunk.columnData as Values });
+        o.onProgress?.(Math.min(1, chunk.rowEnd / Math.max(1, rows)));
+      },
+    });
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    // A damaged page (bad compression, truncated data, wrong lengths) fails deep in the decoder:
+    // the file is the user's to replace, so one line naming it, with the decoder's reason cut short.
+    throw new InputError(
+      `${path}: the Parquet data is damaged and cannot be decoded (${quoteBounded(String((error as Error)?.message ?? error))}); export or download the file again`,
+      { cause: error },
+    );
+  }
   for (const [name, chunks] of parts) {
     if (chunks.length === 1 && chunks[0]?.data.length === rows) {
       out.set(name, chunks[0].data);
