@@ -39,7 +39,7 @@ export class IdIndex {
       let v: number;
       if (typeof id === 'number') v = id;
       else {
-        const text = id.trim();
+        const text = String(id).trim();
         if (!isPlainIntegerId(text)) return -1;
         v = Number(text);
       }
