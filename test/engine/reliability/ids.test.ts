@@ -6,6 +6,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Baseline } from '../../../src/engine/algorithms/baseline.js';
 import type { RatingsLayout } from '../../../src/engine/data/ratings-layout.js';
+import { readItemsData } from '../../../src/engine/data/read-items.js';
 import { readRatings } from '../../../src/engine/data/read-ratings.js';
 import { InputError } from '../../../src/engine/errors.js';
 import { IdIndex } from '../../../src/engine/matrix/id-index.js';
@@ -133,5 +134,27 @@ describe('issue 20 item 4: ids are kept exact or refused, never merged', () => {
     expect(Array.from(a.known)).toEqual([1, 1]);
     // user A rated item 1 a 5, user B a 1: their predictions differ, as the ids do
     expect(a.scores[0]).toBeGreaterThan(a.scores[1] as number);
+  });
+
+  test('issue 20 item 4: an items file follows the same id rules on its whole column; NUL bytes are refused', async () => {
+    const rows = Array.from({ length: 60 }, (_, r) => `${r + 1},Title ${r + 1}\n`).join('');
+    const items = { delimiter: ',', header: true, columns: { item: 0, title: 1 } };
+    const plain = await readItemsData(file('items.csv', `id,title\n${rows}`), { file: 'items.csv', ...items });
+    expect(plain.item).toBeInstanceOf(Int32Array);
+    // a text id after row 50 used to be dropped as "unusable"; 01 used to become 1
+    for (const late of ['B00X4WHP5E', '01', BIG_A]) {
+      const d = await readItemsData(file('items.csv', `id,title\n${rows}${late},Late\n`), {
+        file: 'items.csv',
+        ...items,
+      });
+      expect(d.skipped).toBe(0);
+      expect(d.item).toHaveLength(61);
+      expect((d.item as string[]).at(-1)).toBe(late);
+      expect((d.item as string[])[0]).toBe('1');
+    }
+    const zeros = Buffer.concat([Buffer.from(`id,title\n${rows}`), new Uint8Array(1 << 20)]);
+    await expect(readItemsData(file('items-z.csv', zeros), { file: 'items-z.csv', ...items })).rejects.toThrow(
+      /items-z\.csv line 62: NUL byte/,
+    );
   });
 });
