@@ -116,3 +116,14 @@ describe('issue 20 item 3: diverged training is refused, not saved or served', (
     await expect(loadModel(dir)).rejects.toThrow(/items\.arrow bias row 1 \(id 11\) holds NaN/);
   });
 });
+
+describe('issue 20 item 3: fold-in cannot serve non-finite numbers', () => {
+  test('issue 20 item 3: finite ratings that overflow the fold-in are refused, not answered with NaN', () => {
+    const m = new FactorModel(factorFixture({ seed: 7 }));
+    const items = [m.items.idOf(0), m.items.idOf(1), m.items.idOf(2)];
+    expect(() => m.foldIn({ items, ratings: [1e300, -1e300, 1e300] })).toThrow(InputError);
+    expect(() => m.foldIn({ items, ratings: [1e300, -1e300, 1e300] })).toThrow(/foldIn: .*overflowed/);
+    const ok = m.foldIn({ items, ratings: [5, 1, 4] }).predict([m.items.idOf(3)]);
+    expect(Number.isFinite(ok.scores[0])).toBe(true);
+  });
+});
