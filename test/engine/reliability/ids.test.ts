@@ -5,6 +5,7 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Baseline } from '../../../src/engine/algorithms/baseline.js';
+import { joinThroughLinks } from '../../../src/engine/data/join-links.js';
 import type { RatingsLayout } from '../../../src/engine/data/ratings-layout.js';
 import { readItemsData } from '../../../src/engine/data/read-items.js';
 import { readRatings } from '../../../src/engine/data/read-ratings.js';
@@ -156,5 +157,19 @@ describe('issue 20 item 4: ids are kept exact or refused, never merged', () => {
     await expect(readItemsData(file('items-z.csv', zeros), { file: 'items-z.csv', ...items })).rejects.toThrow(
       /items-z\.csv line 62: NUL byte/,
     );
+  });
+
+  test('issue 20 item 4: a links file keeps its item ids as written and matches keys exactly', async () => {
+    const byKey = { item: Int32Array.of(862, 8844), title: ['Toy Story', 'Jumanji'], genres: ['', ''], skipped: 0 };
+    const links = file('links.csv', `movieId,imdbId,tmdbId\n01,1,862\n${BIG_A},2,8844\n${BIG_B},3,08844\n`);
+    const d = await joinThroughLinks(
+      links,
+      { file: 'links.csv', delimiter: ',', item: 'movieId', key: 'tmdbId' },
+      byKey,
+    );
+    // 08844 is not the key 8844; 01 and the 64-bit id stay as written
+    expect(d.linked).toBe(2);
+    expect(d.item).toEqual(['01', BIG_A]);
+    expect(d.title).toEqual(['Toy Story', 'Jumanji']);
   });
 });
