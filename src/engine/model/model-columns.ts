@@ -119,8 +119,8 @@ export function modelFiles(dir: string, tables: Record<string, Table>, needs: st
       Uint8Array.from(column(name, field).toArray() as ArrayLike<unknown>, (x) => (x ? 1 : 0)),
     /** seen.arrow (what seenTable wrote) back to the CSR by dense user: ids to indices, sorted as written. */
     async seen(users: IdIndex, items: IdIndex): Promise<Csr> {
-      const su = column('seen', 'user').toArray() as ArrayLike<Id>;
-      const si = column('seen', 'item').toArray() as ArrayLike<Id>;
+      const su = seenIds(column('seen', 'user'));
+      const si = seenIds(column('seen', 'item'));
       const n = su.length;
       const rows = new Int32Array(n);
       const cols = new Int32Array(n);
@@ -138,4 +138,10 @@ export function modelFiles(dir: string, tables: Record<string, Table>, needs: st
       return csr;
     },
   };
+}
+
+/** A seen.arrow id column as stored (no copy), except Int64 (another writer's): by the id rules. */
+function seenIds(v: Vector): ArrayLike<Id> {
+  const a = v.toArray() as ArrayLike<Id> | BigInt64Array | BigUint64Array;
+  return a instanceof BigInt64Array || a instanceof BigUint64Array ? idsFromBigInts(a) : a;
 }

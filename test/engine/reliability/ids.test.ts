@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { makeVector, Table, tableFromArrays, tableToIPC, type Vector } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Baseline } from '../../../src/engine/algorithms/baseline.js';
@@ -12,7 +12,11 @@ import { readRatings } from '../../../src/engine/data/read-ratings.js';
 import { InputError } from '../../../src/engine/errors.js';
 import { IdIndex } from '../../../src/engine/matrix/id-index.js';
 import { RatingMatrix } from '../../../src/engine/matrix/rating-matrix.js';
+import { FactorModel } from '../../../src/engine/model/factor-model.js';
+import { factorModelTables } from '../../../src/engine/model/factor-model-files.js';
 import { loadModel } from '../../../src/engine/model/load-model.js';
+import { writeModelDir } from '../../../src/engine/model/model-dir.js';
+import { factorFixture } from '../../support/factor-fixture.js';
 
 // The id rules of docs/data-and-ids.md ("Ids"): a column is numeric only when every id is a plain
 // integer within 2^53; otherwise the whole column keeps its ids as written, as strings.
@@ -171,5 +175,37 @@ describe('issue 20 item 4: ids are kept exact or refused, never merged', () => {
     expect(d.linked).toBe(2);
     expect(d.item).toEqual(['01', BIG_A]);
     expect(d.title).toEqual(['Toy Story', 'Jumanji']);
+  });
+
+  test('issue 20 item 4: a model directory with Int64 user ids beyond 2^53 (another writer) loads them exactly', async () => {
+    const d = factorFixture({ seed: 2, nUsers: 4, nItems: 12 });
+    const { meta, tables } = factorModelTables(d);
+    // user 101 + k becomes 2^53 + 1 + k: ids a double cannot tell from their neighbours
+    const big = (id: number) => 2n ** 53n + BigInt(id - 100);
+    const swap = (t: Table, name: string, v: Vector) => {
+      const cols: Record<string, Vector> = {};
+      for (const f of t.schema.fields) cols[f.name] = f.name === name ? v : (t.getChild(f.name) as Vector);
+      return new Table(cols);
+    };
+    const users = tables.users as Table;
+    const seen = tables.seen as Table;
+    const userIds = Array.from(users.getChild('id')?.toArray() as Int32Array, big);
+    const seenUsers = Array.from(seen.getChild('user')?.toArray() as Int32Array, big);
+    const out = join(dir, 'int64-model');
+    await writeModelDir(out, meta, {
+      ...tables,
+      users: swap(users, 'id', makeVector(BigInt64Array.from(userIds))),
+      seen: swap(seen, 'user', makeVector(BigInt64Array.from(seenUsers))),
+    });
+    const back = await loadModel(out);
+    expect(back.users.size).toBe(4);
+    const ids = userIds.map(String);
+    expect(new Set(ids.map((id) => back.users.indexOf(id)))).toEqual(new Set([0, 1, 2, 3]));
+    const ref = new FactorModel(d);
+    for (let u = 0; u < 4; u++) {
+      expect(back.predictOne(ids[u] as string, d.items.idOf(3))).toEqual(
+        ref.predictOne(d.users.idOf(u), d.items.idOf(3)),
+      );
+    }
   });
 });
