@@ -9,6 +9,7 @@ import { createAlgorithm } from '../../../src/engine/algorithms/create-algorithm
 import { KMeansRecommender } from '../../../src/engine/algorithms/kmeans/kmeans-recommender.js';
 import { SVD } from '../../../src/engine/algorithms/svd.js';
 import { InputError } from '../../../src/engine/errors.js';
+import { gridSearch } from '../../../src/engine/eval/grid-search.js';
 import { ClusterModel } from '../../../src/engine/model/cluster-model.js';
 import { clusterModelTables } from '../../../src/engine/model/cluster-model-files.js';
 import { FactorModel } from '../../../src/engine/model/factor-model.js';
@@ -47,6 +48,10 @@ describe('issue 20 item 3: diverged training is refused, not saved or served', (
       const fit = new SVD({ threads: 1 }).fit(matrix);
       await expect(fit).rejects.toThrow(InputError);
       await expect(fit).rejects.toThrow(/svd: training diverged in epoch 1 .*span \[1, 352698\].*log\(1 \+ count\)/);
+      // the SVD inside kmeans features=factors says which step diverged
+      await expect(new KMeansRecommender({ k: 4, features: 'factors', threads: 1 }).fit(matrix)).rejects.toThrow(
+        /^kmeans \(features=factors\): svd: training diverged in epoch 1/,
+      );
     },
   );
 
@@ -65,6 +70,14 @@ describe('issue 20 item 3: diverged training is refused, not saved or served', (
       await expect(new SVD({ threads: 1, epochs: 5, learningRate: 0.5 }).fit(matrix)).rejects.toThrow(
         /svd: training diverged in epoch 1 .*learning rate is too high for ratings on \[1, 5\] \(learningRate 0\.5\)/,
       );
+      // a grid search names the combination that diverged
+      await expect(
+        gridSearch((p) => new SVD({ threads: 1, epochs: 2, ...p }), { learningRate: [0.5] }, matrix, {
+          folds: 2,
+          seed: 0,
+          ranking: false,
+        }),
+      ).rejects.toThrow(/^gridSearch: params \{"learningRate":0\.5\}: svd: training diverged in epoch 1/);
       await expect(new Baseline({ method: 'sgd', learningRate: 0.5, reg: 10 }).fit(matrix)).rejects.toThrow(
         /baseline: training diverged in epoch 1 .*learningRate x reg is 5/,
       );
