@@ -18,3 +18,8 @@ export function quoteBoundedBytes(buf: Uint8Array, start: number, end: number): 
   if (cut === end) return quoteBounded(text);
   return `${JSON.stringify(text.slice(0, MAX_QUOTED_CHARS))}... (${end - start} bytes)`;
 }
+
+/** Short printable text as it is (lists of column names read better unquoted), else quoteBounded. */
+export function plainOrQuoted(text: string): string {
+  return /^[\x20-\x7e]{0,200}$/.test(text) ? text : quoteBounded(text);
+}

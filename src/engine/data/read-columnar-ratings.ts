@@ -4,7 +4,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema }
 import { CancelledError, InputError } from '../errors.js';
 import { checkNumericIds, idsFromBigInts } from '../matrix/id-rules.js';
 import { columnIndex, guessColumns } from './guess-columns.js';
-import { quoteBounded } from './quote-bounded.js';
+import { plainOrQuoted, quoteBounded } from './quote-bounded.js';
 import type { ColumnarLayout, RatingColumns, ReadRatingsOptions, ReadReport } from './ratings-layout.js';
 import { ratingsTable, toIdColumn } from './ratings-table.js';
 
@@ -22,7 +22,7 @@ export async function readColumnarRatings(
   const map = layout.columns ?? guessColumns(names);
   if (!map) {
     throw new InputError(
-      `${path}: cannot tell which columns hold user, item and rating (columns: ${names.join(', ')}); pass --columns user=..,item=..,rating=..`,
+      `${path}: cannot tell which columns hold user, item and rating (columns: ${plainOrQuoted(names.join(', '))}); pass --columns user=..,item=..,rating=..`,
     );
   }
   const pick = (ref: RatingColumns[keyof RatingColumns]) =>
@@ -176,7 +176,7 @@ function badRow(
   if (u === null || u === undefined || u === '') return `${where}: field user is empty (null)`;
   if (it === null || it === undefined || it === '') return `${where}: field item is empty (null)`;
   const v = typeof rv === 'bigint' ? Number(rv) : typeof rv === 'number' ? rv : Number.NaN;
-  if (!Number.isFinite(v)) return `${where}: field rating is ${JSON.stringify(String(rv))}, not a finite number`;
+  if (!Number.isFinite(v)) return `${where}: field rating is ${quoteBounded(String(rv))}, not a finite number`;
   if (o.scale && (v < o.scale.min || v > o.scale.max)) {
     return `${where}: rating ${v} is outside the scale [${o.scale.min}, ${o.scale.max}]`;
   }
@@ -184,7 +184,7 @@ function badRow(
   if (t) {
     const s = tv instanceof Date ? tv.getTime() / 1000 : typeof tv === 'bigint' ? Number(tv) : (tv as number);
     if (typeof s !== 'number' || !Number.isFinite(s)) {
-      return `${where}: field timestamp is ${JSON.stringify(String(tv))}, not a finite number`;
+      return `${where}: field timestamp is ${quoteBounded(String(tv))}, not a finite number`;
     }
     t[i] = s;
   }

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { decodeText, forEachRecord } from './csv-records.js';
 import { guessColumns } from './guess-columns.js';
-import { quoteBounded } from './quote-bounded.js';
+import { plainOrQuoted } from './quote-bounded.js';
 import type { DelimitedLayout, RatingColumns } from './ratings-layout.js';
 import { refuseBinaryHead } from './refuse-binary.js';
 
@@ -46,7 +46,7 @@ export async function sniffDelimited(path: string, file: string, o: SniffOptions
     columns = guessColumns(first);
     if (!columns) {
       throw new InputError(
-        `${path}: cannot tell which columns hold user, item and rating (header: ${quoteBounded(first.join(', '))}); pass --columns user=..,item=..,rating=..[,timestamp=..]`,
+        `${path}: cannot tell which columns hold user, item and rating (header: ${plainOrQuoted(first.join(', '))}); pass --columns user=..,item=..,rating=..[,timestamp=..]`,
       );
     }
   }

@@ -80,6 +80,15 @@ describe('issue 20 item 5: pathological files', () => {
     await refused(readRatings(bin, layout), /bin\.csv line 2: NUL byte at byte 22/);
   });
 
+  test('issue 20 item 5: a huge unusable header is quoted in 80 chars when sniffing', async () => {
+    const header = file('header.csv', `${'name\u0007,'.repeat(2000)}x\n1,2,3\n`);
+    await refused(
+      loadDataset(header, { items: false }),
+      /header\.csv: cannot tell which columns hold user, item and rating \(header: ".{80,200}"\.\.\. \(\d+ characters\)\)/,
+      500, // 80 characters, some escaped as \u0007
+    );
+  });
+
   test('issue 20 item 5: a string id first seen after row 200 makes the column string ids, not an error', async () => {
     for (const id of ['abc', 'B00X4WHP5E']) {
       const p = file('late.csv', `${CSV}${id},1,4\n`);
