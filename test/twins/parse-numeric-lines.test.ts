@@ -86,9 +86,30 @@ describe.each(availableBackends())('parseNumericLines [%s]', (name) => {
     expect(Array.from(a.out[0] as Int32Array)).toEqual([0, 0, 0, 0]);
   });
 
-  test("an id that is not an int32 asks to widen; '::' layout", async () => {
-    const a = { ...args(new TextEncoder().encode('1::2::3::4\n2.5::2::3::4\n'), false, 8), delimiter: '::' };
+  test("an integer id beyond int32 asks to widen; '::' layout", async () => {
+    const a = { ...args(new TextEncoder().encode('1::2::3::4\n3000000000::2::3::4\n'), false, 8), delimiter: '::' };
     expect(await k.parseNumericLines(a)).toMatchObject({ rows: 1, widen: true });
+  });
+
+  test.each(['2.5', '1.0', '01', '-0', '+3', '1e3', 'abc', '', '9007199254740993', '12345678901234567890'])(
+    'issue 20 item 4: id %j is not a plain integer id: code 6 stops the call even with skipBad',
+    async (id) => {
+      const a = args(new TextEncoder().encode(`1,2,3,4\n${id},2,3,4\n5,6,7,8\n`), true, 8);
+      const r = await k.parseNumericLines(a);
+      expect(r).toMatchObject({ rows: 1, widen: false });
+      expect(r.bad).toEqual([expect.objectContaining({ line: 1, code: 6, field: 0 })]);
+    },
+  );
+
+  test('issue 20 item 4: the largest safe ids are plain integer ids', async () => {
+    const a = args(new TextEncoder().encode('9007199254740991,-9007199254740991,3,4\n0,-7,3,4\n'), false, 8);
+    a.kinds = Int32Array.of(3, 3, 1, 2);
+    a.out = [new Float64Array(8), new Float64Array(8), new Float32Array(8), new Float64Array(8)];
+    a.row = 0;
+    const r = await k.parseNumericLines(a);
+    expect(r).toMatchObject({ rows: 2, bad: [] });
+    expect(Array.from(a.out[0] as Float64Array).slice(0, 2)).toEqual([9007199254740991, 0]);
+    expect(Array.from(a.out[1] as Float64Array).slice(0, 2)).toEqual([-9007199254740991, -7]);
   });
 
   test('exponents and long mantissas round as Number() does', async () => {

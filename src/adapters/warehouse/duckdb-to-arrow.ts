@@ -33,6 +33,7 @@ type NumKind = 'i32' | 'i64' | 'f32' | 'f64';
 type Kind = NumKind | 'utf8' | 'bool' | { list: NumKind };
 
 const ARRAYS = { i32: Int32Array, i64: BigInt64Array, f32: Float32Array, f64: Float64Array } as const;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 type NumArray = Int32Array | BigInt64Array | Float32Array | Float64Array;
 
 /**
@@ -49,7 +50,9 @@ export async function duckDbResultToArrow(result: DuckDBResult, source: string, 
     if (signal?.aborted) throw new CancelledError(`reading ${source} was cancelled`);
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
-    for (let c = 0; c < names.length; c++) parts[c]?.push(readColumn(chunk, c, kinds[c] as Kind));
+    for (let c = 0; c < names.length; c++) {
+      parts[c]?.push(readColumn(chunk, c, kinds[c] as Kind, `${source}: column "${names[c]}"`));
+    }
   }
   const fields: Field[] = [];
   const columns: Data[] = [];
@@ -103,22 +106,33 @@ function kindOf(t: DuckDBType, where: string): Kind {
   throw new InputError(`${where} has type ${t.toString()}, which reckit does not read; CAST it to a number or VARCHAR`);
 }
 
-function readColumn(chunk: DuckDBDataChunk, c: number, kind: Kind): Part {
+function readColumn(chunk: DuckDBDataChunk, c: number, kind: Kind, where: string): Part {
   const vector = chunk.getColumnVector(c);
   const rows = chunk.rowCount;
-  if (typeof kind === 'object') return readList(vector as DuckDBListVector, rows, kind.list);
+  if (typeof kind === 'object') return readList(vector as DuckDBListVector, rows, kind.list, where);
   if (kind === 'utf8' || kind === 'bool') {
     const values = new Array(rows);
     for (let r = 0; r < rows; r++) values[r] = vector.getItem(r);
     return { values, valid: null, rows };
   }
   const values = new ARRAYS[kind](rows);
-  const valid = fillNumbers(vector, 0, rows, values, 0);
+  const valid = fillNumbers(vector, 0, rows, values, 0, where);
   return { values, valid, rows };
 }
 
-/** Copies items [from, from+count) of a numeric vector into out[at..]; returns a validity mask if any was null. */
-function fillNumbers(vector: DuckDBVector, from: number, count: number, out: NumArray, at: number): Uint8Array | null {
+/**
+ * Copies items [from, from+count) of a numeric vector into out[at..]; returns a validity mask if
+ * any was null. A UBIGINT/HUGEINT beyond 2^53 is refused (docs/data-and-ids.md, "Ids"): as a
+ * double it would round, and two such ids could become one.
+ */
+function fillNumbers(
+  vector: DuckDBVector,
+  from: number,
+  count: number,
+  out: NumArray,
+  at: number,
+  where: string,
+): Uint8Array | null {
   let valid: Uint8Array | null = null;
   const big = out instanceof BigInt64Array;
   for (let r = 0; r < count; r++) {
@@ -130,12 +144,16 @@ function fillNumbers(vector: DuckDBVector, from: number, count: number, out: Num
     }
     const x = v instanceof DuckDBDecimalValue ? v.toDouble() : v;
     if (big) (out as BigInt64Array)[at + r] = BigInt(x);
-    else (out as Float64Array)[at + r] = Number(x);
+    else if (typeof x === 'bigint' && (x > MAX_SAFE || x < -MAX_SAFE)) {
+      throw new InputError(
+        `${where} holds ${x}, beyond 2^53: a double cannot hold it exactly; CAST it to VARCHAR (ids) or DOUBLE (measures)`,
+      );
+    } else (out as Float64Array)[at + r] = Number(x);
   }
   return valid;
 }
 
-function readList(vector: DuckDBListVector, rows: number, kind: NumKind): Part {
+function readList(vector: DuckDBListVector, rows: number, kind: NumKind, where: string): Part {
   const offsets = new Int32Array(rows + 1);
   let valid: Uint8Array | null = null;
   for (let r = 0; r < rows; r++) {
@@ -151,7 +169,7 @@ function readList(vector: DuckDBListVector, rows: number, kind: NumKind): Part {
   for (let r = 0; r < rows; r++) {
     const n = (offsets[r + 1] as number) - (offsets[r] as number);
     if (n === 0) continue;
-    if (fillNumbers(child, vector.getEntryOffset(r), n, values, offsets[r] as number)) {
+    if (fillNumbers(child, vector.getEntryOffset(r), n, values, offsets[r] as number, where)) {
       throw new InputError(`list row ${r} holds a null element; reckit reads lists of numbers without nulls`);
     }
   }

@@ -1,6 +1,7 @@
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import { FactorModel } from '../model/factor-model.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
+import { checkEpochFinite, checkFittedFinite, type DivergenceContext } from './divergence.js';
 import { factorDataBase } from './factor-data.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
 
@@ -16,11 +17,11 @@ export interface BaselineParams {
 
 const SCHEMA: ParamSchema = {
   method: { type: 'string', default: 'als', oneOf: ['als', 'sgd'], doc: 'alternating least squares or SGD' },
-  epochs: { type: 'integer', default: undefined, min: 1, doc: 'passes (default 10 for als, 20 for sgd)' },
-  regU: { type: 'number', default: 15, min: 0, doc: 'ALS: regularisation of user biases' },
-  regI: { type: 'number', default: 10, min: 0, doc: 'ALS: regularisation of item biases' },
-  reg: { type: 'number', default: 0.02, min: 0, doc: 'SGD: regularisation of both biases' },
-  learningRate: { type: 'number', default: 0.005, above: 0, doc: 'SGD: learning rate' },
+  epochs: { type: 'integer', default: undefined, min: 1, max: 100000, doc: 'passes (default 10 for als, 20 for sgd)' },
+  regU: { type: 'number', default: 15, min: 0, max: 1e6, doc: 'ALS: regularisation of user biases' },
+  regI: { type: 'number', default: 10, min: 0, max: 1e6, doc: 'ALS: regularisation of item biases' },
+  reg: { type: 'number', default: 0.02, min: 0, max: 10, doc: 'SGD: regularisation of both biases' },
+  learningRate: { type: 'number', default: 0.005, above: 0, max: 1, doc: 'SGD: learning rate' },
 };
 
 /**
@@ -48,6 +49,12 @@ export class Baseline implements Algorithm<BaselineParams> {
     const bi = new Float64Array(train.nItems);
     const csc = p.method === 'als' ? await train.csc({ signal: o.signal }) : undefined;
     const history: EpochReport[] = [];
+    const guard: DivergenceContext = {
+      algorithm: this.name,
+      scale: train.scale,
+      learningRate: csc ? undefined : p.learningRate,
+      reg: p.reg,
+    };
     for (let epoch = 0; epoch < p.epochs; epoch++) {
       o.signal?.throwIfAborted();
       if (csc) {
@@ -64,12 +71,14 @@ export class Baseline implements Algorithm<BaselineParams> {
         loss: trainRmse * trainRmse * train.nRatings + penalty,
         trainRmse,
       };
+      checkEpochFinite(guard, epoch + 1, report.loss);
       history.push(report);
       o.onEpoch?.(report);
       o.onProgress?.((epoch + 1) / p.epochs);
       // Let the event loop run (cancellation, progress) between epochs.
       await new Promise((resolve) => setImmediate(resolve));
     }
+    checkFittedFinite(guard, history.length, { userBias: bu, itemBias: bi });
     const last = history[history.length - 1];
     return new FactorModel({
       ...factorDataBase(train, this.name, p),

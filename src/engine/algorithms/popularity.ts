@@ -4,15 +4,16 @@ import type { Algorithm, FitOptions } from './algorithm.js';
 import { factorDataBase } from './factor-data.js';
 import { validateParams } from './param-schema.js';
 
-/** The largest nudge popularity adds to the global mean (the most-rated item gets all of it). */
-export const POPULARITY_NUDGE = 0.01;
-
 /**
  * The top-N baseline: recommends the most-rated items (by training rating count) that the user has
- * not rated. It is a bias-only FactorModel, so the one scoring path ranks it: b_i =
- * 0.01 * count_i / max count and b_u = 0, hence every item's score is the global mean plus at most
- * 0.01, ordered by count (ties: lower item index). Predictions are therefore the global mean to
- * within 0.01: Popularity is for ranking metrics, its RMSE is GlobalMean's.
+ * not rated. It is a bias-only FactorModel, so the one scoring path ranks it: b_u = 0 and
+ * b_i = count_i x u, where u is the float32 spacing of the scores (see countStep): every score
+ * mu + b_i is then a distinct float32 per count, so the ranking is exactly by count (ties, equal
+ * counts: lower item index, i.e. lower id), for counts below 2^23 per item. A fixed fraction of
+ * the mean (the old 0.01 x count / max) merged counts such as 358 and 359 on Last.fm, whose mean
+ * of 744 leaves float32 a spacing of 6e-5. Predictions are the global mean plus the nudge
+ * (at most ~0.1 for Last.fm's 611 ratings on one artist): Popularity is for ranking metrics, its
+ * RMSE is about GlobalMean's. Ranking scores are unclipped (see FactorModel).
  */
 export class Popularity implements Algorithm<Record<string, never>> {
   readonly name = 'popularity';
@@ -27,10 +28,9 @@ export class Popularity implements Algorithm<Record<string, never>> {
     const counts = new Float64Array(train.nItems);
     const cols = train.csr.cols;
     for (let p = 0; p < cols.length; p++) counts[cols[p] as number]++;
-    let max = 0;
-    for (const c of counts) max = Math.max(max, c);
+    const step = countStep(train.globalMean);
     const itemBias = new Float32Array(train.nItems);
-    for (let i = 0; i < itemBias.length; i++) itemBias[i] = max ? (POPULARITY_NUDGE * (counts[i] as number)) / max : 0;
+    for (let i = 0; i < itemBias.length; i++) itemBias[i] = (counts[i] as number) * step;
     o.onProgress?.(1);
     return new FactorModel({
       ...factorDataBase(train, this.name, this.params),
@@ -42,4 +42,15 @@ export class Popularity implements Algorithm<Record<string, never>> {
       biased: true,
     });
   }
+}
+
+/**
+ * The score step per rating counted: 2^(E - 24) with 2^(E - 1) > |mean| + 1, i.e. at least the
+ * float32 spacing of every score mu + count x step below 2^E. Two counts then give scores at least
+ * one spacing apart, which float32 rounding cannot merge, while count x step stays under 2^(E - 1)
+ * for counts below 2^23, so no score leaves the binade where the step holds.
+ */
+export function countStep(mean: number): number {
+  const e = Math.ceil(Math.log2(Math.abs(mean) + 1)) + 1;
+  return 2 ** (e - 24);
 }

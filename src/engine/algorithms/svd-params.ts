@@ -25,16 +25,33 @@ export interface SvdParams {
   validationFraction: number;
 }
 
+// The upper bounds are where SGD on any rating scale is already far past diverging (ml-100k
+// diverges from learningRate 0.5): a value above them is a typo or a unit mistake, refused with
+// the range. Within them the divergence guard (divergence.ts) catches what still diverges.
+const MAX_LR = 1;
+const MAX_REG = 10;
 const lr = (term: string) =>
-  ({ type: 'number', default: undefined, min: 0, doc: `learning rate of ${term} (default learningRate)` }) as const;
+  ({
+    type: 'number',
+    default: undefined,
+    min: 0,
+    max: MAX_LR,
+    doc: `learning rate of ${term} (default learningRate)`,
+  }) as const;
 const reg = (term: string) =>
-  ({ type: 'number', default: undefined, min: 0, doc: `regularisation of ${term} (default reg)` }) as const;
+  ({
+    type: 'number',
+    default: undefined,
+    min: 0,
+    max: MAX_REG,
+    doc: `regularisation of ${term} (default reg)`,
+  }) as const;
 
 export const SVD_SCHEMA: ParamSchema = {
   factors: { type: 'integer', default: 100, min: 1, max: 4096, doc: 'latent factors k' },
   epochs: { type: 'integer', default: 20, min: 1, max: 100000, doc: 'SGD passes over the ratings' },
-  learningRate: { type: 'number', default: 0.005, above: 0, doc: 'learning rate of every term' },
-  reg: { type: 'number', default: 0.02, min: 0, doc: 'regularisation of every term' },
+  learningRate: { type: 'number', default: 0.005, above: 0, max: MAX_LR, doc: 'learning rate of every term' },
+  reg: { type: 'number', default: 0.02, min: 0, max: MAX_REG, doc: 'regularisation of every term' },
   lrBu: lr('user biases'),
   lrBi: lr('item biases'),
   lrPu: lr('user factors'),
@@ -43,8 +60,8 @@ export const SVD_SCHEMA: ParamSchema = {
   regBi: reg('item biases'),
   regPu: reg('user factors'),
   regQi: reg('item factors'),
-  initMean: { type: 'number', default: 0, doc: 'mean of the normal initialisation' },
-  initStd: { type: 'number', default: 0.1, min: 0, doc: 'standard deviation of the normal initialisation' },
+  initMean: { type: 'number', default: 0, min: -10, max: 10, doc: 'mean of the normal initialisation' },
+  initStd: { type: 'number', default: 0.1, min: 0, max: 10, doc: 'standard deviation of the normal initialisation' },
   biased: { type: 'boolean', default: true, doc: 'use mu + b_u + b_i (false: plain Funk SVD, p.q only)' },
   shuffle: { type: 'boolean', default: false, doc: 'shuffle the visit order every epoch (Surprise does not)' },
   seed: { type: 'integer', default: 0, min: 0, max: 0xffffffff, doc: 'seed of the initialisation and shuffles' },
@@ -61,6 +78,7 @@ export const SVD_SCHEMA: ParamSchema = {
     type: 'integer',
     default: 0,
     min: 0,
+    max: 100000,
     doc: 'stop after this many epochs without a better validation RMSE and keep the best (0: off)',
   },
   validationFraction: {

@@ -5,6 +5,7 @@ import { randomHoldout, type TestSet } from '../matrix/split.js';
 import { FactorModel } from '../model/factor-model.js';
 import type { FactorModelData } from '../model/factor-model-data.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
+import { checkEpochFinite, checkFittedFinite, type DivergenceContext } from './divergence.js';
 import { factorDataBase } from './factor-data.js';
 import { buildSgdPlan, sgdGrid } from './sgd-plan.js';
 import { resolveSvdParams, type SvdParams, svdRates } from './svd-params.js';
@@ -51,6 +52,13 @@ export class SVD implements Algorithm<SvdParams> {
     const n = plan.users.length;
     const history: EpochReport[] = [];
     let best: { rmse: number; epoch: number; snapshot: Float32Array[] } | undefined;
+    const guard: DivergenceContext = {
+      algorithm: this.name,
+      scale: train.scale,
+      learningRate: p.learningRate,
+      reg: Math.max(rates.regBu, rates.regBi, rates.regPu, rates.regQi),
+      initStd: p.initStd,
+    };
     for (let epoch = 0; epoch < p.epochs; epoch++) {
       const shuffleSeed = p.shuffle ? (p.seed + Math.imul(epoch + 1, 0x85ebca6b)) >>> 0 : undefined;
       const { sse, penalty } = await k.sgdEpoch(
@@ -62,6 +70,7 @@ export class SVD implements Algorithm<SvdParams> {
         loss: sse + penalty,
         trainRmse: n ? Math.sqrt(sse / n) : Number.NaN,
       };
+      checkEpochFinite(guard, epoch + 1, report.loss);
       if (validation) report.validationRmse = validationRmse(train, m, validation);
       history.push(report);
       o.onEpoch?.(report);
@@ -74,6 +83,12 @@ export class SVD implements Algorithm<SvdParams> {
         }
       }
     }
+    checkFittedFinite(guard, history.length, {
+      userFactors: m.userFactors,
+      itemFactors: m.itemFactors,
+      userBias: m.userBias,
+      itemBias: m.itemBias,
+    });
     const last = history[history.length - 1];
     const metrics: Record<string, number> = { epochs: history.length };
     if (last?.trainRmse !== undefined) metrics.trainRmse = last.trainRmse;

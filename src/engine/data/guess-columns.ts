@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { plainOrQuoted } from './quote-bounded.js';
 import type { ColumnRef, RatingColumns } from './ratings-layout.js';
 
 // Header names seen in MovieLens, Amazon, Book-Crossing, Last.fm and Surprise-style exports,
@@ -33,7 +34,9 @@ export function columnIndex(ref: ColumnRef, names: readonly string[] | undefined
   if (!names) throw new InputError(`${source}: column "${ref}" is named but the file has no header`);
   let i = names.indexOf(ref);
   if (i < 0) i = names.findIndex((n) => key(n) === key(ref));
-  if (i < 0) throw new InputError(`${source}: no column "${ref}" in the header (columns: ${names.join(', ')})`);
+  if (i < 0) {
+    throw new InputError(`${source}: no column "${ref}" in the header (columns: ${plainOrQuoted(names.join(', '))})`);
+  }
   return i;
 }
 

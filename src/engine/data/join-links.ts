@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+import { idsFromText } from '../matrix/id-rules.js';
 import { decodeText, forEachRecord } from './csv-records.js';
 import { columnIndex } from './guess-columns.js';
 import { toIdColumn } from './ratings-table.js';
@@ -34,16 +35,17 @@ export async function joinThroughLinks(
   const keyAt = columnIndex(layout.key, names, path);
   const row = new Map<string, number>();
   for (let i = 0; i < byKey.item.length; i++) row.set(String(byKey.item[i]), i);
-  const items: number[] = [];
+  const items: string[] = [];
   const title: string[] = [];
   const genres: string[] = [];
   for (const r of records) {
     const key = (r[keyAt] ?? '').trim();
-    const i = key === '' ? undefined : row.get(String(Number(key)));
+    // Keys and item ids follow the id rules (docs/data-and-ids.md): text as written, never re-rounded.
+    const i = key === '' ? undefined : row.get(key);
     if (i === undefined) continue;
-    items.push(Number(r[itemAt]));
+    items.push((r[itemAt] ?? '').trim());
     title.push(byKey.title[i] as string);
     genres.push(byKey.genres[i] as string);
   }
-  return { item: toIdColumn(items), title, genres, skipped: byKey.skipped, linked: items.length };
+  return { item: toIdColumn(idsFromText(items)), title, genres, skipped: byKey.skipped, linked: items.length };
 }

@@ -1,11 +1,19 @@
 import { InputError } from '../errors.js';
 import { kernels as activeKernels } from '../kernels/registry.js';
 import type { BadLine, KernelRun, Kernels } from '../kernels/signatures.js';
-import { KIND_F32, KIND_F64, KIND_I32, parseNumber } from '../kernels/ts/parse-numeric-lines.js';
+import {
+  CODE_TEXT_ID,
+  KIND_F32,
+  KIND_F64,
+  KIND_I32,
+  KIND_ID64,
+  parseNumber,
+} from '../kernels/ts/parse-numeric-lines.js';
+import { quoteBoundedBytes } from './quote-bounded.js';
 
 /**
- * How a numeric field is stored: `id` as Int32 (widened to Float64 when an id is not an int32),
- * `f32` (ratings), `f64` (timestamps).
+ * How a numeric field is stored: `id` as Int32 (widened to Float64 when an id is not an int32;
+ * an id that is not a plain integer throws TextIdFound), `f32` (ratings), `f64` (timestamps).
  */
 export type NumericKind = 'id' | 'f32' | 'f64';
 
@@ -44,6 +52,13 @@ export interface ParsedNumbers {
   /** Reasons for the first few skipped lines. */
   skippedExamples: string[];
 }
+
+/**
+ * An id field holds text that is not a plain integer id (docs/data-and-ids.md, "Ids"): a string
+ * id, or a number written `01`, `1.0`, `2.5` or beyond 2^53. The ratings reader catches it and
+ * reads the file again with text ids; anyone else gets a one-line InputError.
+ */
+export class TextIdFound extends InputError {}
 
 const NL = 10;
 const CR = 13;
@@ -114,14 +129,16 @@ export class DelimitedNumberParser {
         continue;
       }
       if (r.widen) {
-        // an id that is not an int32 (a float or a 64-bit id): ids become Float64, parse again
+        // an integer id beyond int32 (but within 2^53): ids become Float64, parse again
         this.kinds.forEach((kind, k) => {
           if (kind !== KIND_I32) return;
-          this.kinds[k] = KIND_F64;
+          this.kinds[k] = KIND_ID64;
           this.cols[k] = Float64Array.from(this.cols[k] as Int32Array);
         });
         continue;
       }
+      const textId = r.bad.find((b) => b.code === CODE_TEXT_ID);
+      if (textId) throw new TextIdFound(this.describe(buf, textId));
       for (const b of r.bad) {
         const why = this.describe(buf, b);
         if (!this.spec.skipBad) throw new InputError(why);
@@ -152,11 +169,14 @@ export class DelimitedNumberParser {
   private describe(buf: Uint8Array, b: BadLine): string {
     const where = `${this.spec.source} line ${this.line + b.line}`;
     const f = this.spec.fields[b.field];
-    const text = () => JSON.stringify(new TextDecoder().decode(buf.subarray(b.start, b.end)));
+    const text = () => quoteBoundedBytes(buf, b.start, b.end);
+    if (b.code === CODE_TEXT_ID && f)
+      return `${where}: field ${f.name} (column ${f.column + 1}) is ${text()}, not a plain integer id`;
     if (b.code === 1 && f)
       return `${where}: field ${f.name} (column ${f.column + 1}) is ${text()}, not a finite number`;
     if (b.code === 2 && f) {
-      return `${where}: ${f.name} ${text().slice(1, -1).trim()} (column ${f.column + 1}) is outside the scale [${f.min}, ${f.max}]`;
+      const value = new TextDecoder().decode(buf.subarray(b.start, Math.min(b.end, b.start + 64))).trim();
+      return `${where}: ${f.name} ${value} (column ${f.column + 1}) is outside the scale [${f.min}, ${f.max}]`;
     }
     if (b.code === 3) {
       return buf[b.start] === CR

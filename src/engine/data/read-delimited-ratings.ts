@@ -1,12 +1,15 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { Table } from 'apache-arrow';
 import { InputError } from '../errors.js';
+import { idsFromText, isPlainIntegerId } from '../matrix/id-rules.js';
 import { decodeText, forEachRecord } from './csv-records.js';
 import { columnIndex } from './guess-columns.js';
-import { DelimitedNumberParser, type NumericField } from './parse-delimited-numbers.js';
+import { DelimitedNumberParser, type NumericField, TextIdFound } from './parse-delimited-numbers.js';
+import { quoteBounded } from './quote-bounded.js';
 import type { DelimitedLayout, ReadRatingsOptions, ReadReport } from './ratings-layout.js';
 import { ratingsTable, toIdColumn } from './ratings-table.js';
 import { readLineBlocks } from './read-line-blocks.js';
+import { refuseBinaryHead } from './refuse-binary.js';
 
 const HEAD_BYTES = 64 << 10;
 const SAMPLE_RECORDS = 200;
@@ -14,9 +17,11 @@ const MAX_EXAMPLES = 5;
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 /**
- * Reads user, item, rating[, timestamp] from a delimited text file. Numeric ids take the byte
- * scanner (streamed in blocks, typed columns); ids that are not numbers (Amazon ASINs, ISBNs) take
- * the string path. Bad rows throw InputError naming file, line and field, or are counted with skipBad.
+ * Reads user, item, rating[, timestamp] from a delimited text file. Plain integer ids take the
+ * byte scanner (streamed in blocks, typed columns); when the first rows show other ids (Amazon
+ * ASINs, ISBNs, `01`, 64-bit ids), or the scanner meets one further on, the file is read with text
+ * ids, each id column numeric only if all its ids are plain integers (docs/data-and-ids.md).
+ * Bad rows throw InputError naming file, line and field, or are counted with skipBad.
  */
 export async function readDelimitedRatings(
   path: string,
@@ -25,6 +30,7 @@ export async function readDelimitedRatings(
 ): Promise<{ table: Table; report: ReadReport }> {
   const head = await readHead(path);
   if (head.length === 0) throw new InputError(`${path}: the file is empty`);
+  await refuseBinaryHead(path, head);
   const sample: string[][] = [];
   forEachRecord(decodeText(head, layout.encoding), { delimiter: layout.delimiter }, (f) => {
     if (sample.length <= SAMPLE_RECORDS) sample.push(f);
@@ -40,12 +46,17 @@ export async function readDelimitedRatings(
   // A partial last record in the 64 KiB head is not evidence either way: drop it.
   if (sample.length > 1) sample.pop();
   const textIds = sample.some((r) => isText(r[cols.user]) || isText(r[cols.item]));
-  return textIds
-    ? readTextIdRatings(path, layout, cols, o)
-    : readNumericRatings(path, layout, cols, o, head.length / Math.max(1, countLines(head)));
+  if (textIds) return readTextIdRatings(path, layout, cols, o);
+  try {
+    return await readNumericRatings(path, layout, cols, o, head.length / Math.max(1, countLines(head)));
+  } catch (error) {
+    // an id past the sampled rows that is not a plain integer: the whole file again, as text ids
+    if (error instanceof TextIdFound) return readTextIdRatings(path, layout, cols, o);
+    throw error;
+  }
 }
 
-const isText = (s: string | undefined) => s !== undefined && s.trim() !== '' && !NUMBER.test(s);
+const isText = (s: string | undefined) => s !== undefined && s.trim() !== '' && !isPlainIntegerId(s.trim());
 
 async function readNumericRatings(
   path: string,
@@ -88,14 +99,16 @@ async function readNumericRatings(
   return { table, report: { rows: r.rows, skipped: r.skipped, skippedExamples: r.skippedExamples } };
 }
 
-/** String ids: decodes the whole file (fine up to a few hundred MB), same checks and messages. */
+/**
+ * Text ids: decodes the file block by block (the same NUL and line-length guards as the scanner),
+ * same checks and messages. A quoted field cannot span lines here, as in the scanner.
+ */
 async function readTextIdRatings(
   path: string,
   layout: DelimitedLayout,
   cols: { user: number; item: number; rating: number; timestamp: number | undefined },
   o: ReadRatingsOptions,
 ): Promise<{ table: Table; report: ReadReport }> {
-  const text = decodeText(await readFile(path, { signal: o.signal }), layout.encoding);
   const users: string[] = [];
   const items: string[] = [];
   const ratings: number[] = [];
@@ -105,26 +118,31 @@ async function readTextIdRatings(
   let first = layout.header;
   const want = cols.timestamp === undefined ? 3 : 4;
   const lastCol = Math.max(cols.user, cols.item, cols.rating, cols.timestamp ?? 0);
-  forEachRecord(text, { delimiter: layout.delimiter }, (f, line) => {
-    if (first) {
-      first = false;
-      return;
-    }
-    const bad = badTextRow(f, cols, lastCol, o, `${path} line ${line}`);
-    if (bad) {
-      if (!o.skipBad) throw new InputError(bad);
-      if (skipped++ < MAX_EXAMPLES) examples.push(bad);
-      return;
-    }
-    users.push((f[cols.user] as string).trim());
-    items.push((f[cols.item] as string).trim());
-    ratings.push(Number(f[cols.rating]));
-    if (want === 4) times.push(Number(f[cols.timestamp as number]));
-  });
+  let linesBefore = 0;
+  for await (const block of readLineBlocks(path, { signal: o.signal, onProgress: o.onProgress, blockBytes: 8 << 20 })) {
+    const text = decodeText(block, layout.encoding);
+    forEachRecord(text, { delimiter: layout.delimiter }, (f, line) => {
+      if (first) {
+        first = false;
+        return;
+      }
+      const bad = badTextRow(f, cols, lastCol, o, `${path} line ${linesBefore + line}`);
+      if (bad) {
+        if (!o.skipBad) throw new InputError(bad);
+        if (skipped++ < MAX_EXAMPLES) examples.push(bad);
+        return;
+      }
+      users.push((f[cols.user] as string).trim());
+      items.push((f[cols.item] as string).trim());
+      ratings.push(Number(f[cols.rating]));
+      if (want === 4) times.push(Number(f[cols.timestamp as number]));
+    });
+    linesBefore += countLines(block);
+  }
   refuseEmpty(path, ratings.length, skipped, examples);
   const table = ratingsTable({
-    user: toIdColumn(users),
-    item: toIdColumn(items),
+    user: toIdColumn(idsFromText(users)),
+    item: toIdColumn(idsFromText(items)),
     rating: Float32Array.from(ratings),
     timestamp: want === 4 ? Float64Array.from(times) : undefined,
   });
@@ -151,7 +169,7 @@ function badTextRow(
     const s = f[at] as string;
     const v = NUMBER.test(s) ? Number(s) : Number.NaN;
     if (!Number.isFinite(v))
-      return `${where}: field ${role} (column ${at + 1}) is ${JSON.stringify(s)}, not a finite number`;
+      return `${where}: field ${role} (column ${at + 1}) is ${quoteBounded(s)}, not a finite number`;
     if (role === 'rating' && o.scale && (v < o.scale.min || v > o.scale.max)) {
       return `${where}: rating ${s.trim()} (column ${at + 1}) is outside the scale [${o.scale.min}, ${o.scale.max}]`;
     }

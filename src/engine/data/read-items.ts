@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { type Table, tableFromArrays } from 'apache-arrow';
 import { InputError } from '../errors.js';
+import { idsFromText } from '../matrix/id-rules.js';
 import { decodeText, forEachRecord } from './csv-records.js';
 import { columnIndex } from './guess-columns.js';
 import type { GenresFormat, ItemsLayout } from './ratings-layout.js';
 import { type IdColumn, toIdColumn } from './ratings-table.js';
+import { nulError, refuseBinaryHead } from './refuse-binary.js';
 
 /** Item metadata as read: ids aligned with titles and '|'-joined genres. */
 export interface ItemsData {
@@ -23,6 +25,9 @@ export interface ItemsData {
 export async function readItemsData(path: string, layout: ItemsLayout): Promise<ItemsData> {
   const bytes = await readFile(path);
   if (bytes.length === 0) throw new InputError(`${path}: the file is empty`);
+  await refuseBinaryHead(path, bytes.subarray(0, 64 << 10));
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw await nulError(path, nul);
   const records: string[][] = [];
   forEachRecord(decodeText(bytes, layout.encoding), { delimiter: layout.delimiter }, (f) => {
     records.push(f);
@@ -33,24 +38,24 @@ export async function readItemsData(path: string, layout: ItemsLayout): Promise<
     title: columnIndex(layout.columns.title, names, path),
     genres: layout.columns.genres === undefined ? undefined : columnIndex(layout.columns.genres, names, path),
   };
-  const numericIds = records.slice(0, 50).every((r) => /^\s*\d+\s*$/.test(r[at.item] ?? ''));
-  const ids: (number | string)[] = [];
+  // Ids follow the ratings' id rules (docs/data-and-ids.md, "Ids"), decided on the whole column.
+  const raws: string[] = [];
   const titles: string[] = [];
   const genres: string[] = [];
   let skipped = 0;
   for (const r of records) {
     const raw = (r[at.item] ?? '').trim();
-    const id = numericIds ? Number(raw) : raw;
-    if (raw === '' || (numericIds && !Number.isFinite(id as number))) {
+    if (raw === '') {
       skipped++;
       continue;
     }
-    ids.push(id);
+    raws.push(raw);
     titles.push(r[at.title] ?? '');
     genres.push(genresOf(r, at.genres, layout.genres));
   }
+  const ids = idsFromText(raws);
   return {
-    item: toIdColumn(numericIds ? (ids as number[]) : (ids as string[])),
+    item: toIdColumn(ids),
     title: titles,
     genres,
     skipped,

@@ -2,7 +2,9 @@ import { open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { decodeText, forEachRecord } from './csv-records.js';
 import { guessColumns } from './guess-columns.js';
+import { plainOrQuoted } from './quote-bounded.js';
 import type { DelimitedLayout, RatingColumns } from './ratings-layout.js';
+import { refuseBinaryHead } from './refuse-binary.js';
 
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
@@ -25,6 +27,7 @@ export async function sniffDelimited(path: string, file: string, o: SniffOptions
     const buf = Buffer.alloc(16 << 10);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     if (bytesRead === 0) throw new InputError(`${path}: the file is empty`);
+    await refuseBinaryHead(path, buf.subarray(0, bytesRead));
     text = decodeText(buf.subarray(0, bytesRead));
   } finally {
     await fh.close();
@@ -43,7 +46,7 @@ export async function sniffDelimited(path: string, file: string, o: SniffOptions
     columns = guessColumns(first);
     if (!columns) {
       throw new InputError(
-        `${path}: cannot tell which columns hold user, item and rating (header: ${first.join(', ')}); pass --columns user=..,item=..,rating=..[,timestamp=..]`,
+        `${path}: cannot tell which columns hold user, item and rating (header: ${plainOrQuoted(first.join(', '))}); pass --columns user=..,item=..,rating=..[,timestamp=..]`,
       );
     }
   }

@@ -42,6 +42,12 @@ export async function gridSearch(
     const result = await crossValidate(create(params), matrix, {
       ...o,
       onProgress: o.onProgress && ((f) => o.onProgress?.((c + f) / combos.length)),
+    }).catch((error: unknown) => {
+      // a combination that is out of range or diverges (divergence.ts): say which one it was
+      if (error instanceof InputError) {
+        throw new InputError(`gridSearch: params ${JSON.stringify(params)}: ${error.message}`, { cause: error });
+      }
+      throw error;
     });
     const score = result.mean[measure];
     if (score === undefined) {

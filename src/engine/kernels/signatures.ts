@@ -268,7 +268,10 @@ export type BackendName = 'native' | 'reference';
 export interface BadLine {
   /** 0-based line within the buffer. */
   line: number;
-  /** 1 not a number, 2 outside [min, max], 3 stray CR or text after a quote, 4 unclosed quote, 5 missing field. */
+  /**
+   * 1 not a number, 2 outside [min, max], 3 stray CR or text after a quote, 4 unclosed quote, 5 missing
+   * field, 6 an id field (kinds 0, 3) that is not a plain integer id (stops the call even with skipBad).
+   */
   code: number;
   /** The field index (codes 1, 2) or the number of fields on the line (code 5); -1 otherwise. */
   field: number;
@@ -284,7 +287,7 @@ export interface ParseLinesArgs {
   delimiter: string;
   /** Zero-based column of each output field. */
   columns: Int32Array;
-  /** Storage kind per field: 0 int32 id, 1 float32, 2 float64. */
+  /** Storage kind per field: 0 int32 id, 1 float32, 2 float64, 3 float64 id. */
   kinds: Int32Array;
   /** Inclusive bounds per field (-Infinity/Infinity for none). */
   min: Float64Array;

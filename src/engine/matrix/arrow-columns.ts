@@ -1,7 +1,12 @@
 import { type Table, Type, type Vector } from 'apache-arrow';
 import { InputError } from '../errors.js';
+import { checkNumericIds, idsFromBigInts } from './id-rules.js';
 
-/** The values of an id column as numbers or strings, refusing nulls with the row they sit on. */
+/**
+ * The values of an id column as numbers or strings, refusing nulls with the row they sit on.
+ * Under the id rules (id-rules.ts) 64-bit integers beyond 2^53 become their exact decimal text,
+ * and a floating-point id that is not a safe integer is refused.
+ */
 export function idValues(table: Table, name: string, source: string): ArrayLike<number> | string[] {
   const v = requireColumn(table, name, source);
   refuseNulls(v, name, source);
@@ -9,7 +14,9 @@ export function idValues(table: Table, name: string, source: string): ArrayLike<
     case Type.Int:
     case Type.Float: {
       const a = v.toArray() as ArrayLike<number> | BigInt64Array | BigUint64Array;
-      return a instanceof BigInt64Array || a instanceof BigUint64Array ? bigToNumbers(a, name, source) : a;
+      if (a instanceof BigInt64Array || a instanceof BigUint64Array) return idsFromBigInts(a);
+      checkNumericIds(a, (i) => `${source} row ${i}: field "${name}"`);
+      return a;
     }
     case Type.Utf8:
     case Type.LargeUtf8:

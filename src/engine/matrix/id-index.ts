@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { checkNumericIds, isPlainIntegerId } from './id-rules.js';
 
 /** An external user or item id as the data has it. */
 export type Id = number | string;
@@ -28,16 +29,27 @@ export class IdIndex {
     return this.ids.length;
   }
 
-  /** Dense index of an external id, or -1 when unknown. Numeric strings match numeric ids. */
+  /**
+   * Dense index of an external id, or -1 when unknown. Under the id rules (id-rules.ts) a string
+   * matches a numeric id only when written as a plain integer ("7", not "07" or "7.0"), and an
+   * integer beyond 2^53 never matches: it may be a rounded neighbour of the id that was meant.
+   */
   indexOf(id: Id): number {
     if (this.ids instanceof Float64Array) {
-      const v = typeof id === 'number' ? id : Number(id);
+      let v: number;
+      if (typeof id === 'number') v = id;
+      else {
+        const text = String(id).trim();
+        if (!isPlainIntegerId(text)) return -1;
+        v = Number(text);
+      }
       if (this.dense) {
         const k = v - this.dense.base;
         return Number.isInteger(k) && k >= 0 && k < this.dense.table.length ? (this.dense.table[k] as number) : -1;
       }
       return this.map?.get(v) ?? -1;
     }
+    if (typeof id === 'number' && Number.isInteger(id) && !Number.isSafeInteger(id)) return -1;
     return this.map?.get(String(id)) ?? -1;
   }
 
@@ -50,7 +62,10 @@ export class IdIndex {
 
   /** Builds the index from sorted unique ids (as saved with a model). */
   static fromIds(ids: Float64Array | readonly string[]): IdIndex {
-    if (ids instanceof Float64Array) return numericIndex(ids);
+    if (ids instanceof Float64Array) {
+      checkNumericIds(ids, (i) => `id ${i}`);
+      return numericIndex(ids);
+    }
     const map = new Map<Id, number>();
     for (let i = 0; i < ids.length; i++) map.set(ids[i] as string, i);
     return new IdIndex(ids, null, map);
@@ -72,7 +87,7 @@ export class IdIndex {
     const nums = values as ArrayLike<number>;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
-    let integral = true;
+    // Ids are safe integers from here on (checkNumericIds), so the dense table applies whenever the span is small.
     if (nums instanceof Int32Array) {
       // the common case (parsers emit Int32 ids): finite and integral by type, so only the range
       for (let i = 0; i < n; i++) {
@@ -81,15 +96,14 @@ export class IdIndex {
         if (v > max) max = v;
       }
     } else {
+      checkNumericIds(nums, (i) => `row ${i}`);
       for (let i = 0; i < n; i++) {
         const v = nums[i] as number;
-        if (!Number.isFinite(v)) throw new InputError(`row ${i}: id ${v} is not a finite number`);
         if (v < min) min = v;
         if (v > max) max = v;
-        if (integral && !Number.isInteger(v)) integral = false;
       }
     }
-    if (integral && n > 0 && max - min + 1 <= Math.max(1024, DENSE_SPAN_FACTOR * n)) {
+    if (n > 0 && max - min + 1 <= Math.max(1024, DENSE_SPAN_FACTOR * n)) {
       const table = new Int32Array(max - min + 1).fill(-1);
       for (let i = 0; i < n; i++) table[(nums[i] as number) - min] = 0;
       let next = 0;

@@ -1,5 +1,6 @@
 import { Bool, makeVector, Table, vectorFromArray } from 'apache-arrow';
 import { InputError } from '../errors.js';
+import { checkFinite, type FiniteField } from './check-finite.js';
 import type { ClusterFeatureKind, ClusterModelData } from './cluster-model.js';
 import { fixedListValues, fixedListVector, idVector, iota, modelFiles, seenTable } from './model-columns.js';
 import type { ModelMeta, ModelMetaInput } from './model-dir.js';
@@ -15,6 +16,11 @@ import type { ModelMeta, ModelMetaInput } from './model-dir.js';
  * model.json `extra`: globalMean, k, dim, features.
  */
 export function clusterModelTables(d: ClusterModelData): { meta: ModelMetaInput; tables: Record<string, Table> } {
+  checkFinite(
+    `cannot save the ${d.algorithm} model`,
+    finiteFields(d, 'user', 'item', 'centroids'),
+    'the fit produced non-finite numbers: scale the ratings (e.g. log(1 + count) for counts)',
+  );
   const nU = d.users.size;
   const nI = d.items.size;
   const users = new Table({
@@ -97,7 +103,7 @@ export async function clusterModelData(
     memberCounts[cc[q] * nI + i] = mem[q];
   }
   const csr = await f.seen(users, items);
-  return {
+  const data: ClusterModelData = {
     algorithm: meta.algorithm,
     params: meta.params,
     users,
@@ -117,4 +123,22 @@ export async function clusterModelData(
     itemKnown: f.flags('items', 'known'),
     metrics: meta.metrics,
   };
+  checkFinite(
+    dir,
+    finiteFields(data, 'users.arrow', 'items.arrow', 'centroids.arrow centroid'),
+    'the model is damaged: train it again',
+  );
+  return data;
+}
+
+/** The numbers of a cluster model that must be finite, named for messages. */
+function finiteFields(d: ClusterModelData, users: string, items: string, centroids: string): FiniteField[] {
+  return [
+    { name: centroids, values: d.centroids, width: d.dim },
+    { name: `${users} bias`, values: d.userBias, ids: d.users },
+    { name: `${items} bias`, values: d.itemBias, ids: d.items },
+    { name: 'cluster-items deviation', values: d.deviation, width: d.items.size },
+    { name: 'globalMean', values: [d.globalMean] },
+    { name: 'scale', values: [d.scale.min, d.scale.max] },
+  ];
 }

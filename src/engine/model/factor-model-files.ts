@@ -1,5 +1,6 @@
 import { Bool, Float64, makeVector, Table, vectorFromArray } from 'apache-arrow';
 import { InputError } from '../errors.js';
+import { checkFinite, type FiniteField } from './check-finite.js';
 import type { FactorModelData } from './factor-model-data.js';
 import { fixedListValues, fixedListVector, idVector, iota, modelFiles, seenTable } from './model-columns.js';
 import type { ModelMeta, ModelMetaInput } from './model-dir.js';
@@ -14,6 +15,11 @@ import type { ModelMeta, ModelMetaInput } from './model-dir.js';
  * model.json `extra` holds globalMean (a JSON double, exact), factors and biased.
  */
 export function factorModelTables(d: FactorModelData): { meta: ModelMetaInput; tables: Record<string, Table> } {
+  checkFinite(
+    `cannot save the ${d.algorithm} model`,
+    finiteFields(d, 'user', 'item'),
+    'training diverged: refit with a lower learningRate or scaled ratings',
+  );
   const nU = d.users.size;
   const nI = d.items.size;
   const users = new Table({
@@ -82,8 +88,7 @@ export async function factorModelData(
     k === 0 ? new Float32Array(0) : fixedListValues(f.column(name, 'factors'), n, k, `${dir}/${name}.arrow factors`);
   const itemKnown = f.flags('items', 'known');
   const csr = await f.seen(users, items);
-  const h = tables.history;
-  return {
+  const data: FactorModelData = {
     algorithm: meta.algorithm,
     params: meta.params,
     users,
@@ -99,9 +104,9 @@ export async function factorModelData(
     itemKnown,
     biased: extra.biased !== false,
     metrics: meta.metrics,
-    history: h
-      ? Array.from({ length: h.numRows }, (_, r) => {
-          const row = h.get(r)?.toJSON() as Record<string, number | null>;
+    history: tables.history
+      ? Array.from({ length: tables.history.numRows }, (_, r) => {
+          const row = tables.history?.get(r)?.toJSON() as Record<string, number | null>;
           return {
             epoch: Number(row.epoch),
             loss: Number(row.loss),
@@ -111,4 +116,22 @@ export async function factorModelData(
         })
       : undefined,
   };
+  checkFinite(
+    dir,
+    finiteFields(data, 'users.arrow', 'items.arrow'),
+    'the model is damaged or was trained until it diverged: train it again',
+  );
+  return data;
+}
+
+/** The numbers of a factor model that must be finite, named for messages. */
+function finiteFields(d: FactorModelData, users: string, items: string): FiniteField[] {
+  return [
+    { name: `${users} factors`, values: d.userFactors, width: d.factors, ids: d.users },
+    { name: `${items} factors`, values: d.itemFactors, width: d.factors, ids: d.items },
+    { name: `${users} bias`, values: d.userBias, ids: d.users },
+    { name: `${items} bias`, values: d.itemBias, ids: d.items },
+    { name: 'globalMean', values: [d.globalMean] },
+    { name: 'scale', values: [d.scale.min, d.scale.max] },
+  ];
 }

@@ -96,6 +96,13 @@ export function foldInUser(
   const w = choleskySolve(a, b, dim);
   const vector = Float32Array.from(w.subarray(0, k));
   const bias = d.biased ? Math.fround(w[k] as number) : 0;
+  // Finite ratings far off the scale (1e300) overflow float32 here, or the solve itself: refuse, as
+  // the model files refuse non-finite numbers (docs/data-and-ids.md, "Diverged training").
+  check(
+    Number.isFinite(bias) && vector.every((v) => Number.isFinite(v)),
+    () =>
+      `foldIn: the user's factors overflowed; are the ratings (e.g. ${String(input.ratings[0])}) on the model's scale [${d.scale.min}, ${d.scale.max}]?`,
+  );
   return new FactorFoldedUser(model, vector, bias, Int32Array.from(new Set(rows)).sort());
 }
 

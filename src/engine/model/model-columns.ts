@@ -14,6 +14,7 @@ import { InputError } from '../errors.js';
 import { kernels } from '../kernels/registry.js';
 import type { Csr } from '../kernels/signatures.js';
 import { type Id, IdIndex } from '../matrix/id-index.js';
+import { idsFromBigInts } from '../matrix/id-rules.js';
 
 /** The Arrow columns every model directory shares (factor and cluster models, top-N tables). */
 
@@ -37,11 +38,15 @@ export function idVector(index: IdIndex, dense: Int32Array): Vector {
   return makeVector(out);
 }
 
-/** An id column read back as IdIndex.fromIds wants it. */
+/**
+ * An id column read back as IdIndex.fromIds wants it. An Int64 column (another writer's) keeps
+ * its ids exact under the id rules: numbers, or decimal text beyond 2^53.
+ */
 export function idsOf(v: Vector, kind: 'number' | 'string'): Float64Array | string[] {
-  return kind === 'string'
-    ? Array.from(v.toArray() as ArrayLike<string>, String)
-    : Float64Array.from(v.toArray() as ArrayLike<number>);
+  if (kind === 'string') return Array.from(v.toArray() as ArrayLike<string>, String);
+  const a = v.toArray() as ArrayLike<number> | BigInt64Array | BigUint64Array;
+  if (a instanceof BigInt64Array || a instanceof BigUint64Array) return idsFromBigInts(a);
+  return Float64Array.from(a);
 }
 
 /** n rows of FixedSizeList<Float32>[width] over row-major values, without a copy. */
@@ -114,8 +119,8 @@ export function modelFiles(dir: string, tables: Record<string, Table>, needs: st
       Uint8Array.from(column(name, field).toArray() as ArrayLike<unknown>, (x) => (x ? 1 : 0)),
     /** seen.arrow (what seenTable wrote) back to the CSR by dense user: ids to indices, sorted as written. */
     async seen(users: IdIndex, items: IdIndex): Promise<Csr> {
-      const su = column('seen', 'user').toArray() as ArrayLike<Id>;
-      const si = column('seen', 'item').toArray() as ArrayLike<Id>;
+      const su = seenIds(column('seen', 'user'));
+      const si = seenIds(column('seen', 'item'));
       const n = su.length;
       const rows = new Int32Array(n);
       const cols = new Int32Array(n);
@@ -133,4 +138,10 @@ export function modelFiles(dir: string, tables: Record<string, Table>, needs: st
       return csr;
     },
   };
+}
+
+/** A seen.arrow id column as stored (no copy), except Int64 (another writer's): by the id rules. */
+function seenIds(v: Vector): ArrayLike<Id> {
+  const a = v.toArray() as ArrayLike<Id> | BigInt64Array | BigUint64Array;
+  return a instanceof BigInt64Array || a instanceof BigUint64Array ? idsFromBigInts(a) : a;
 }

@@ -4,11 +4,19 @@ import type { RatingScale } from '../matrix/rating-matrix.js';
 
 /** A predicted score. `known` is false when the user or item was unseen and a fallback answered (Surprise's was_impossible). */
 export interface Prediction {
+  /** The predicted rating, clipped to the model's scale. */
   score: number;
   known: boolean;
 }
 
-/** One recommended item. */
+/**
+ * One recommended item. `score` is the *ranking* score: the model's formula unclipped, so it may
+ * lie outside the rating scale (an SVD on ratings 1..5 scores some items 5.3). Ranking needs it
+ * unclipped: clipped, every item above the top of the scale would tie at the maximum and the
+ * order among a user's best items would be lost. For the rating itself use predict(), which clips
+ * (the same pair's predict() is min(max, max(min, score))). Interfaces that print both should
+ * name this one a ranking score, not a rating.
+ */
 export interface Scored {
   item: Id;
   score: number;
@@ -61,7 +69,9 @@ export interface Model {
   /** Scores for pairs (users[i], items[i]), clipped to the scale; known[i] = 0 where a fallback answered. */
   predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array };
   predictOne(user: Id, item: Id): Prediction;
+  /** The user's top items by descending ranking score (unclipped: see Scored). */
   recommend(user: Id, o?: RecommendOptions): Scored[];
+  /** recommend() for many users at once; `scores` are ranking scores as in Scored (unclipped). */
   recommendAll(o?: RecommendAllOptions): Promise<TopN>;
   /** A new user from a few (item, rating) pairs; unknown items are ignored. */
   foldIn(ratings: { items: readonly Id[]; ratings: ArrayLike<number> }): FoldedUser;

@@ -1,4 +1,4 @@
-import { CancelledError } from '../../errors.js';
+import { CancelledError, InputError } from '../../errors.js';
 import type { Kernels, KmeansRows } from '../../kernels/signatures.js';
 import type { RatingMatrix } from '../../matrix/rating-matrix.js';
 import { ClusterModel } from '../../model/cluster-model.js';
@@ -50,7 +50,14 @@ export class KMeansRecommender implements Algorithm<KmeansParams> {
     const kmeansShare = p.features === 'factors' ? 0.5 : 1;
     if (p.features === 'factors') {
       const svd = new SVD({ factors: p.svdFactors, seed: p.seed, threads: p.threads }, { kernels: this.kernels });
-      const fm = await svd.fit(train, { signal: o.signal, onProgress: (f) => o.onProgress?.(0.5 * f) });
+      const fm = await svd
+        .fit(train, { signal: o.signal, onProgress: (f) => o.onProgress?.(0.5 * f) })
+        .catch((error: unknown) => {
+          // name the step the user did not ask for by name (divergence.ts: e.g. unscaled counts)
+          if (error instanceof InputError)
+            throw new InputError(`kmeans (features=factors): ${error.message}`, { cause: error });
+          throw error;
+        });
       const f = p.svdFactors;
       const known = userFeatureRows(csr, 'ratings').users;
       const values = new Float32Array(known.length * f);

@@ -20,7 +20,10 @@
 
 namespace {
 
-constexpr int kI32 = 0, kF32 = 1, kF64 = 2;
+constexpr int kI32 = 0, kF32 = 1, kF64 = 2, kID64 = 3;
+// Bad-line code of an id field that is not a plain integer id: the chunk stops even with skipBad.
+constexpr int kTextId = 6;
+constexpr double kMaxSafe = 9007199254740991.0;
 constexpr size_t kMaxBad = 5;
 constexpr long long kMinChunkBytes = 1 << 20;
 const double kPow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
@@ -107,6 +110,21 @@ double ParseNumber(const uint8_t* buf, long long a, long long b) {
   return neg ? -v : v;
 }
 
+// The id rule (docs/data-and-ids.md, "Ids"), as plainIntegerId in the TS twin: buf[a, b) minus
+// spaces is -?(0|[1-9][0-9]*), not "-0", and its value v is within +-(2^53 - 1).
+bool PlainIntegerId(const uint8_t* buf, long long a, long long b, double v) {
+  while (a < b && buf[a] == ' ') a++;
+  while (b > a && buf[b - 1] == ' ') b--;
+  bool neg = a < b && buf[a] == '-';
+  if (neg) a++;
+  long long n = b - a;
+  if (n == 0 || n > 16) return false;
+  if (buf[a] == '0' && (n > 1 || neg)) return false;
+  for (long long i = a; i < b; i++)
+    if (!Digit(buf[i])) return false;
+  return v <= kMaxSafe && v >= -kMaxSafe;
+}
+
 void ParseChunk(const uint8_t* buf, long long rowBase, const Spec& s, Chunk& c, rk::JobState& st) {
   const long long n = c.to;
   const uint8_t d0 = s.d0;
@@ -152,7 +170,10 @@ void ParseChunk(const uint8_t* buf, long long rowBase, const Spec& s, Chunk& c, 
         got++;
         if (code == 0) {
           double v = ParseNumber(buf, a, b);
-          if (std::isnan(v))
+          bool isId = s.kinds[k] == kI32 || s.kinds[k] == kID64;
+          if (isId && !PlainIntegerId(buf, a, b, v))
+            code = kTextId;
+          else if (std::isnan(v))
             code = 1;
           else if (v < s.min[k] || v > s.max[k])
             code = 2;
@@ -208,7 +229,7 @@ void ParseChunk(const uint8_t* buf, long long rowBase, const Spec& s, Chunk& c, 
     } else {
       if (c.bad.size() < kMaxBad) c.bad.push_back({line, code, badField, badA, badB});
       c.skipped++;
-      if (!s.skipBad) {
+      if (!s.skipBad || code == kTextId) {
         c.stopped = true;
         c.rows = row - rowBase;
         return;
@@ -219,7 +240,7 @@ void ParseChunk(const uint8_t* buf, long long rowBase, const Spec& s, Chunk& c, 
   c.rows = row - rowBase;
 }
 
-size_t ElementSize(int kind) { return kind == kF64 ? 8 : 4; }
+size_t ElementSize(int kind) { return kind == kF64 || kind == kID64 ? 8 : 4; }
 
 struct Result {
   long long rows = 0, lines = 0, skipped = 0, needCapacity = -1;
@@ -339,7 +360,7 @@ Napi::Value ParseNumericLines(const Napi::CallbackInfo& info) {
       auto ta = v.As<Napi::TypedArray>();
       int kind = kinds.data[k];
       napi_typedarray_type want = kind == kI32 ? napi_int32_array : kind == kF32 ? napi_float32_array : napi_float64_array;
-      RK_CHECK(kind >= 0 && kind <= 2 && ta.TypedArrayType() == want,
+      RK_CHECK(kind >= 0 && kind <= 3 && ta.TypedArrayType() == want,
                "out[" + std::to_string(k) + "] does not match its kind");
       void* data = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
       spec->out.push_back({kind, data});

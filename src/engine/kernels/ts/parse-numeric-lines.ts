@@ -12,10 +12,14 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Bad lines reported per call (the driver keeps the first few for messages). */
 export const MAX_BAD_LINES = 5;
 
-/** Storage kinds: int32 id (widen when an id is not an int32), float32, float64. */
+/** Storage kinds: int32 id (widen when an id is not an int32), float32, float64, float64 id. */
 export const KIND_I32 = 0;
 export const KIND_F32 = 1;
 export const KIND_F64 = 2;
+export const KIND_ID64 = 3;
+/** Bad-line code of an id field that is not a plain integer id: the call stops even with skipBad. */
+export const CODE_TEXT_ID = 6;
+const MAX_SAFE = 9007199254740991;
 
 /**
  * Parses the wanted numeric fields of every line in `buf` into `out` starting at row `row`.
@@ -87,7 +91,9 @@ export function parseNumericLinesSync(a: ParseLinesArgs): ParseLinesResult {
         got++;
         if (code === 0) {
           const v = parseNumber(buf, s, e);
-          if (Number.isNaN(v)) code = 1;
+          const isId = kinds[k] === KIND_I32 || kinds[k] === KIND_ID64;
+          if (isId && !plainIntegerId(buf, s, e, v)) code = CODE_TEXT_ID;
+          else if (Number.isNaN(v)) code = 1;
           else if (v < (min[k] as number) || v > (max[k] as number)) code = 2;
           else vals[k] = v;
           if (code !== 0) {
@@ -127,17 +133,39 @@ export function parseNumericLinesSync(a: ParseLinesArgs): ParseLinesResult {
           if ((v | 0) !== v) return { rows: row - a.row, lines, skipped, bad, widen: true };
           (out[k] as Int32Array)[row] = v;
         } else if (kind === KIND_F32) (out[k] as Float32Array)[row] = v;
+        // KIND_F64 and KIND_ID64 (ids checked above) store the double as it is
         else (out[k] as Float64Array)[row] = v;
       }
       row++;
     } else {
       if (bad.length < MAX_BAD_LINES) bad.push({ line, code, field: badField, start: badA, end: badB });
-      if (!a.skipBad) return { rows: row - a.row, lines, skipped: skipped + 1, bad, widen: false };
+      if (!a.skipBad || code === CODE_TEXT_ID)
+        return { rows: row - a.row, lines, skipped: skipped + 1, bad, widen: false };
       skipped++;
     }
     line++;
   }
   return { rows: row - a.row, lines, skipped, bad, widen: false };
+}
+
+/**
+ * The id rule (docs/data-and-ids.md, "Ids"): buf[a, b) minus spaces is written
+ * `-?(0|[1-9][0-9]*)` (not "-0") and its value `v` is within +-(2^53 - 1). Anything else, e.g.
+ * "01", "1.0", "2.5", "abc", an empty field or a 20-digit id, is a text id.
+ */
+function plainIntegerId(buf: Uint8Array, a: number, b: number, v: number): boolean {
+  while (a < b && buf[a] === 32) a++;
+  while (b > a && buf[b - 1] === 32) b--;
+  const neg = a < b && buf[a] === 45;
+  if (neg) a++;
+  const n = b - a;
+  if (n === 0 || n > 16) return false;
+  if (buf[a] === 48 && (n > 1 || neg)) return false;
+  for (let i = a; i < b; i++) {
+    const c = buf[i] as number;
+    if (c < 48 || c > 57) return false;
+  }
+  return v <= MAX_SAFE && v >= -MAX_SAFE;
 }
 
 /**
