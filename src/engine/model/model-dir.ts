@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import type { RatingScale } from '../matrix/rating-matrix.js';
+import { makeDirs } from './make-dirs.js';
 import { acquireLock, LOCK_TEMP, pidAlive } from './model-dir-lock.js';
 import { checkModelDirTarget } from './model-dir-target.js';
 import { checkMeta, DATA_FILE_NAME, metaChecksum, sha256, tableOfFile } from './model-meta-check.js';
@@ -54,7 +55,38 @@ export async function writeModelDir(dir: string, meta: ModelMetaInput, tables: R
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new InputError(`model file name "${name}" must be kebab-case`);
   }
   const abs = (await checkModelDirTarget(dir)).dir;
-  await mkdir(abs, { recursive: true });
+  try {
+    await replaceModel(dir, abs, meta, tables);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code && USER_FIXABLE.has(code)) {
+      throw new InputError(`${dir}: cannot write the model directory (${(error as Error).message})`, { cause: error });
+    }
+    throw error;
+  }
+  await removeLegacySiblings(abs);
+}
+
+/** Failures of the file system the user can fix: a path, a permission, a full disk. */
+const USER_FIXABLE = new Set([
+  'ENOENT',
+  'ENOTDIR',
+  'EISDIR',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+  'EDQUOT',
+  'ENAMETOOLONG',
+]);
+
+async function replaceModel(
+  dir: string,
+  abs: string,
+  meta: ModelMetaInput,
+  tables: Record<string, Table>,
+): Promise<void> {
+  await makeDirs(abs);
   const lock = await acquireLock(abs);
   let journal: string[] = [];
   try {
@@ -94,7 +126,6 @@ export async function writeModelDir(dir: string, meta: ModelMetaInput, tables: R
   } finally {
     await lock.release();
   }
-  await removeLegacySiblings(abs);
 }
 
 /**

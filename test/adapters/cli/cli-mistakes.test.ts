@@ -123,6 +123,30 @@ describe('ordinary file mistakes are one-line errors with exit 2 (issue 20 item 
     );
   });
 
+  // Node's recursive mkdir spins forever on a path under /proc (mkdir fails there with ENOENT).
+  test.skipIf(!existsSync('/proc/self'))('an output under /proc is an error, not a stall', async () => {
+    expectOneLine(
+      await cli(['train', '--data', ratings, '--algo', 'baseline', '--out', '/proc/reckit-none/m']),
+      /\/proc\/reckit-none\/m: cannot write the model directory \(ENOENT/,
+    );
+    expectOneLine(
+      await cli([
+        'evaluate',
+        '--data',
+        ratings,
+        '--algo',
+        'baseline',
+        '--folds',
+        '2',
+        '--k',
+        '0',
+        '--report',
+        '/proc/reckit-none/r.html',
+      ]),
+      /--report \/proc\/reckit-none\/r\.html: no such file or folder/,
+    );
+  });
+
   // As root every folder is writable, so the read-only cases run the CLI as an unprivileged user.
   const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   const bin = resolve('bin/reckit.js');
