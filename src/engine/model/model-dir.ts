@@ -205,6 +205,18 @@ async function syncDir(path: string): Promise<void> {
  * file's. A writer replacing the model meanwhile (model.json changed under us) means: read again.
  */
 export async function readModelDir(dir: string): Promise<{ meta: ModelMeta; tables: Record<string, Table> }> {
+  try {
+    return await readModelDirOnce(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code && USER_FIXABLE.has(code)) {
+      throw new InputError(`${dir}: cannot read the model directory (${(error as Error).message})`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function readModelDirOnce(dir: string): Promise<{ meta: ModelMeta; tables: Record<string, Table> }> {
   const metaPath = join(dir, 'model.json');
   for (let attempt = 0; ; attempt++) {
     if (!existsSync(metaPath)) throw new InputError(`${dir} is not a reckit model directory: no model.json`);

@@ -61,6 +61,9 @@ describe('model directory', () => {
     await writeFile(f, bytes);
     await expect(readModelDir(dir)).rejects.toThrow(/users\.arrow: checksum mismatch/);
     await expect(readModelDir(root)).rejects.toThrow(/not a reckit model directory: no model\.json/);
+    // issue 20 item 8: a model.json that is a folder is a one-line error, not a crash.
+    await mkdir(join(root, 'x', 'model.json'), { recursive: true });
+    await expect(readModelDir(join(root, 'x'))).rejects.toThrow(/x: cannot read the model directory \(EISDIR/);
     await writeFile(join(root, 'model.json'), JSON.stringify({ format: 'other' }));
     await expect(readModelDir(root)).rejects.toThrow(/format is "other", expected "reckit-model"/);
     expect(existsSync(dir)).toBe(true);
