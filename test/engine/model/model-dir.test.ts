@@ -170,6 +170,24 @@ describe('what writeModelDir replaces (issue 20 item 1)', () => {
     expect((await readdir(dir)).sort()).toEqual(['model.json', ...Object.keys(m.files)].sort());
   });
 
+  test('a writer killed after its commit: the old files its journal names are removed by the next', async () => {
+    const dir = join(root, 'm');
+    await writeModelDir(dir, meta, one(1));
+    await writeModelDir(dir, meta, one(2));
+    const current = Object.keys((await readModelDir(dir)).meta.files);
+    expect(current[0]).toMatch(/^users\.[0-9a-f]{8}\.arrow$/);
+    // The old generation's file is still there, as when the writer died between commit and cleanup.
+    await writeFile(join(dir, 'users.arrow'), 'old generation');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const journal = [...current, '.model.json.0badf00d.tmp', 'users.arrow'];
+    await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), startedAt: 'x', journal }));
+    expect((await readModelDir(dir)).tables.users?.getChild('id')?.toArray()).toEqual(Float64Array.from([2]));
+    await writeModelDir(dir, meta, one(3));
+    const { meta: m, tables } = await readModelDir(dir);
+    expect(tables.users?.getChild('id')?.toArray()).toEqual(Float64Array.from([3]));
+    expect((await readdir(dir)).sort()).toEqual(['model.json', ...Object.keys(m.files)].sort());
+  });
+
   test('directories earlier reckit versions left beside the model are removed once it holds a model', async () => {
     const dir = join(root, 'm');
     await writeModelDir(dir, meta, one(1));
