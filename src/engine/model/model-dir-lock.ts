@@ -20,6 +20,8 @@ export interface LockInfo {
   pid: number;
   host: string;
   startedAt: string;
+  /** Tells this process's own locks from those of an earlier process that had the same pid. */
+  nonce?: string | undefined;
   /** Files this writer may leave behind if it dies (relative to the directory). */
   journal: string[];
 }
@@ -60,16 +62,37 @@ export async function readLock(dir: string): Promise<{ info: LockInfo | undefine
   }
 }
 
-/** A lock held by a live process (on another host we cannot tell, so it counts as live). */
+/** A save takes seconds; a lock older than this is left over whatever its pid says (pids get reused). */
+export const LOCK_MAX_AGE_MS = 10 * 60_000;
+/** Nonces of the locks this process holds: a lock with our pid but another nonce is a dead process's. */
+const heldHere = new Set<string>();
+
+/**
+ * A lock held by a live writer: younger than LOCK_MAX_AGE_MS and, on this host, owned by a
+ * running pid (our own pid only with a nonce we hold: in a container, a new process often gets
+ * the pid of the one that was killed). On another host the pid cannot be checked.
+ */
 export function lockLive(info: LockInfo | undefined): boolean {
-  return info !== undefined && (info.host !== hostname() || pidAlive(info.pid));
+  if (info === undefined) return false;
+  const age = Date.now() - Date.parse(info.startedAt);
+  if (!(age < LOCK_MAX_AGE_MS)) return false;
+  if (info.host !== hostname()) return true;
+  if (info.pid === process.pid) return heldHere.has(info.nonce ?? '');
+  return pidAlive(info.pid);
 }
 
 /** Takes the lock, waiting up to `waitMs` for a live holder to finish; InputError naming it after that. */
 export async function acquireLock(dir: string, waitMs = 60_000): Promise<HeldLock> {
   const lockPath = join(dir, LOCK_FILE);
   const tempName = () => join(dir, `.reckit-lock.${process.pid}-${randomBytes(4).toString('hex')}`);
-  const mine: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), journal: [] };
+  const nonce = randomBytes(8).toString('hex');
+  const mine: LockInfo = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    nonce,
+    journal: [],
+  };
   const staleJournal: string[] = [];
   const deadline = Date.now() + waitMs;
   for (;;) {
@@ -78,6 +101,7 @@ export async function acquireLock(dir: string, waitMs = 60_000): Promise<HeldLoc
     try {
       await link(tmp, lockPath);
       await unlink(tmp);
+      heldHere.add(nonce);
       break;
     } catch (error) {
       await unlink(tmp).catch(() => undefined);
@@ -120,6 +144,7 @@ export async function acquireLock(dir: string, waitMs = 60_000): Promise<HeldLoc
       await rename(tmp, lockPath);
     },
     async release() {
+      heldHere.delete(nonce);
       await unlink(lockPath).catch(() => undefined);
     },
   };

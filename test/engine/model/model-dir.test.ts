@@ -158,6 +158,15 @@ describe('what writeModelDir replaces (issue 20 item 1)', () => {
       new RegExp(`another reckit process \\(pid ${process.pid} on .*\\) is writing this model directory`),
     );
     await held.release();
+    // A lock with our own pid that this process does not hold (a killed process whose pid we got,
+    // as in a container), or older than the longest save, is stale.
+    for (const lock of [
+      { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), nonce: 'gone', journal: [] },
+      { pid: 1, host: 'another-host', startedAt: '2020-01-01T00:00:00Z', journal: [] },
+    ]) {
+      await writeFile(join(dir, LOCK_FILE), JSON.stringify(lock));
+      await (await acquireLock(dir, 200)).release();
+    }
     // A writer killed mid-write: its lock (dead pid) journals a half-written file and a temp model.json.
     const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
     await writeFile(join(dir, 'users.0badf00d.arrow'), 'half');
