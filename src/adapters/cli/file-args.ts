@@ -29,6 +29,17 @@ export function fileError(error: unknown, what: string): unknown {
   return reason ? new InputError(`${what}: ${reason}`, { cause: error }) : error;
 }
 
+/**
+ * The last line of defence in main: a file-system error with a path that the user can fix (no
+ * permission, read-only or full disk, a folder where a file belongs), wherever it was raised, as
+ * a one-line InputError. ENOENT is left out: a missing file of reckit's own is not the user's.
+ */
+export function pathErrorAsInput(error: unknown): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (typeof e?.path !== 'string' || e.code === 'ENOENT' || !(e.code && USER_FIXABLE[e.code])) return error;
+  return fileError(error, e.path);
+}
+
 /** Reads a text file given by `flag`; a missing file, a folder or no permission is an InputError. */
 export async function readInputFile(path: string, flag: string): Promise<string> {
   try {

@@ -175,6 +175,16 @@ describe('ordinary file mistakes are one-line errors with exit 2 (issue 20 item 
       expectOneLine(ev, /--report .*r\.html: the folder .*read-only is not writable/);
       const rec = run(['recommend', '--model', model, '--out', join(ro, 'top.csv')]);
       expectOneLine(rec, /--out .*top\.csv: the folder .*read-only is not writable/);
+      // A ratings file the user may not read, in every command that loads one.
+      const secret = join(root, 'secret.csv');
+      writeFileSync(secret, readFileSync(ratings));
+      chmodSync(secret, 0o000);
+      for (const args of [
+        ['datasets', 'info', secret],
+        ['cluster', '--data', secret],
+      ]) {
+        expectOneLine(run(args), /secret\.csv: permission denied/);
+      }
       const tr = run(['train', '--data', ratings, '--algo', 'baseline', '--out', join(ro, 'm')]);
       expectOneLine(tr, /read-only\/m: cannot be created, .*read-only is not writable/);
       expect(readdirSync(ro)).toEqual([]);
