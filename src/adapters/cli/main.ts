@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CancelledError, InputError } from '../../engine/errors.js';
 import type { CliContext, RegisterCommand } from './context.js';
+import { pathErrorAsInput } from './file-args.js';
 
 /**
  * Each command's module, loaded only when that command runs (all of them for --help or an unknown
@@ -56,7 +57,8 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'out' | 
   }
 }
 
-function report(error: unknown, ctx: CliContext): number {
+function report(thrown: unknown, ctx: CliContext): number {
+  const error = pathErrorAsInput(thrown);
   if (error instanceof CommanderError) return error.exitCode;
   if (error instanceof InputError) {
     ctx.err(`reckit: ${error.message}\n`);

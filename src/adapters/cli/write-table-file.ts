@@ -4,6 +4,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { DataType, type Table, tableToIPC } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { InputError } from '../../engine/errors.js';
+import { fileError } from './file-args.js';
 
 export const TABLE_FILE_FORMATS = ['.csv', '.jsonl', '.parquet', '.arrow'] as const;
 
@@ -21,9 +22,18 @@ export async function writeTableFile(path: string, table: Table): Promise<{ byte
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
-    throw error;
+    throw fileError(error, path);
   }
   return { bytes: bytes.byteLength, format: format.slice(1) };
+}
+
+/** The output format FILE's extension names; InputError for any other. */
+export function tableFileFormat(path: string): string {
+  const format = extname(path).toLowerCase();
+  if (!(TABLE_FILE_FORMATS as readonly string[]).includes(format)) {
+    throw new InputError(`${path}: unknown output format "${format}"; use one of ${TABLE_FILE_FORMATS.join(', ')}`);
+  }
+  return format;
 }
 
 function encode(format: string, table: Table, path: string): Uint8Array {

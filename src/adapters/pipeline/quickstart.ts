@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { makeVector, Table } from 'apache-arrow';
 import type { Id } from '../../engine/matrix/id-index.js';
+import { checkModelDirTarget } from '../../engine/model/model-dir-target.js';
 import { openWarehouse } from '../warehouse/open-warehouse.js';
 import { clusterUsers, type UserCluster } from './cluster-users.js';
 import { deployModel, invokeModel, undeployModel } from './endpoints.js';
@@ -74,6 +75,9 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
     steps.push(s);
     o.onStep?.(s);
   };
+  // Before any table is touched: a --model-dir that is not reckit's own model directory is refused.
+  const modelDir = resolve(o.modelDir ?? 'reckit-models/movielens-svd');
+  await checkModelDirTarget(modelDir);
   const warehouse = await openWarehouse(o.warehouse);
   try {
     const loaded = await loadMovieLens(warehouse, data, {
@@ -85,7 +89,7 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
     const train = await trainAndGetRecommendations(warehouse, 'ratings', 'user_movie_recommendations', {
       folds: o.folds,
       seed: o.seed,
-      modelDir: resolve(o.modelDir ?? 'reckit-models/movielens-svd'),
+      modelDir,
       signal: o.signal,
       onProgress: o.onProgress,
     });

@@ -1,5 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { makeDirs } from '../../engine/model/make-dirs.js';
 import { barChart, esc, lineChart, type Series } from './svg-chart.js';
 
 /** What the report shows: the shape of `reckit evaluate`'s report (structurally; no import of the CLI). */
@@ -172,7 +173,7 @@ export async function writeEvaluationReport(
   r: EvaluationReportInput,
   o: { ratingHistogram?: readonly RatingCount[] | undefined } = {},
 ): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  await makeDirs(dirname(file));
   const tmp = `${file}.tmp-${process.pid}`;
   await writeFile(tmp, renderEvaluationReport(r, o));
   await rename(tmp, file);

@@ -1,5 +1,7 @@
 import { InputError } from '../../../engine/errors.js';
 
+const RESERVED = new Set(['constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf']);
+
 /**
  * `--param name=value` flags as a plain-JSON params object: values parse as JSON when they can
  * (numbers, true/false, null, quoted strings), else stay strings, so `--param factors=50
@@ -11,6 +13,11 @@ export function parseParamFlags(flags: readonly string[] | undefined): Record<st
     const eq = flag.indexOf('=');
     if (eq <= 0) throw new InputError(`--param ${flag}: expected name=value, e.g. --param factors=50`);
     const name = flag.slice(0, eq).trim();
+    // A name such as __proto__ or constructor would set or shadow an Object built-in instead of a
+    // parameter, and slip past an `in` check of the schema: only plain identifiers are names.
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || RESERVED.has(name)) {
+      throw new InputError(`--param ${flag.slice(0, 80)}: "${name.slice(0, 40)}" is not a parameter name`);
+    }
     const raw = flag.slice(eq + 1).trim();
     let value: unknown = raw;
     try {

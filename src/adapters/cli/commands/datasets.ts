@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
-import { parseColumnMapping } from '../../../engine/data/guess-columns.js';
-import { normalizeDelimiter } from '../../../engine/data/ratings-layout.js';
-import { InputError } from '../../../engine/errors.js';
 import { RatingMatrix } from '../../../engine/matrix/rating-matrix.js';
 import { type LoadDatasetOptions, loadDataset } from '../../datasets/load-dataset.js';
 import { registryEntries } from '../../datasets/registry.js';
 import { type CliContext, emit } from '../context.js';
 import { progressBar } from '../progress.js';
+import { addLoaderFlags, type LoaderFlags, loaderOptions } from './loader-flags.js';
 
 export interface DatasetListRow {
   name: string;
@@ -105,18 +103,12 @@ export function registerDatasets(program: Command, ctx: CliContext): void {
           .join(''),
       );
     });
-  datasets
-    .command('info')
-    .argument('<data>', 'dataset name, path to a file or folder, or synthetic:PRESET|users=..,items=..,ratings=..')
-    .option('--json', 'print JSON')
-    .option('--skip-bad', 'skip malformed rating rows and report how many were skipped')
-    .option(
-      '--columns <map>',
-      'generic files: user=COL,item=COL,rating=COL[,timestamp=COL] (names or 0-based positions)',
-    )
-    .option('--delimiter <d>', 'generic files: field delimiter (",", tab, "|", ";", "::")')
-    .option('--no-header', 'generic files: the first line is data')
-    .option('--scale <min..max>', 'generic files: declared rating scale; ratings outside are bad rows')
+  addLoaderFlags(
+    datasets
+      .command('info')
+      .argument('<data>', 'dataset name, path to a file or folder, or synthetic:PRESET|users=..,items=..,ratings=..')
+      .option('--json', 'print JSON'),
+  )
     .option('--no-download', 'fail instead of downloading a missing registry dataset')
     .description('load a dataset and print its counts, scale, density, skipped rows, duplicates and load time')
     .action(async (data: string, o: InfoFlags) => {
@@ -125,14 +117,10 @@ export function registerDatasets(program: Command, ctx: CliContext): void {
       try {
         const info = await datasetsInfo({
           data,
-          skipBad: o.skipBad,
+          ...loaderOptions(o),
           signal: ctx.signal,
           onProgress: bar.update,
           onDownloadProgress: dl.update,
-          columns: o.columns ? parseColumnMapping(o.columns) : undefined,
-          delimiter: o.delimiter ? normalizeDelimiter(o.delimiter) : undefined,
-          header: o.header === false ? false : undefined,
-          scale: o.scale ? parseScale(o.scale) : undefined,
           download: o.download,
         });
         bar.stop();
@@ -145,13 +133,8 @@ export function registerDatasets(program: Command, ctx: CliContext): void {
     });
 }
 
-interface InfoFlags {
+interface InfoFlags extends LoaderFlags {
   json?: boolean;
-  skipBad?: boolean;
-  columns?: string;
-  delimiter?: string;
-  header?: boolean;
-  scale?: string;
   download?: boolean;
 }
 
@@ -165,14 +148,4 @@ function infoText(i: DatasetInfo): string {
   for (const e of i.skippedExamples) lines.push(`  skipped: ${e}`);
   lines.push(`loaded in ${i.loadSeconds.toFixed(3)} s (${i.origin}: ${i.files.join(', ') || 'generated'})`, '');
   return lines.join('\n');
-}
-
-function parseScale(text: string): { min: number; max: number } {
-  const m = /^\s*(-?[\d.]+)\s*(?:\.\.|-|,)\s*(-?[\d.]+)\s*$/.exec(text);
-  const min = Number(m?.[1]);
-  const max = Number(m?.[2]);
-  if (!m || !Number.isFinite(min) || !Number.isFinite(max) || max <= min) {
-    throw new InputError(`--scale "${text}": expected MIN..MAX, e.g. 1..5 or 0.5..5`);
-  }
-  return { min, max };
 }

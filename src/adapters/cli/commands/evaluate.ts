@@ -3,10 +3,13 @@ import { ALGORITHM_NAMES, createAlgorithm } from '../../../engine/algorithms/cre
 import { check } from '../../../engine/errors.js';
 import { type CrossValidateResult, crossValidate } from '../../../engine/eval/cross-validate.js';
 import { kernels } from '../../../engine/kernels/registry.js';
+import type { LoadDatasetOptions } from '../../datasets/load-dataset.js';
 import { loadMatrix } from '../../datasets/load-matrix.js';
 import { type CliContext, emit } from '../context.js';
+import { checkOutputFile, fileError } from '../file-args.js';
 import { progressBar } from '../progress.js';
 import { collect, parseParamFlags } from './algorithm-params.js';
+import { addLoaderFlags, type LoaderFlags, loaderOptions } from './loader-flags.js';
 
 export interface EvaluateRun {
   data: string;
@@ -21,6 +24,8 @@ export interface EvaluateRun {
   k?: number | undefined;
   /** Relevance: a test rating >= threshold (default 4). */
   threshold?: number | undefined;
+  /** How to read a generic ratings file (--scale, --skip-bad, --columns, --delimiter, --no-header). */
+  load?: Omit<LoadDatasetOptions, 'signal' | 'onProgress' | 'items'> | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((fraction: number) => void) | undefined;
 }
@@ -50,7 +55,7 @@ export async function runEvaluate(o: EvaluateRun): Promise<EvaluateReport> {
   );
   if (o.algo === 'svd' && params.seed === undefined) params.seed = seed;
   const algorithm = createAlgorithm(o.algo, params);
-  const { matrix } = await loadMatrix(o.data, { items: false, signal: o.signal });
+  const { matrix } = await loadMatrix(o.data, { ...o.load, items: false, signal: o.signal });
   const t1 = performance.now();
   const k = o.k ?? 10;
   const result = await crossValidate(algorithm, matrix, {
@@ -130,7 +135,7 @@ export function formatEvaluate(r: EvaluateReport): string {
 }
 
 export function registerEvaluate(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('evaluate')
     .description('cross-validate an algorithm: RMSE, MAE, top-k ranking metrics, fit and test seconds per fold')
     .requiredOption('--data <name|path>', 'dataset name (resolved under $RECKIT_DATA_DIR) or path')
@@ -142,9 +147,10 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     .option('--k <n>', 'ranking metrics at k (0: none)', '10')
     .option('--threshold <r>', 'a test rating >= this is relevant', '4')
     .option('--json', 'print JSON')
-    .option('--report <file.html>', 'also write a self-contained HTML report with plots')
-    .action(
-      async (a: {
+    .option('--report <file.html>', 'also write a self-contained HTML report with plots');
+  addLoaderFlags(command).action(
+    async (
+      a: LoaderFlags & {
         data: string;
         algo: string;
         folds: string;
@@ -155,26 +161,32 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         threshold: string;
         json?: boolean;
         report?: string;
-      }) => {
-        const bar = progressBar(ctx, 'evaluate');
-        const report = await runEvaluate({
-          data: a.data,
-          algo: a.algo,
-          params: parseParamFlags(a.param),
-          folds: Number(a.folds),
-          testFraction: a.testFraction === undefined ? undefined : Number(a.testFraction),
-          seed: Number(a.seed),
-          k: Number(a.k),
-          threshold: Number(a.threshold),
-          signal: ctx.signal,
-          onProgress: bar.update,
-        }).finally(() => bar.stop());
-        emit(ctx, a.json, report, () => formatEvaluate(report));
-        if (a.report) {
-          const { writeEvaluateHtml } = await import('../../report/evaluate-html.js');
-          await writeEvaluateHtml(a.report, report);
-          ctx.err(`report written to ${a.report}\n`);
-        }
       },
-    );
+    ) => {
+      // The report is written after the whole run: a path that cannot be written fails now.
+      if (a.report) await checkOutputFile(a.report, '--report', { createParents: true });
+      const bar = progressBar(ctx, 'evaluate');
+      const report = await runEvaluate({
+        data: a.data,
+        algo: a.algo,
+        params: parseParamFlags(a.param),
+        folds: Number(a.folds),
+        testFraction: a.testFraction === undefined ? undefined : Number(a.testFraction),
+        seed: Number(a.seed),
+        k: Number(a.k),
+        threshold: Number(a.threshold),
+        load: loaderOptions(a),
+        signal: ctx.signal,
+        onProgress: bar.update,
+      }).finally(() => bar.stop());
+      emit(ctx, a.json, report, () => formatEvaluate(report));
+      if (a.report) {
+        const { writeEvaluateHtml } = await import('../../report/evaluate-html.js');
+        await writeEvaluateHtml(a.report, report, loaderOptions(a)).catch((error) => {
+          throw fileError(error, `--report ${a.report}`);
+        });
+        ctx.err(`report written to ${a.report}\n`);
+      }
+    },
+  );
 }

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InputError } from '../../../engine/errors.js';
 import type { Id } from '../../../engine/matrix/id-index.js';
 import { loadModel } from '../../../engine/model/load-model.js';
 import { type CliContext, emit } from '../context.js';
+import { readInputFile } from '../file-args.js';
 import { parseId } from './recommend.js';
 
 export interface PredictRun {
@@ -30,11 +30,13 @@ export async function runPredict(o: PredictRun): Promise<PredictRow[]> {
   if (o.pairs && (o.user !== undefined || o.item !== undefined)) {
     throw new InputError('predict takes either --user/--item or --pairs, not both');
   }
+  // The pairs file first: a missing one is named before the model is read.
+  const text = o.pairs ? await readInputFile(o.pairs, '--pairs') : undefined;
   const model = await loadModel(o.model);
   let users: Id[];
   let items: Id[];
   if (o.pairs) {
-    ({ users, items } = parsePairs(await readFile(o.pairs, 'utf8'), o.pairs, model.users.kind, model.items.kind));
+    ({ users, items } = parsePairs(text as string, o.pairs, model.users.kind, model.items.kind));
   } else {
     users = [parseId(o.user as string, model.users.kind, '--user')];
     items = [parseId(o.item as string, model.items.kind, '--item')];

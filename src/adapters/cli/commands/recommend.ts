@@ -5,8 +5,9 @@ import { loadModel } from '../../../engine/model/load-model.js';
 import type { TopN } from '../../../engine/model/model.js';
 import { topNLongTable } from '../../../engine/model/top-n-table.js';
 import { type CliContext, emit } from '../context.js';
+import { checkOutputFile } from '../file-args.js';
 import { progressBar } from '../progress.js';
-import { writeTableFile } from '../write-table-file.js';
+import { tableFileFormat, writeTableFile } from '../write-table-file.js';
 
 export interface RecommendRun {
   model: string;
@@ -38,9 +39,17 @@ export interface RecommendReport {
 
 /** `reckit recommend` as a plain function: load, bulk top-N (native), write or return the lists. */
 export async function runRecommend(o: RecommendRun): Promise<RecommendReport> {
-  const model = await loadModel(o.model);
   const n = o.top ?? 10;
   if (!Number.isInteger(n) || n < 1) throw new InputError(`--top must be a positive integer, got ${o.top}`);
+  const t = o.threads;
+  if (t !== undefined && !(Number.isInteger(t) && t >= 1 && t <= 1024)) {
+    throw new InputError(`--threads must be an integer from 1 to 1024, got ${t}`);
+  }
+  if (o.out) {
+    await checkOutputFile(o.out, '--out');
+    tableFileFormat(o.out);
+  }
+  const model = await loadModel(o.model);
   const users = o.users?.map((s) => parseId(s, model.users.kind, '--users'));
   const t0 = performance.now();
   const top = await model.recommendAll({
@@ -119,7 +128,7 @@ export function registerRecommend(program: Command, ctx: CliContext): void {
           users: a.users?.split(','),
           out: a.out,
           includeSeen: a.includeSeen,
-          threads: a.threads === undefined ? undefined : Number(a.threads),
+          threads: a.threads === undefined ? undefined : parseCount(a.threads),
           signal: ctx.signal,
           onProgress: bar.update,
         }).finally(() => bar.stop());
@@ -134,4 +143,9 @@ export function registerRecommend(program: Command, ctx: CliContext): void {
         });
       },
     );
+}
+
+/** A count flag as typed: digits only (so "abc", "-1" and "1.5" are refused, not read as NaN or 0). */
+function parseCount(text: string): number {
+  return /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
 }

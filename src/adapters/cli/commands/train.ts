@@ -3,10 +3,13 @@ import type { EpochReport } from '../../../engine/algorithms/algorithm.js';
 import { ALGORITHM_NAMES, createAlgorithm } from '../../../engine/algorithms/create-algorithm.js';
 import { check } from '../../../engine/errors.js';
 import { kernels } from '../../../engine/kernels/registry.js';
+import { checkModelDirTarget } from '../../../engine/model/model-dir-target.js';
+import type { LoadDatasetOptions } from '../../datasets/load-dataset.js';
 import { loadMatrix } from '../../datasets/load-matrix.js';
 import { type CliContext, emit } from '../context.js';
 import { progressBar } from '../progress.js';
 import { collect, parseParamFlags } from './algorithm-params.js';
+import { addLoaderFlags, type LoaderFlags, loaderOptions } from './loader-flags.js';
 
 export interface TrainRun {
   data: string;
@@ -15,6 +18,8 @@ export interface TrainRun {
   out: string;
   /** The algorithm's seed unless params.seed is set (default 0). */
   seed?: number | undefined;
+  /** How to read a generic ratings file (--scale, --skip-bad, --columns, --delimiter, --no-header). */
+  load?: Omit<LoadDatasetOptions, 'signal' | 'onProgress' | 'items'> | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((fraction: number) => void) | undefined;
 }
@@ -42,7 +47,9 @@ export async function runTrain(o: TrainRun): Promise<TrainReport> {
   );
   if (o.algo === 'svd' && params.seed === undefined) params.seed = o.seed ?? 0;
   const algorithm = createAlgorithm(o.algo, params);
-  const { matrix } = await loadMatrix(o.data, { items: false, signal: o.signal });
+  // Before the data is read: a PATH that is not reckit's own model directory is refused now.
+  await checkModelDirTarget(o.out);
+  const { matrix } = await loadMatrix(o.data, { ...o.load, items: false, signal: o.signal });
   const t1 = performance.now();
   const history: EpochReport[] = [];
   const model = await algorithm.fit(matrix, {
@@ -78,16 +85,19 @@ export function formatTrain(r: TrainReport): string {
 }
 
 export function registerTrain(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('train')
     .description('fit an algorithm on every rating of a dataset and save the model directory')
     .requiredOption('--data <name|path>', 'dataset name (resolved under $RECKIT_DATA_DIR) or path')
     .requiredOption('--algo <name>', `algorithm: ${ALGORITHM_NAMES.join(' | ')}`)
-    .requiredOption('--out <dir>', 'model directory to write (atomically replaced)')
+    .requiredOption('--out <dir>', 'model directory to write: new, empty, or a reckit model (atomically replaced)')
     .option('--param <name=value>', 'algorithm parameter, repeatable (e.g. --param factors=50)', collect, [])
     .option('--seed <n>', 'seed of the algorithm', '0')
-    .option('--json', 'print JSON')
-    .action(async (a: { data: string; algo: string; out: string; param: string[]; seed: string; json?: boolean }) => {
+    .option('--json', 'print JSON');
+  addLoaderFlags(command).action(
+    async (
+      a: LoaderFlags & { data: string; algo: string; out: string; param: string[]; seed: string; json?: boolean },
+    ) => {
       const bar = progressBar(ctx, 'train');
       const report = await runTrain({
         data: a.data,
@@ -95,9 +105,11 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         params: parseParamFlags(a.param),
         out: a.out,
         seed: Number(a.seed),
+        load: loaderOptions(a),
         signal: ctx.signal,
         onProgress: bar.update,
       }).finally(() => bar.stop());
       emit(ctx, a.json, report, () => formatTrain(report));
-    });
+    },
+  );
 }
