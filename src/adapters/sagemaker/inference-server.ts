@@ -138,9 +138,13 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
 /** Bodies up to this size are written together with the headers (see send). */
 const SMALL_BODY_BYTES = 16 * 1024;
 
+/**
+ * 413 at once, while the rest of the body is read and dropped: closing with request bytes unread
+ * would reset the connection, and the client would see that instead of the answer (the body
+ * deadline bounds how long the dropping may last).
+ */
 function tooLarge(req: IncomingMessage, res: ServerResponse, bytes: number, maxBytes: number): void {
   req.resume();
-  res.shouldKeepAlive = false;
   fail(
     res,
     new InvocationError(

@@ -6,6 +6,7 @@ import { csvPairsStart } from './csv-header.js';
 import { formatScores, round } from './format-scores.js';
 import { type InstanceReader, jsonInstances, jsonLines } from './instance-readers.js';
 import { type Answer, answerInstances, scoredBy, Tally } from './instance-work.js';
+import type { Instance } from './instances.js';
 import { InvocationError } from './invocation-error.js';
 import { type MediaType, requestType, responseType } from './media-types.js';
 import { forEachCsvPair, parseCsvSlice } from './parse-csv-pairs.js';
@@ -19,9 +20,9 @@ export interface Output {
 }
 
 /** Units of work between two chances to yield (each well under a millisecond or two). */
-const JSON_SLICE = 1024; // instances parsed at once
-const CSV_SLICE = 8192; // CSV lines parsed and predicted at once
-const SCORED_SLICE = 50_000; // items scored at once (predictions, or top-N lists' catalogues)
+const JSON_SLICE = 512; // instances parsed at once
+const CSV_SLICE = 4096; // CSV lines parsed and predicted at once
+const SCORED_SLICE = 20_000; // items scored at once (predictions, or top-N lists' catalogues)
 
 /**
  * Answers one POST /invocations body (the SageMaker hosting contract):
@@ -135,17 +136,23 @@ function* instanceWork(
   if (total === 0) throw new InvocationError(400, 'no instances in the request');
   const tally = new Tally(model, limits);
   if (total > limits.maxInstances) tally.addPairs(total, limits.maxInstances); // 413 before any work
-  const text = new AnswerText(outType);
+  // First every instance is read and counted, so a request over a limit is refused before any
+  // scoring; a body of more than one slice is then read again rather than held as objects.
+  let first: Instance[] | undefined;
   for (let from = 0; from < total; from += JSON_SLICE) {
     const xs = reader.read(from, Math.min(total, from + JSON_SLICE));
+    for (let k = 0; k < xs.length; k++) tally.add(xs[k] as Instance, from + k);
+    if (from === 0) first = xs;
+    yield;
+  }
+  const text = new AnswerText(outType);
+  for (let from = 0; from < total; from += JSON_SLICE) {
+    const xs = from === 0 && first ? first : reader.read(from, Math.min(total, from + JSON_SLICE));
+    first = undefined;
     yield;
     for (let a = 0; a < xs.length; ) {
       let b = a;
-      for (let scored = 0; b < xs.length && scored < SCORED_SLICE; b++) {
-        const x = xs[b] as (typeof xs)[number];
-        tally.add(x, from + b);
-        scored += scoredBy(model, x);
-      }
+      for (let scored = 0; b < xs.length && scored < SCORED_SLICE; b++) scored += scoredBy(model, xs[b] as Instance);
       text.add(answerInstances(model, a === 0 && b === xs.length ? xs : xs.slice(a, b)));
       a = b;
       yield;

@@ -3,7 +3,7 @@
  * (docs/serving.md, "Large requests"): /ping waits at most about this long per large request
  * running at the same time.
  */
-export const TURN_MS = 5;
+export const TURN_MS = 2;
 
 /**
  * Runs `job` (a generator that yields between small units of work) in turns of about TURN_MS,
