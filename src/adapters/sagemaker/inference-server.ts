@@ -1,11 +1,13 @@
 import { Buffer } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
+import { InputError } from '../../engine/errors.js';
 import type { Model } from '../../engine/model/model.js';
 import { answered, received, trackConnections } from './drain.js';
 import { InvocationError } from './invocation-error.js';
 import { startInvocation } from './invocations.js';
 import { listenOn } from './listen.js';
+import { cut } from './media-types.js';
 import { rawHeader } from './raw-header.js';
 import { BodyMessage, readBody } from './request-body.js';
 import { type RequestLimits, resolveLimits, resolveTimeouts, type ServerTimeouts } from './server-limits.js';
@@ -21,7 +23,7 @@ export interface InferenceServerOptions {
   limits?: Partial<RequestLimits> | undefined;
   /** Connection deadlines (default DEFAULT_TIMEOUTS, or the RECKIT_SERVE_*_MS variables). */
   timeouts?: Partial<ServerTimeouts> | undefined;
-  /** Called once per failed request (status >= 500 only), e.g. to log. */
+  /** Called once per failed request (status >= 500 only: a reckit bug), e.g. to log. */
   onError?: ((error: unknown) => void) | undefined;
 }
 
@@ -84,7 +86,10 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
       req.resume();
       fail(
         res,
-        new InvocationError(404, `no route ${req.method} ${url}; this server answers GET /ping and POST /invocations`),
+        new InvocationError(
+          404,
+          `no route ${req.method} ${cut(url)}; this server answers GET /ping and POST /invocations`,
+        ),
       );
     },
   );
@@ -117,7 +122,7 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
   }
 
   function failed(res: ServerResponse, error: unknown): void {
-    if (!(error instanceof InvocationError)) o.onError?.(error);
+    if (!(error instanceof InputError)) o.onError?.(error);
     fail(res, error);
   }
 
@@ -174,9 +179,10 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(out);
 }
 
+/** An InvocationError has its status; any other InputError is the request's fault too (400). */
 function fail(res: ServerResponse, error: unknown): void {
   if (res.headersSent) return void res.destroy();
-  const status = error instanceof InvocationError ? error.status : 500;
+  const status = error instanceof InvocationError ? error.status : error instanceof InputError ? 400 : 500;
   const message = error instanceof Error ? error.message : String(error);
   send(res, status, 'application/json', JSON.stringify({ error: message }));
 }

@@ -121,6 +121,14 @@ describe('per-request work limits (TinyModel: 20 items)', () => {
       expect(message, body.slice(0, 80)).toMatch(why);
       expect(message.length).toBeLessThan(240);
     }
+    // Hostile headers and paths are quoted short.
+    const long = 'x'.repeat(8000);
+    const r415 = await call(port, 'POST', '/invocations', '1,2', `application/${long}`);
+    expect(r415.status).toBe(415);
+    expect(JSON.parse(r415.body).error.length).toBeLessThan(240);
+    const r404 = await call(port, 'GET', `/${long}`);
+    expect(r404.status).toBe(404);
+    expect(JSON.parse(r404.body).error.length).toBeLessThan(240);
     expect(errors).toEqual([]);
     // Duplicate keys inside an instance follow JSON.parse: the last one counts.
     const dup = await call(
