@@ -161,5 +161,28 @@ describe.skipIf(!built)(
         }
       }
     });
+
+    test('issue 20 item 6: the stop line counts /ping as answered (50 pings, then SIGTERM: 0 in flight)', async () => {
+      const { child, port, exit, stderr } = await startServe(join(dir, 'model'));
+      const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+      try {
+        const ping = () =>
+          new Promise<number>((r, j) =>
+            request({ host: '127.0.0.1', port, path: '/ping', agent }, (res) => {
+              res.resume();
+              res.on('end', () => r(res.statusCode ?? 0));
+            })
+              .on('error', j)
+              .end(),
+          );
+        for (let k = 0; k < 50; k++) expect(await ping()).toBe(200);
+        child.kill('SIGTERM');
+        expect(await exit).toBe(0);
+        expect(stderr()).toMatch(/stopped after draining 0 in-flight request\(s\)/);
+      } finally {
+        agent.destroy();
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    });
   },
 );
