@@ -1,12 +1,17 @@
 import { Buffer } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { InputError } from '../../engine/errors.js';
 import type { Model } from '../../engine/model/model.js';
+import { answered, received, trackConnections } from './drain.js';
 import { InvocationError } from './invocation-error.js';
-import { invoke } from './invocations.js';
+import { startInvocation } from './invocations.js';
+import { listenOn } from './listen.js';
+import { cut } from './media-types.js';
 import { rawHeader } from './raw-header.js';
 import { BodyMessage, readBody } from './request-body.js';
+import { type RequestLimits, resolveLimits, resolveTimeouts, type ServerTimeouts } from './server-limits.js';
+import { runInTurns } from './turns.js';
 
 /** SageMaker's real-time payload limit: InvokeEndpoint's Body is at most 6,291,456 bytes (PROTOCOLS.md 3.1). */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -14,101 +19,123 @@ export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 export interface InferenceServerOptions {
   /** Request bodies over this many bytes get 413 (default 6 MB; SAGEMAKER_MAX_PAYLOAD_IN_MB raises it for batch). */
   maxPayloadBytes?: number | undefined;
-  /** Called once per failed request (status >= 500 only), e.g. to log. */
+  /** What one request may ask for (default DEFAULT_LIMITS, or the RECKIT_SERVE_MAX_* variables). */
+  limits?: Partial<RequestLimits> | undefined;
+  /** Connection deadlines (default DEFAULT_TIMEOUTS, or the RECKIT_SERVE_*_MS variables). */
+  timeouts?: Partial<ServerTimeouts> | undefined;
+  /** Called once per failed request (status >= 500 only: a reckit bug), e.g. to log. */
   onError?: ((error: unknown) => void) | undefined;
 }
 
 export interface InferenceServer {
   readonly server: Server;
-  /** Binds (port 0 = any free port) and resolves with the bound port. */
+  /** Binds (port 0 = any free port) and resolves with the bound port; InputError when it cannot. */
   listen(port: number, host?: string): Promise<number>;
-  /** Stops accepting, lets in-flight requests finish (idle keep-alive sockets close at once), then resolves. */
+  /** Stops accepting and answers every request received (drain.ts), then resolves. */
   drain(): Promise<void>;
-  /** Requests being answered right now. */
+  /** Requests received and not yet answered. */
   readonly inFlight: number;
 }
 
 /**
  * The inference server: GET /ping, POST /invocations, GET /execution-parameters (batch
- * transform, PROTOCOLS.md 2.4). The model is loaded before the server starts, so /ping answers
- * 200 as soon as the port is open. Errors: 400 malformed body (naming the line), 404 unknown
- * path, 405 wrong method, 406 unanswerable Accept, 413 payload too large, 415 unsupported
- * Content-Type, each with a JSON body {"error": message}.
+ * transform). The model is loaded before the server starts, so /ping answers 200 as soon as the
+ * port is open. Errors: 400 malformed body (naming the line), 404 unknown path, 405 wrong
+ * method, 406 unanswerable Accept, 408 a request not sent in time, 413 payload or work over a
+ * limit, 415 unsupported Content-Type, each with a JSON body {"error": message}. Large requests
+ * run in turns so /ping and small requests are answered meanwhile (docs/serving.md).
  */
 export function createInferenceServer(model: Model, o: InferenceServerOptions = {}): InferenceServer {
   const maxBytes = o.maxPayloadBytes ?? payloadLimitFromEnv();
-  // Counted without a per-request 'close' listener (that costs ~5% of single-prediction
-  // throughput); requests the client abandons stay counted, which only affects the drain message.
-  let received = 0;
-  const stats: Stats = { answered: 0 };
-  let draining = false;
+  const limits = resolveLimits(o.limits);
+  const timeouts = resolveTimeouts(o.timeouts);
   const executionParameters = JSON.stringify({
     MaxConcurrentTransforms: availableParallelism(),
     BatchStrategy: 'MULTI_RECORD',
     MaxPayloadInMB: Math.floor(maxBytes / (1024 * 1024)),
   });
 
-  const server = createServer({ IncomingMessage: BodyMessage }, (req, res) => {
-    received++;
-    if (draining) res.shouldKeepAlive = false;
-    const url = req.url ?? '/';
-    if (url === '/invocations') {
-      if (req.method !== 'POST') return fail(stats, res, new InvocationError(405, 'use POST /invocations'));
-      const raw = req.rawHeaders;
-      return readBody(
-        req,
-        maxBytes,
-        (body) => {
-          try {
-            const out = invoke(model, body, rawHeader(raw, 'content-type'), rawHeader(raw, 'accept'));
-            send(stats, res, 200, out.type, out.body);
-          } catch (error) {
-            if (!(error instanceof InvocationError)) o.onError?.(error);
-            fail(stats, res, error);
-          }
-        },
-        (bytes) => tooLarge(stats, req, res, bytes, maxBytes),
+  const server = createServer(
+    {
+      IncomingMessage: BodyMessage,
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: timeouts.checkEveryMs,
+    },
+    (req, res) => {
+      received(req);
+      const url = req.url ?? '/';
+      if (url === '/invocations') {
+        if (req.method !== 'POST') return fail(res, new InvocationError(405, 'use POST /invocations'));
+        const raw = req.rawHeaders;
+        return readBody(
+          req,
+          maxBytes,
+          (body) => invocation(req, res, body, rawHeader(raw, 'content-type'), rawHeader(raw, 'accept')),
+          (bytes) => tooLarge(req, res, bytes, maxBytes),
+        );
+      }
+      if (url === '/ping') {
+        if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, new InvocationError(405, 'use GET /ping'));
+        return send(res, 200, '', '');
+      }
+      if (url === '/execution-parameters' && req.method === 'GET') {
+        return send(res, 200, 'application/json', executionParameters);
+      }
+      req.resume();
+      fail(
+        res,
+        new InvocationError(
+          404,
+          `no route ${req.method} ${cut(url)}; this server answers GET /ping and POST /invocations`,
+        ),
       );
+    },
+  );
+  const drainer = trackConnections(server);
+
+  function invocation(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    type: string | undefined,
+    accept: string | undefined,
+  ): void {
+    let work: ReturnType<typeof startInvocation>;
+    try {
+      work = startInvocation(model, body, type, accept, limits);
+    } catch (error) {
+      failed(res, error);
+      return;
     }
-    if (url === '/ping') {
-      if (req.method !== 'GET' && req.method !== 'HEAD')
-        return fail(stats, res, new InvocationError(405, 'use GET /ping'));
-      res.writeHead(200, { 'Content-Length': 0 });
-      return res.end();
+    if (!('next' in work)) {
+      send(res, 200, work.type, work.body as string);
+      return;
     }
-    if (url === '/execution-parameters' && req.method === 'GET') {
-      return send(stats, res, 200, 'application/json', executionParameters);
-    }
-    req.resume();
-    fail(
-      stats,
-      res,
-      new InvocationError(404, `no route ${req.method} ${url}; this server answers GET /ping and POST /invocations`),
+    runInTurns(
+      work,
+      (out) => send(res, 200, out.type, out.body),
+      (error) => failed(res, error),
+      () => req.socket.destroyed,
     );
-  });
-  // Longer than a load balancer's 60 s idle timeout, so the client side closes first.
-  server.keepAliveTimeout = 65_000;
+  }
+
+  function failed(res: ServerResponse, error: unknown): void {
+    if (!(error instanceof InputError)) o.onError?.(error);
+    fail(res, error);
+  }
 
   return {
     server,
     get inFlight() {
-      return received - stats.answered;
+      return drainer.inFlight();
     },
     listen(port, host = '0.0.0.0') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve((server.address() as AddressInfo).port);
-        });
-      });
+      return listenOn(server, port, host);
     },
     drain() {
-      draining = true;
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      return drainer.drain();
     },
   };
 }
@@ -116,16 +143,14 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
 /** Bodies up to this size are written together with the headers (see send). */
 const SMALL_BODY_BYTES = 16 * 1024;
 
-/** Responses written by one server. */
-interface Stats {
-  answered: number;
-}
-
-function tooLarge(stats: Stats, req: IncomingMessage, res: ServerResponse, bytes: number, maxBytes: number): void {
+/**
+ * 413 at once, while the rest of the body is read and dropped: closing with request bytes unread
+ * would reset the connection, and the client would see that instead of the answer (the body
+ * deadline bounds how long the dropping may last).
+ */
+function tooLarge(req: IncomingMessage, res: ServerResponse, bytes: number, maxBytes: number): void {
   req.resume();
-  res.shouldKeepAlive = false;
   fail(
-    stats,
     res,
     new InvocationError(
       413,
@@ -134,22 +159,32 @@ function tooLarge(stats: Stats, req: IncomingMessage, res: ServerResponse, bytes
   );
 }
 
-function send(stats: Stats, res: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  stats.answered++;
+/** Writes a response (counted as answered, see drain.ts); a body in pieces is written piece by piece. */
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer | readonly Buffer[]): void {
+  answered(res);
+  if (typeof body !== 'string' && !Buffer.isBuffer(body)) {
+    let bytes = 0;
+    for (const piece of body) bytes += piece.length;
+    res.writeHead(status, ['Content-Type', type, 'Content-Length', bytes]);
+    for (const piece of body) res.write(piece);
+    return void res.end();
+  }
   // Node sends headers and a string body in one write, but a Buffer body as a separate writev
   // (18% of CPU in a single-prediction profile); small bodies go as strings (they are ASCII).
   const out = typeof body !== 'string' && body.length <= SMALL_BODY_BYTES ? body.toString('latin1') : body;
   // Headers as a flat [name, value, ...] list: Node stores it without walking an object's keys
   // (1.6k to 3.8k fewer instructions per response under wrk -c32 and -c1 than the object form).
-  res.writeHead(status, ['Content-Type', type, 'Content-Length', Buffer.byteLength(out)]);
+  if (type === '') res.writeHead(status, ['Content-Length', Buffer.byteLength(out)]);
+  else res.writeHead(status, ['Content-Type', type, 'Content-Length', Buffer.byteLength(out)]);
   res.end(out);
 }
 
-function fail(stats: Stats, res: ServerResponse, error: unknown): void {
+/** An InvocationError has its status; any other InputError is the request's fault too (400). */
+function fail(res: ServerResponse, error: unknown): void {
   if (res.headersSent) return void res.destroy();
-  const status = error instanceof InvocationError ? error.status : 500;
+  const status = error instanceof InvocationError ? error.status : error instanceof InputError ? 400 : 500;
   const message = error instanceof Error ? error.message : String(error);
-  send(stats, res, status, 'application/json', JSON.stringify({ error: message }));
+  send(res, status, 'application/json', JSON.stringify({ error: message }));
 }
 
 function payloadLimitFromEnv(): number {

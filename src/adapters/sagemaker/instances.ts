@@ -35,17 +35,21 @@ export function toInstance(x: unknown, where: string): Instance {
     return { kind: 'predict', user: x[0], item: x[1] };
   }
   if (x === null || typeof x !== 'object') {
-    throw new InvocationError(400, `${where}: expected an object {"user", "item"} or {"user", "top"}, got ${json(x)}`);
+    throw new InvocationError(
+      400,
+      `${where}: expected an object {"user", "item"} or {"user", "top"}, got ${describe(x)}`,
+    );
   }
   const o = x as Record<string, unknown>;
-  if (!isId(o.user)) throw new InvocationError(400, `${where}: "user" must be a number or string, got ${json(o.user)}`);
+  if (!isId(o.user))
+    throw new InvocationError(400, `${where}: "user" must be a number or string, got ${describe(o.user)}`);
   if (o.top !== undefined) {
     const n = o.top;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_TOP_N) {
-      throw new InvocationError(400, `${where}: "top" must be an integer in [1, ${MAX_TOP_N}], got ${json(n)}`);
+      throw new InvocationError(400, `${where}: "top" must be an integer in [1, ${MAX_TOP_N}], got ${describe(n)}`);
     }
     if (o.excludeSeen !== undefined && typeof o.excludeSeen !== 'boolean') {
-      throw new InvocationError(400, `${where}: "excludeSeen" must be true or false, got ${json(o.excludeSeen)}`);
+      throw new InvocationError(400, `${where}: "excludeSeen" must be true or false, got ${describe(o.excludeSeen)}`);
     }
     if (o.exclude !== undefined && !(Array.isArray(o.exclude) && o.exclude.every(isId))) {
       throw new InvocationError(400, `${where}: "exclude" must be an array of item ids`);
@@ -53,44 +57,33 @@ export function toInstance(x: unknown, where: string): Instance {
     return { kind: 'recommend', user: o.user, n, excludeSeen: o.excludeSeen !== false, exclude: o.exclude as Id[] };
   }
   if (!isId(o.item)) {
-    throw new InvocationError(400, `${where}: give "item" (predict) or "top" (recommend); "item" was ${json(o.item)}`);
+    throw new InvocationError(
+      400,
+      `${where}: give "item" (predict) or "top" (recommend); "item" was ${describe(o.item)}`,
+    );
   }
   return { kind: 'predict', user: o.user, item: o.item };
 }
 
-/** `{"instances": [...]}` (the SageMaker JSON convention). */
-export function parseJsonInstances(body: string): Instance[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body);
-  } catch (error) {
-    throw new InvocationError(400, `request body is not valid JSON: ${(error as Error).message}`);
-  }
-  const list = (doc as { instances?: unknown } | null)?.instances;
-  if (!Array.isArray(list)) throw new InvocationError(400, 'JSON body must be {"instances": [...]}');
-  return list.map((x, i) => toInstance(x, `instances[${i}]`));
-}
-
-/** JSON Lines: one instance per line (batch transform with SplitType Line); blank trailing line allowed. */
-export function parseJsonLines(body: string): Instance[] {
-  const lines = body.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1]?.trim() === '') lines.pop();
-  return lines.map((line, i) => {
-    let x: unknown;
-    try {
-      x = JSON.parse(line);
-    } catch (error) {
-      throw new InvocationError(400, `line ${i + 1}: not valid JSON (${(error as Error).message})`);
-    }
-    return toInstance(x, `line ${i + 1}`);
-  });
-}
-
+/** Ids as JSON numbers must be exact: past 2^53 distinct ids would read as one. */
 function isId(x: unknown): x is Id {
-  return (typeof x === 'number' && Number.isFinite(x)) || (typeof x === 'string' && x.length > 0);
+  return (
+    (typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= Number.MAX_SAFE_INTEGER) ||
+    (typeof x === 'string' && x.length > 0)
+  );
 }
 
-function json(x: unknown): string {
-  const s = JSON.stringify(x);
-  return s === undefined ? String(x) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+/**
+ * A value as an error message shows it: short, and never by walking it (JSON.stringify of a
+ * deeply nested id overflows the stack; a long one would flood the log).
+ */
+export function describe(x: unknown): string {
+  if (Array.isArray(x)) return `an array of ${x.length}`;
+  if (x === null) return 'null';
+  if (typeof x === 'object') return 'an object';
+  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}...` : x);
+  if (typeof x === 'number' && !(Math.abs(x) <= Number.MAX_SAFE_INTEGER)) {
+    return `${String(x)} (ids as JSON numbers must be within +-2^53 to stay exact)`;
+  }
+  return String(x);
 }

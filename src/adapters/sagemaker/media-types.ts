@@ -23,7 +23,7 @@ export function requestType(header: string | undefined): MediaType {
   if (!t) {
     throw new InvocationError(
       415,
-      `unsupported Content-Type "${header ?? ''}"; send one of ${MEDIA_TYPES.join(', ')} (see README, "Inference server")`,
+      `unsupported Content-Type "${cut(header ?? '')}"; send one of ${MEDIA_TYPES.join(', ')} (see README, "Inference server")`,
     );
   }
   return t;
@@ -58,7 +58,12 @@ export function responseType(accept: string | undefined, fallback: MediaType): M
     }
   }
   if (!best) {
-    throw new InvocationError(406, `cannot answer in Accept "${accept}"; accepted: ${MEDIA_TYPES.join(', ')}`);
+    throw new InvocationError(406, `cannot answer in Accept "${cut(accept)}"; accepted: ${MEDIA_TYPES.join(', ')}`);
   }
   return best;
+}
+
+/** A header as an error message quotes it: at most 80 characters (a header may hold 16 KB). */
+export function cut(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

@@ -4,8 +4,8 @@ import { missingNodeFlags, relaunchWithNodeFlags, SERVER_NODE_FLAGS, whenParentG
 
 /**
  * `reckit serve --model DIR [--port N]`: the inference server (SageMaker hosting contract). Runs
- * until SIGTERM (the platform's stop signal) or Ctrl-C, then stops accepting, lets in-flight
- * requests finish and exits 0. A hard stop after 25 s stays inside SageMaker's 30 s SIGKILL grace.
+ * until SIGTERM (the platform's stop signal) or Ctrl-C, then answers every request already
+ * received and exits 0 (docs/serving.md, "Stopping"). A hard stop after 25 s stays inside SageMaker's 30 s SIGKILL grace.
  * Started without the server's Node flags (relaunch.ts), it runs itself again in a child Node
  * that has them and passes signals and the exit code through; RECKIT_RELAUNCH=0 stays in-process.
  */
@@ -17,6 +17,15 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--port <n>', 'port (default $SAGEMAKER_BIND_TO_PORT or 8080; 0 = any free port)')
     .option('--host <addr>', 'address to bind', '0.0.0.0')
     .option('--json', 'print the listening line as JSON')
+    .addHelpText(
+      'after',
+      `
+Limits per request (413 past them) and connection deadlines (408), from the environment:
+  RECKIT_SERVE_MAX_INSTANCES (2000000), RECKIT_SERVE_MAX_SCORED (20000000 items scored),
+  RECKIT_SERVE_MAX_RETURNED (2000000 scores), SAGEMAKER_MAX_PAYLOAD_IN_MB (6),
+  RECKIT_SERVE_HEADERS_TIMEOUT_MS (20000), RECKIT_SERVE_REQUEST_TIMEOUT_MS (60000),
+  RECKIT_SERVE_KEEPALIVE_TIMEOUT_MS (65000). See docs/serving.md.`,
+    )
     .action(async (o: { model: string; port?: string; host: string; json?: boolean }) => {
       const missing = missingNodeFlags(SERVER_NODE_FLAGS);
       if (missing.length > 0) {
