@@ -1,8 +1,8 @@
 import { InputError } from '../../../engine/errors.js';
 import { RatingMatrix } from '../../../engine/matrix/rating-matrix.js';
 import { loadMatrix } from '../../datasets/load-matrix.js';
-import { openWarehouse } from '../../warehouse/open-warehouse.js';
 import { channelPath } from './channels.js';
+import { openWarehouseLazily } from './lazy-warehouse.js';
 import type { TrainSettings } from './train-settings.js';
 
 /** The seed's column names, used for warehouse tables unless `columns` says otherwise. */
@@ -23,7 +23,7 @@ export async function loadRatings(
     if (!names.every((n) => typeof n === 'string')) {
       throw new InputError('hyperparameter columns: a warehouse table needs column names, not positions');
     }
-    const wh = await openWarehouse(s.warehouse);
+    const wh = await openWarehouseLazily(s.warehouse);
     try {
       const table = await wh.readTable(s.inputTable, { columns: names as string[], signal });
       const { matrix } = await RatingMatrix.fromTable(table, {

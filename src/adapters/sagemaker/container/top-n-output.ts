@@ -4,7 +4,7 @@ import { Table, type Vector } from 'apache-arrow';
 import type { Model } from '../../../engine/model/model.js';
 import { topNListTable, topNLongTable } from '../../../engine/model/top-n-table.js';
 import { writeTableFile } from '../../cli/write-table-file.js';
-import { openWarehouse } from '../../warehouse/open-warehouse.js';
+import { openWarehouseLazily } from './lazy-warehouse.js';
 import type { TrainSettings } from './train-settings.js';
 
 /** Where the top-N lists went, for the run's report. */
@@ -36,7 +36,7 @@ export async function writeTopN(
       USERID: lists.getChild('user') as Vector,
       [`TOP_${n}_RECOMMENDATIONS`]: lists.getChild('items') as Vector,
     });
-    const wh = await openWarehouse(s.warehouse);
+    const wh = await openWarehouseLazily(s.warehouse);
     try {
       const { rows } = await wh.writeTable(s.outputTable, table, { mode: 'replace', signal });
       return { n, users: top.users.length, rows, to: `${wh.location} table ${s.outputTable}` };
