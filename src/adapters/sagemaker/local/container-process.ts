@@ -15,7 +15,8 @@ export interface ContainerCommand {
  */
 export function reckitContainer(): ContainerCommand {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-  return { command: process.execPath, args: [resolve(root, 'bin/reckit-container.js')] };
+  // --no-memory-reducer: the flag the image's ENTRYPOINT gives node (docs/sagemaker-container.md).
+  return { command: process.execPath, args: ['--no-memory-reducer', resolve(root, 'bin/reckit-container.js')] };
 }
 
 export interface ExitStatus {
