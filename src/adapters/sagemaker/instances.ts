@@ -1,5 +1,6 @@
 import type { Id } from '../../engine/matrix/id-index.js';
 import { InvocationError } from './invocation-error.js';
+import { isNewUserInstance, type NewUserInstance, toNewUserInstance } from './new-user-instances.js';
 
 /** One predicted rating for (user, item). */
 export interface PredictInstance {
@@ -17,7 +18,7 @@ export interface RecommendInstance {
   exclude?: Id[] | undefined;
 }
 
-export type Instance = PredictInstance | RecommendInstance;
+export type Instance = PredictInstance | RecommendInstance | NewUserInstance;
 
 /** The largest `top` a request may ask for (keeps a response well under 6 MB). */
 export const MAX_TOP_N = 1000;
@@ -25,7 +26,8 @@ export const MAX_TOP_N = 1000;
 /**
  * Reads one JSON instance. Shapes (README, "Inference server"):
  *  - `{"user": 1, "item": 610}` or `[1, 610]`: predict;
- *  - `{"user": 1, "top": 10, "excludeSeen": true, "exclude": [...]}`: recommend.
+ *  - `{"user": 1, "top": 10, "excludeSeen": true, "exclude": [...]}`: recommend;
+ *  - `{"vector": [...]}` / `{"ratings": {...}}`: a new user by ratings (new-user-instances.ts).
  */
 export function toInstance(x: unknown, where: string): Instance {
   if (Array.isArray(x)) {
@@ -38,6 +40,7 @@ export function toInstance(x: unknown, where: string): Instance {
     throw new InvocationError(400, `${where}: expected an object {"user", "item"} or {"user", "top"}, got ${json(x)}`);
   }
   const o = x as Record<string, unknown>;
+  if (isNewUserInstance(o)) return toNewUserInstance(o, where, MAX_TOP_N);
   if (!isId(o.user)) throw new InvocationError(400, `${where}: "user" must be a number or string, got ${json(o.user)}`);
   if (o.top !== undefined) {
     const n = o.top;

@@ -1,5 +1,6 @@
 import type { Id } from '../../engine/matrix/id-index.js';
 import type { Model } from '../../engine/model/model.js';
+import { answerNewUser, type NewUserAnswer } from './answer-new-user.js';
 import { formatScores, round } from './format-scores.js';
 import { type Instance, parseJsonInstances, parseJsonLines } from './instances.js';
 import { InvocationError } from './invocation-error.js';
@@ -7,7 +8,7 @@ import { type MediaType, requestType, responseType } from './media-types.js';
 import { forEachCsvPair, parseCsvPairs } from './parse-csv-pairs.js';
 
 /** One answer: a predicted rating, or a top-N list. */
-type Answer = { score: number; known: boolean } | { user: Id; items: Id[]; scores: number[] };
+type Answer = { score: number; known: boolean } | { user: Id; items: Id[]; scores: number[] } | NewUserAnswer;
 
 /**
  * Answers one POST /invocations body (the SageMaker hosting contract, PROTOCOLS.md 2.2):
@@ -68,6 +69,8 @@ function answer(model: Model, instances: Instance[]): Answer[] {
       users.push(x.user);
       items.push(x.item);
       at.push(k);
+    } else if (x.kind === 'new-user') {
+      out[k] = answerNewUser(model, x);
     } else {
       const top = model.recommend(x.user, { n: x.n, excludeSeen: x.excludeSeen, exclude: x.exclude });
       out[k] = { user: x.user, items: top.map((s) => s.item), scores: top.map((s) => round(s.score)) };

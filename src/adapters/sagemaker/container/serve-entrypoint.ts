@@ -53,7 +53,12 @@ export async function serveEntrypoint(env: NodeJS.ProcessEnv = process.env): Pro
       process.exit(1);
     }, HARD_STOP_MS);
     hardStop.unref();
+    // drain() closes the connections idle at that moment; one whose request was in flight turns
+    // idle after answering and, kept alive by the client (SageMaker's front end keeps its own
+    // connections ~60 s), would hold the exit until the hard stop: close those as they go idle.
+    const sweep = setInterval(() => running.server.server.closeIdleConnections(), 50);
     await running.server.drain();
+    clearInterval(sweep);
     clearTimeout(hardStop);
     process.stderr.write(`reckit-serve: stopped after draining ${inFlight} in-flight request(s)\n`);
     return 0;

@@ -69,7 +69,8 @@ export function runEntrypoint(
   root: string,
   o: { env?: Record<string, string>; onStdout?: (text: string, child: ChildProcess) => void } = {},
 ): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, ['--no-memory-reducer', entrypoint, mode], {
+  const args = mode === undefined ? [] : [mode];
+  const child = spawn(process.execPath, ['--no-memory-reducer', entrypoint, ...args], {
     env: { ...process.env, RECKIT_OPT_ML: root, ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

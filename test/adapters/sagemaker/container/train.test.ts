@@ -140,6 +140,15 @@ describe.skipIf(!built || !u100k)(
       expect(modelFiles(root)).toEqual([]);
     });
 
+    test('no mode or an unknown one: usage on stderr, exit 2 (SageMaker always passes train or serve)', async () => {
+      const root = tree({});
+      for (const mode of [undefined, 'fit']) {
+        const run = await runEntrypoint(mode as 'train', root).done;
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(/^reckit-container: unknown mode .*\nusage: reckit-container train\|serve/);
+      }
+    });
+
     test('a second host idles (reckit trains on one) and writes no model', async () => {
       const root = tree({
         hyperparameters: { epochs: '1' },
