@@ -158,7 +158,7 @@ function surfaced(endpoint: string, error: unknown): unknown {
   const e = error as SdkError;
   if (e.name === 'ModelError') {
     return new InputError(
-      `endpoint ${endpoint}: the model answered ${e.OriginalStatusCode}: ${e.OriginalMessage ?? e.message}`,
+      `endpoint ${endpoint}: the model answered ${e.OriginalStatusCode}: ${containerMessage(e.OriginalMessage) ?? e.message}`,
       { cause: error },
     );
   }
@@ -167,4 +167,15 @@ function surfaced(endpoint: string, error: unknown): unknown {
     return new InputError(`endpoint ${endpoint}: ${e.name} (${status}): ${e.message}`, { cause: error });
   }
   return error;
+}
+
+/** reckit's server answers errors as {"error": message}; other containers' bodies pass as they are. */
+function containerMessage(original: string | undefined): string | undefined {
+  try {
+    const m = (JSON.parse(original ?? '') as { error?: unknown }).error;
+    if (typeof m === 'string') return m;
+  } catch {
+    // not JSON: the body is the message
+  }
+  return original;
 }
