@@ -3,6 +3,7 @@ import { InputError } from '../../../engine/errors.js';
 import type { Id } from '../../../engine/matrix/id-index.js';
 import { batchRecommend } from '../../sagemaker/client/batch-transform.js';
 import { deleteEndpoint, deployEndpoint } from '../../sagemaker/client/endpoint-deployment.js';
+import { parseUri } from '../../sagemaker/client/object-store.js';
 import type { WaitOptions } from '../../sagemaker/client/poll.js';
 import { Predictor } from '../../sagemaker/client/predictor.js';
 import { downloadModelArtifact, startTrainingJob, waitForTrainingJob } from '../../sagemaker/client/training-job.js';
@@ -24,6 +25,8 @@ export interface TrainRequest {
 
 /** `reckit sagemaker train`: start (or find, on a retry) the job, wait, optionally fetch the model. */
 export async function sagemakerTrain(c: AwsClients, r: TrainRequest, w: WaitOptions) {
+  parseUri(r.outputPath);
+  for (const uri of Object.values(r.channels)) parseUri(uri);
   const started = await startTrainingJob(c.sagemaker, {
     name: r.name,
     image: r.image,
@@ -62,6 +65,7 @@ export async function sagemakerDeploy(
   },
   w: WaitOptions,
 ) {
+  parseUri(r.modelData);
   return deployEndpoint(
     c.sagemaker,
     {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '../../../engine/errors.js';
+import { InputError, ReckitError } from '../../../engine/errors.js';
 import { type CliContext, emit } from '../context.js';
 import { collect } from './algorithm-params.js';
 import { type AwsFlags, awsClients, parsePairs, statusPrinter } from './sagemaker-config.js';
@@ -34,7 +34,9 @@ export function registerSagemaker(program: Command, ctx: CliContext): void {
     const clients = awsClients(o);
     try {
       const wait = { timeoutMs: timeout * 1000, signal: ctx.signal, onStatus: statusPrinter(ctx.isTTY, ctx.err, what) };
-      const report = await work(clients, wait);
+      const report = await work(clients, wait).catch((error) => {
+        throw userFacing(error, o.endpointUrl as string | undefined);
+      });
       emit(ctx, o.json as boolean | undefined, report, () => text(report));
     } finally {
       clients.close();
@@ -236,4 +238,27 @@ export function registerSagemaker(program: Command, ctx: CliContext): void {
       await local.close();
       ctx.err('reckit sagemaker local: stopped; every container it ran has exited\n');
     });
+}
+
+/**
+ * AWS errors the user can act on (a 4xx from the service, no credentials, an endpoint that does
+ * not answer) as one-line InputErrors; anything else stays as it is (a reckit bug: stack).
+ */
+function userFacing(error: unknown, endpointUrl: string | undefined): unknown {
+  if (error instanceof ReckitError) return error;
+  const e = error as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 400 && status < 500)
+    return new InputError(`${e.name}: ${e.message}`, { cause: error });
+  if (e.name === 'CredentialsProviderError') {
+    return new InputError(
+      `no AWS credentials: ${e.message} (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run aws configure)`,
+    );
+  }
+  if (e.code && /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)$/.test(e.code)) {
+    return new InputError(
+      `cannot reach ${endpointUrl ?? 'SageMaker'} (${e.code}); is the endpoint URL right and the server running?`,
+    );
+  }
+  return error;
 }
