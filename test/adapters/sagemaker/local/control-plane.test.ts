@@ -122,6 +122,17 @@ describe.skipIf(!ready)('local SageMaker control plane', () => {
     expect((await cloud.client.send(new ListEndpointsCommand({}))).Endpoints).toEqual([]);
   });
 
+  test('MaxRuntimeInSeconds stops the job: Stopped, SecondaryStatus MaxRuntimeExceeded', async () => {
+    await startTrainingJob(cloud.client, {
+      ...spec('too-long', { algorithm: 'svd', factors: 50, epochs: 100000 }),
+      maxRuntimeSeconds: 1,
+    });
+    const d = await waitForTrainingJob(cloud.client, 'too-long', wait);
+    expect(d.TrainingJobStatus).toBe('Stopped');
+    expect(d.SecondaryStatus).toBe('MaxRuntimeExceeded');
+    expect(processesWith('TRAINING_JOB_NAME=too-long')).toEqual([]);
+  });
+
   test('a new model version updates the endpoint in place; a broken artifact fails with a reason', async () => {
     await startTrainingJob(cloud.client, spec('small-svd', { algorithm: 'svd', factors: 4, epochs: 2, seed: 3 }));
     const done = await waitForTrainingJob(cloud.client, 'small-svd', wait);
