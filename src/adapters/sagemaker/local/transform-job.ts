@@ -124,7 +124,9 @@ export class LocalTransformJob {
     const answers: Buffer[] = [];
     for (const batch of batches) {
       if (this.stopped) throw new Error('stopped');
-      const body = Buffer.concat(batch.flatMap((b) => [b, Buffer.from('\n')]));
+      // SplitType None: the object as it is; Line: the records, each with its newline.
+      const body =
+        split === 'Line' ? Buffer.concat(batch.flatMap((b) => [b, Buffer.from('\n')])) : (batch[0] as Buffer);
       if (body.length > maxBytes) throw new Error(`ClientError: a record of ${o.uri} is larger than MaxPayloadInMB`);
       const res = await post(x.port, { ...headers, 'content-length': String(body.length) }, body, timeoutMs);
       if (res.status < 200 || res.status > 299) {

@@ -9,7 +9,11 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { deleteEndpoint, deployEndpoint } from '../../../../src/adapters/sagemaker/client/endpoint-deployment.js';
+import {
+  deleteEndpoint,
+  deployEndpoint,
+  findEndpoint,
+} from '../../../../src/adapters/sagemaker/client/endpoint-deployment.js';
 import { sleep } from '../../../../src/adapters/sagemaker/client/poll.js';
 import {
   describeTrainingJob,
@@ -172,6 +176,17 @@ describe.skipIf(!ready)('local SageMaker control plane', () => {
         wait,
       ),
     ).rejects.toThrow(/endpoint broken did not start: ModelDataUrl .* is not a readable \.tar\.gz/);
+    // A version that cannot start leaves the endpoint InService on the version before it.
+    await expect(
+      deployEndpoint(
+        cloud.client,
+        { endpointName: 'upd', image: IMAGE, modelDataUrl: `s3://${BUCKET}/broken/model.tar.gz`, roleArn: ROLE },
+        wait,
+      ),
+    ).rejects.toThrow(/endpoint upd did not update: ModelDataUrl/);
+    const after = await findEndpoint(cloud.client, 'upd');
+    expect(after?.EndpointStatus).toBe('InService');
+    expect(after?.EndpointConfigName).toBe(v2.configName);
     expect(await deleteEndpoint(cloud.client, 'upd', wait)).toBe(true);
     expect(await deleteEndpoint(cloud.client, 'broken', wait)).toBe(true);
     expect(processesWith(join(cloud.dir, 'sagemaker', 'serving'))).toEqual([]);

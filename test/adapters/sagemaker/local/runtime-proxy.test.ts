@@ -1,10 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
+  CreateTransformJobCommand,
+  DescribeTransformJobCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -87,6 +90,32 @@ describe('local SageMaker runtime: forwarded headers, ModelError, 60 s limit', (
     expect(out.ContentType).toBe('application/json');
     expect(out.CustomAttributes).toBe('echoed');
     expect(out.InvokedProductionVariant).toBe('main');
+  });
+
+  test('a transform job whose container answers 500 is Failed, with the status and the object in the reason', async () => {
+    const input = join(root, 'transform-in');
+    mkdirSync(input);
+    writeFileSync(join(input, 'part-0.txt'), 'fail'); // SplitType None: sent as it is
+    await client.send(
+      new CreateTransformJobCommand({
+        TransformJobName: 'echo-fail',
+        ModelName: 'echo',
+        TransformInput: {
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: pathToFileURL(input).href } },
+          ContentType: 'text/plain',
+          SplitType: 'None',
+        },
+        TransformOutput: { S3OutputPath: pathToFileURL(join(root, 'transform-out')).href },
+        TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
+      }),
+    );
+    let d = await client.send(new DescribeTransformJobCommand({ TransformJobName: 'echo-fail' }));
+    while (d.TransformJobStatus === 'InProgress') {
+      await new Promise((r) => setTimeout(r, 100));
+      d = await client.send(new DescribeTransformJobCommand({ TransformJobName: 'echo-fail' }));
+    }
+    expect(d.TransformJobStatus).toBe('Failed');
+    expect(d.FailureReason).toMatch(/answered 500 for .*part-0\.txt/);
   });
 
   test('a container 500 is a ModelError with the original status and message; a stall past the limit too', async () => {
