@@ -2,9 +2,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CancelledError, InputError } from '../../../engine/errors.js';
 
-/** SageMaker keeps this many characters of the failure file as the job's FailureReason. */
-export const FAILURE_REASON_CHARS = 1024;
-
 /** Exit codes of `train` (docs/sagemaker-container.md): any non-zero marks the job Failed. */
 export const EXIT = { ok: 0, bug: 1, input: 2, stopped: 143 } as const;
 

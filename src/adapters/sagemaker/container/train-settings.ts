@@ -49,8 +49,8 @@ export const CONTAINER_HYPERPARAMETERS = [
   'skipBad',
 ] as const;
 
-const SNAKE =
-  'algorithm, seed, channel, input_table, output_table, warehouse, top_n, top_n_file, include_seen, columns, delimiter, header, scale, skip_bad';
+/** The same names as a Python caller writes them, for messages. */
+const SNAKE = CONTAINER_HYPERPARAMETERS.map((n) => n.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(', ');
 
 /**
  * Splits hyperparameters into reckit's own and the algorithm's, and builds the algorithm: its

@@ -27,6 +27,8 @@ test('values parse as JSON with the raw string as fallback; names camelCase; sag
       biased: 'False',
       shuffle: 'true',
       learning_rate: '0.01',
+      epochs: '"20"',
+      table: '"2024"',
       sagemaker_program: 'train.py',
       sagemaker_region: '"us-east-1"',
     },
@@ -39,6 +41,8 @@ test('values parse as JSON with the raw string as fallback; names camelCase; sag
     biased: false,
     shuffle: true,
     learningRate: 0.01,
+    epochs: 20,
+    table: 2024,
   });
   expect(hp.names.learningRate).toBe('learning_rate');
   expect(message(() => parseHyperparameters({ top_n: '5', topN: '6' }, 'hp.json'))).toBe(

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Table, type Vector } from 'apache-arrow';
+import { Table, tableToIPC, type Vector } from 'apache-arrow';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadDataset } from '../../../../src/adapters/datasets/load-dataset.js';
 import { DuckDbWarehouse } from '../../../../src/adapters/warehouse/duckdb-warehouse.js';
@@ -78,6 +78,26 @@ describe.skipIf(!built || !u100k)(
         expect(run.stdout).toMatch(/final .*train:inertia=[0-9.]+;/);
       },
     );
+
+    test('an Arrow IPC file with its own column names, mapped by the columns hyperparameter', async () => {
+      const root = tree({
+        hyperparameters: { algorithm: 'baseline', columns: 'user=USERID,item=MOVIEID,rating=RATING' },
+        configured: ['train'],
+      });
+      const { ratings } = await loadDataset(u100k as string, { items: false });
+      const renamed = new Table({
+        USERID: ratings.getChild('user') as Vector,
+        MOVIEID: ratings.getChild('item') as Vector,
+        RATING: ratings.getChild('rating') as Vector,
+      });
+      mkdirSync(join(root, 'input', 'data', 'train'), { recursive: true });
+      writeFileSync(join(root, 'input', 'data', 'train', 'ratings.arrow'), tableToIPC(renamed, 'file'));
+      const run = await runEntrypoint('train', root).done;
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/100000 ratings, 943 users, 1682 items from channel train/);
+      expect((await loadModel(join(root, 'model'))).algorithm).toBe('baseline');
+    });
 
     test('a bad hyperparameter: exit 2, the failure file names it, model/ untouched', async () => {
       const root = tree({
