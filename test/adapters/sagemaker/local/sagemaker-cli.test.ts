@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -60,7 +60,7 @@ describe.skipIf(!ready)('reckit sagemaker (CLI) against reckit sagemaker local',
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('train -> deploy -> invoke -> delete; a bad URI is exit 2 with one line', async () => {
+  test('train -> deploy -> invoke -> transform -> delete; a bad URI is exit 2 with one line', async () => {
     const trained = await reckit(
       'train',
       '--name',
@@ -86,6 +86,17 @@ describe.skipIf(!ready)('reckit sagemaker (CLI) against reckit sagemaker local',
     expect(answers[0]).toMatchObject({ user: 1, item: 610, known: true });
     const top = await reckit('invoke', '--endpoint', 'cli-endpoint', '--user', '1', '--top', '3');
     expect(top[0].items).toHaveLength(3);
+    writeFileSync(join(dir, 'users.txt'), '1\n2\n3\n4\n5\n');
+    const transformed = await reckit(
+      'transform',
+      ...['--job', 'cli-top3', '--model', deployed.modelName, '--users-file', join(dir, 'users.txt'), '--top', '3'],
+      ...['--input-path', pathToFileURL(join(dir, 'tin')).href, '--output-path', pathToFileURL(join(dir, 'tout')).href],
+      ...['--instances', '2', '--out', join(dir, 'top3.csv')],
+    );
+    expect(transformed).toMatchObject({ job: 'cli-top3', users: 5, rows: 15 });
+    const csv = readFileSync(join(dir, 'top3.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(16);
+    expect(csv[0]).toBe('user,rank,item,score');
     expect(await reckit('delete', '--endpoint', 'cli-endpoint')).toEqual({ endpoint: 'cli-endpoint', deleted: true });
     const bad = await run(
       process.execPath,
