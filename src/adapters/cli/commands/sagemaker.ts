@@ -250,6 +250,9 @@ function userFacing(error: unknown, endpointUrl: string | undefined): unknown {
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 400 && status < 500)
     return new InputError(`${e.name}: ${e.message}`, { cause: error });
+  if (/^Region is missing/.test(e.message ?? '')) {
+    return new InputError('no AWS region: give --region, set AWS_REGION, or set region in ~/.aws/config');
+  }
   if (e.name === 'CredentialsProviderError') {
     return new InputError(
       `no AWS credentials: ${e.message} (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run aws configure)`,

@@ -111,5 +111,19 @@ describe.skipIf(!ready)('reckit sagemaker (CLI) against reckit sagemaker local',
       .filter((l: string) => l.startsWith('reckit'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^reckit: .*ftp:\/\/nope/);
+    // No region anywhere in the SDK's chain (no flag, no env, no ~/.aws/config): one line, exit 2.
+    const noRegion: NodeJS.ProcessEnv = { ...env };
+    delete noRegion.AWS_REGION;
+    delete noRegion.AWS_DEFAULT_REGION;
+    const lost = await run(process.execPath, [cli, 'sagemaker', 'delete', '--endpoint', 'x'], {
+      env: {
+        ...noRegion,
+        HOME: dir,
+        AWS_CONFIG_FILE: join(dir, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+      },
+    }).catch((e) => e);
+    expect(lost.code).toBe(2);
+    expect(lost.stderr).toMatch(/^reckit: no AWS region: give --region/m);
   });
 });
