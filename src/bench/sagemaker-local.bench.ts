@@ -4,7 +4,7 @@
  *    epochs, save) vs CreateTrainingJob + polling DescribeTrainingJob (50 ms) until Completed,
  *    through the real SageMaker client: the difference is the process start, the /opt/ml tree,
  *    the channel copy and the model.tar.gz packing;
- *  - endpoint calls: 200 single-pair text/csv predictions, `invoke()` on the loaded model vs
+ *  - endpoint calls: 200 (quick: 50) single-pair text/csv predictions, `invoke()` on the loaded model vs
  *    InvokeEndpoint through the real runtime client -> local SageMaker -> serve process.
  * Run: npx tsc -p tsconfig.build.json && RECKIT_DATA_DIR=../shared/datasets node dist/bench/run.js --suite sagemaker-local
  */
@@ -25,7 +25,6 @@ import type { CaseResult, SuiteOptions } from './bench-case.js';
 import { measureSideBySide } from './harness.js';
 
 const SUITE = 'sagemaker-local';
-const CALLS = 200;
 const PARAMS = { factors: 20, epochs: 5, seed: 1 };
 const ROLE = 'arn:aws:iam::000000000000:role/bench';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -39,6 +38,8 @@ export async function runSagemakerLocalBench(o: SuiteOptions): Promise<CaseResul
   let model: Model | undefined;
   let jobs = 0;
   let outs = 0;
+  // Calls per timed run; fewer in the quick (CI) run, which every suite shares.
+  const CALLS = o.quick ? 50 : 200;
   const size = `100,836 ratings, SVD ${PARAMS.factors} factors x ${PARAMS.epochs} epochs`;
   const common = { dataset: 'ml-latest-small', threads: 0 };
   try {
