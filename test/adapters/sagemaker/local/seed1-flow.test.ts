@@ -149,6 +149,15 @@ describe.skipIf(!ready)('seed 1 through the local SageMaker', () => {
         expect(g.score).toBeCloseTo(want.scores[k] as number, 5);
         expect(g.known).toBe(want.known[k] === 1);
       });
+      // Every user's top 5 in bodies of at most 2 KB: many requests, answers back in user order.
+      const small = new Predictor('seed1-endpoint', { clientConfig: cloud.runtimeConfig, maxPayloadBytes: 2048 });
+      const users = Array.from({ length: model.users.size }, (_, u) => model.users.idOf(u));
+      const tops = await small.recommend(users, 5);
+      small.close();
+      expect(tops.map((t) => t.user)).toEqual(users);
+      for (const k of [0, 305, 609]) {
+        expect(tops[k]?.items).toEqual(model.recommend(users[k] as number, { n: 5 }).map((s) => s.item));
+      }
       // A body the container rejects surfaces as the endpoint's own message, not a retry loop.
       await expect(predictor.invoke('1\n', 'text/csv', 'text/csv')).rejects.toThrow(
         /the model answered 400: .*user,item/,
