@@ -81,12 +81,17 @@ export async function deployEndpoint(
     ),
   );
   let current = await findEndpoint(client, s.endpointName);
+  if (current) current = await waitSettled(client, s.endpointName, wait);
+  if (current?.EndpointStatus === 'Failed') {
+    // SageMaker cannot update a Failed endpoint: it is deleted (with its config and models) and created again.
+    await deleteEndpoint(client, s.endpointName, wait);
+    current = undefined;
+  }
   let action: Deployment['action'] = 'unchanged';
   if (!current) {
     await client.send(new CreateEndpointCommand({ EndpointName: s.endpointName, EndpointConfigName: name }));
     action = 'created';
   } else if (current.EndpointConfigName !== name) {
-    current = await waitSettled(client, s.endpointName, wait);
     await client.send(new UpdateEndpointCommand({ EndpointName: s.endpointName, EndpointConfigName: name }));
     action = 'updated';
   }

@@ -188,6 +188,14 @@ describe.skipIf(!ready)('local SageMaker control plane', () => {
     expect(after?.EndpointStatus).toBe('InService');
     expect(after?.EndpointConfigName).toBe(v2.configName);
     expect(await deleteEndpoint(cloud.client, 'upd', wait)).toBe(true);
+    // Deploying a good version where a Failed endpoint stands replaces it.
+    const fixed = await deployEndpoint(
+      cloud.client,
+      { endpointName: 'broken', image: IMAGE, modelDataUrl: url, roleArn: ROLE },
+      wait,
+    );
+    expect(fixed.action).toBe('created');
+    expect((await findEndpoint(cloud.client, 'broken'))?.EndpointStatus).toBe('InService');
     expect(await deleteEndpoint(cloud.client, 'broken', wait)).toBe(true);
     expect(processesWith(join(cloud.dir, 'sagemaker', 'serving'))).toEqual([]);
   });
