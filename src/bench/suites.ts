@@ -68,6 +68,12 @@ export const SUITES: readonly SuiteEntry[] = [
     load: () => import('./serve.bench.js'),
     fn: 'runServeBench',
   },
+  {
+    name: 'sagemaker-local',
+    description: 'local SageMaker overhead: a training job and InvokeEndpoint calls vs the same work in-process',
+    load: () => import('./sagemaker-local.bench.js'),
+    fn: 'runSagemakerLocalBench',
+  },
 ];
 
 /** Runs one suite; a load failure or a throw is recorded as a failed case, never a crash. */

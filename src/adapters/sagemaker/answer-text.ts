@@ -33,7 +33,10 @@ export class AnswerText {
       let s = '';
       for (const a of answers) {
         if (!('score' in a)) {
-          throw new InvocationError(406, 'top-N answers have no text/csv form; ask for application/json or jsonlines');
+          throw new InvocationError(
+            406,
+            'top-N and cluster answers have no text/csv form; ask for application/json or jsonlines',
+          );
         }
         s += `${round(a.score)}\n`;
       }

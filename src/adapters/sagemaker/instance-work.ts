@@ -1,12 +1,13 @@
 import type { Id } from '../../engine/matrix/id-index.js';
 import type { Model } from '../../engine/model/model.js';
+import { answerNewUser, type NewUserAnswer } from './answer-new-user.js';
 import { round } from './format-scores.js';
 import type { Instance } from './instances.js';
 import { InvocationError } from './invocation-error.js';
 import type { RequestLimits } from './server-limits.js';
 
 /** One answer: a predicted rating, or a top-N list. */
-export type Answer = { score: number; known: boolean } | { user: Id; items: Id[]; scores: number[] };
+export type Answer = { score: number; known: boolean } | { user: Id; items: Id[]; scores: number[] } | NewUserAnswer;
 
 /**
  * The work a request has asked for so far, checked against the limits as instances are read
@@ -31,6 +32,9 @@ export class Tally {
     if (x.kind === 'predict') {
       this.scored++;
       this.returned++;
+    } else if (x.kind === 'new-user') {
+      this.scored += this.model.items.size; // a fold-in or a cluster assignment reads the whole catalogue
+      this.returned += x.top ?? x.items?.length ?? 1;
     } else {
       this.scored += this.model.items.size; // a top-N list scores the whole catalogue
       this.returned += x.n;
@@ -85,6 +89,8 @@ export function answerInstances(model: Model, instances: readonly Instance[]): A
       users.push(x.user);
       items.push(x.item);
       at.push(k);
+    } else if (x.kind === 'new-user') {
+      out[k] = answerNewUser(model, x);
     } else {
       const top = model.recommend(x.user, { n: x.n, excludeSeen: x.excludeSeen, exclude: x.exclude });
       out[k] = { user: x.user, items: top.map((s) => s.item), scores: top.map((s) => round(s.score)) };

@@ -1,5 +1,6 @@
 import type { Id } from '../../engine/matrix/id-index.js';
 import { InvocationError } from './invocation-error.js';
+import { isNewUserInstance, type NewUserInstance, toNewUserInstance } from './new-user-instances.js';
 
 /** One predicted rating for (user, item). */
 export interface PredictInstance {
@@ -17,7 +18,7 @@ export interface RecommendInstance {
   exclude?: Id[] | undefined;
 }
 
-export type Instance = PredictInstance | RecommendInstance;
+export type Instance = PredictInstance | RecommendInstance | NewUserInstance;
 
 /** The largest `top` a request may ask for (keeps a response well under 6 MB). */
 export const MAX_TOP_N = 1000;
@@ -41,6 +42,7 @@ export function toInstance(x: unknown, where: string): Instance {
     );
   }
   const o = x as Record<string, unknown>;
+  if (isNewUserInstance(o)) return toNewUserInstance(o, where, MAX_TOP_N);
   if (!isId(o.user))
     throw new InvocationError(400, `${where}: "user" must be a number or string, got ${describe(o.user)}`);
   if (o.top !== undefined) {

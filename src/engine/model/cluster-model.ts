@@ -222,26 +222,8 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
    * given ratings best (least squared error). b_u is computed as in training.
    */
   foldIn(ratings: { items: readonly Id[]; ratings: ArrayLike<number> }): FoldedUser & { cluster: number } {
-    check(
-      ratings.items.length === ratings.ratings.length,
-      () => `foldIn: ${ratings.items.length} items but ${ratings.ratings.length} ratings`,
-    );
-    const idx: number[] = [];
-    const val: number[] = [];
-    for (let p = 0; p < ratings.items.length; p++) {
-      const i = this.items.indexOf(ratings.items[p]);
-      const v = Number(ratings.ratings[p]);
-      if (!Number.isFinite(v)) throw new InputError(`foldIn rating ${p}: ${ratings.ratings[p]} is not a number`);
-      if (i >= 0 && this.itemKnown(i)) {
-        idx.push(i);
-        val.push(v);
-      }
-    }
-    const d = this.data;
-    let bias = 0;
-    for (let p = 0; p < idx.length; p++) bias += val[p] - d.globalMean - d.itemBias[idx[p]];
-    bias = idx.length ? bias / (idx.length + Number(this.params.userBeta ?? 15)) : 0;
-    const cluster = idx.length === 0 ? -1 : this.nearestCluster(idx, val, bias);
+    const { idx, val, bias } = this.newUser(ratings, 'foldIn');
+    const cluster = idx.length === 0 ? -1 : this.nearestCluster(idx, val, bias).cluster;
     const seen = new Set(idx);
     return {
       cluster,
@@ -260,7 +242,50 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
     };
   }
 
-  private nearestCluster(idx: number[], val: number[], bias: number): number {
+  /**
+   * The cluster a new user's ratings belong to, and how far they are from it: the Euclidean
+   * distance between their feature vector (built as in training) and the centroid; for 'factors'
+   * models, the root mean squared error of the cluster's scores on the given ratings. Items the
+   * model does not know are ignored; cluster -1 (distance NaN) when none is known.
+   */
+  assign(ratings: { items: readonly Id[]; ratings: ArrayLike<number> }): { cluster: number; distance: number } {
+    const { idx, val, bias } = this.newUser(ratings, 'assign');
+    if (idx.length === 0) return { cluster: -1, distance: Number.NaN };
+    const d = this.data;
+    const best = this.nearestCluster(idx, val, bias);
+    const distance = d.features === 'factors' ? Math.sqrt(best.d / idx.length) : Math.sqrt(Math.max(0, best.d));
+    return { cluster: best.cluster, distance };
+  }
+
+  /** A new user's known items (dense), their ratings and b_u, computed as in training. */
+  private newUser(
+    ratings: { items: readonly Id[]; ratings: ArrayLike<number> },
+    what: string,
+  ): { idx: number[]; val: number[]; bias: number } {
+    check(
+      ratings.items.length === ratings.ratings.length,
+      () => `${what}: ${ratings.items.length} items but ${ratings.ratings.length} ratings`,
+    );
+    const idx: number[] = [];
+    const val: number[] = [];
+    for (let p = 0; p < ratings.items.length; p++) {
+      const i = this.items.indexOf(ratings.items[p]);
+      const v = Number(ratings.ratings[p]);
+      if (!Number.isFinite(v)) throw new InputError(`${what} rating ${p}: ${ratings.ratings[p]} is not a number`);
+      if (i >= 0 && this.itemKnown(i)) {
+        idx.push(i);
+        val.push(v);
+      }
+    }
+    const d = this.data;
+    let bias = 0;
+    for (let p = 0; p < idx.length; p++) bias += val[p] - d.globalMean - d.itemBias[idx[p]];
+    bias = idx.length ? bias / (idx.length + Number(this.params.userBeta ?? 15)) : 0;
+    return { idx, val, bias };
+  }
+
+  /** Nearest cluster and its squared distance (squared error summed over the ratings for 'factors'). */
+  private nearestCluster(idx: number[], val: number[], bias: number): { cluster: number; d: number } {
     const d = this.data;
     const nI = this.items.size;
     let best = 0;
@@ -274,7 +299,7 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
         }
         if (e < bestD) [best, bestD] = [c, e];
       }
-      return best;
+      return { cluster: best, d: bestD };
     }
     const x = Float64Array.from(val);
     if (d.features === 'centered') {
@@ -296,7 +321,7 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
       const dist = xn + cn - 2 * dot;
       if (dist < bestD) [best, bestD] = [c, dist];
     }
-    return best;
+    return { cluster: best, d: bestD };
   }
 
   async save(dir: string): Promise<void> {
