@@ -1,15 +1,17 @@
 import { InputError } from '../errors.js';
 import type { Algorithm } from './algorithm.js';
 import { Baseline, type BaselineParams } from './baseline.js';
+import { EASE, type EaseParams } from './ease.js';
 import { GlobalMean } from './global-mean.js';
+import { ImplicitALS, type ImplicitAlsParams } from './implicit-als.js';
 import type { KmeansParams } from './kmeans/kmeans-params.js';
 import { KMeansRecommender } from './kmeans/kmeans-recommender.js';
 import { Popularity } from './popularity.js';
 import { SVD } from './svd.js';
 import type { SvdParams } from './svd-params.js';
 
-/** The rating algorithms `reckit evaluate|train --algo` knows. */
-export const ALGORITHM_NAMES = ['svd', 'baseline', 'globalmean', 'popularity', 'kmeans'] as const;
+/** The algorithms `reckit evaluate|train --algo` knows: rating models, then the top-N rankers (docs/ranking.md). */
+export const ALGORITHM_NAMES = ['svd', 'baseline', 'globalmean', 'popularity', 'kmeans', 'als', 'ease'] as const;
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
 /** A configured algorithm by name, params validated (InputError on an unknown name or bad param). */
@@ -25,6 +27,10 @@ export function createAlgorithm(name: string, params: Record<string, unknown> = 
       return new Popularity(params);
     case 'kmeans':
       return new KMeansRecommender(params as Partial<KmeansParams>);
+    case 'als':
+      return new ImplicitALS(params as Partial<ImplicitAlsParams>);
+    case 'ease':
+      return new EASE(params as Partial<EaseParams>);
     default:
       throw new InputError(`unknown algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}`);
   }

@@ -314,6 +314,55 @@ export interface ParseKernels {
   parseNumericLines(a: ParseLinesArgs, run?: KernelRun): Promise<ParseLinesResult>;
 }
 
-export interface Kernels extends MatrixKernels, KmeansKernels, MfKernels, ScoringKernels, ParseKernels {
+export interface Kernels extends MatrixKernels, KmeansKernels, MfKernels, ScoringKernels, ParseKernels, RankKernels {
   readonly name: BackendName;
+}
+
+/**
+ * One half-step of implicit ALS (Hu, Koren, Volinsky 2008; docs/ranking.md): every row x of
+ * `solve` is set to the minimiser of sum_j c_j (1 - x.y_j)^2 over its entries j (c = the CSR
+ * value, the confidence) + sum over the other columns (x.y)^2 + reg ||x||^2, the other side `fixed`
+ * held constant. Rows without entries become zero.
+ */
+export interface AlsHalfStepArgs {
+  /** Rows to solve; values are confidences c >= 1 (1 + alpha r, or the log form). */
+  rows: Csr;
+  /** nRows x k, row-major, updated in place (the CG warm start). */
+  solve: Float32Array;
+  /** nCols x k, row-major. */
+  fixed: Float32Array;
+  k: number;
+  reg: number;
+  /** Conjugate-gradient steps per row (implicit's solver); 0 = exact Cholesky solve. */
+  cgSteps: number;
+  threads?: number | undefined;
+}
+
+/** Dense scores from item-item weights: score(u, i) = sum over u's seen items j of W[j, i]. */
+export interface ItemItemTopNArgs {
+  /** The users' item rows (every entry weighs 1). */
+  seen: Csr;
+  /** nItems x nItems, row-major: row j holds item j's contribution to every item. */
+  weights: Float32Array;
+  /** Dense user indices; output row r is users[r]. */
+  users: Int32Array;
+  n: number;
+  /** 0 = never recommended. */
+  eligible: Uint8Array;
+  /** Skip each user's seen items. */
+  excludeSeen: boolean;
+  threads?: number | undefined;
+}
+
+export interface RankKernels {
+  /**
+   * One implicit-ALS half-step in place. Returns the rows' part of the objective after the solve:
+   * sum over rows of x'Gx + sum_j [c_j (1 - s_j)^2 - s_j^2] + reg ||x||^2 (G = fixed' fixed,
+   * s_j = x.y_j), accumulated in double, row by row in index order.
+   */
+  alsHalfStep(a: AlsHalfStepArgs, run?: KernelRun): Promise<{ loss: number }>;
+  /** In-place inverse of a dense symmetric positive definite n x n matrix (float64, row-major) by Cholesky. */
+  spdInverse(a: Float64Array, n: number, run?: KernelRun & { threads?: number | undefined }): Promise<void>;
+  /** Top-N lists by item-item weights (EASE, item-kNN), ranked as topNAll ranks (score desc, item asc). */
+  itemItemTopN(a: ItemItemTopNArgs, run?: KernelRun): Promise<TopNResult>;
 }

@@ -1,0 +1,6 @@
+import type { RankKernels } from '../signatures.js';
+import { alsHalfStep } from './als-half-step.js';
+import { itemItemTopN } from './item-item-top-n.js';
+import { spdInverse } from './spd-inverse.js';
+
+export const rankKernels: RankKernels = { alsHalfStep, spdInverse, itemItemTopN };
