@@ -19,7 +19,7 @@ export interface RankingRun {
   algorithm: string;
   params: Record<string, unknown>;
   metrics: RankingMetrics;
-  /** RMSE/MAE of predict on the held-out pairs (meaningful for rating models only). */
+  /** RMSE/MAE of predict on the held-out pairs; NaN for rankers (models whose scale is not the data's). */
   rmse: number;
   mae: number;
   fitSeconds: number;
@@ -60,7 +60,9 @@ export async function evaluateRanking(
   for (const i of train.csr.cols) known[i] = 1;
   for (const x of known) catalogSize += x;
   const metrics = rankingMetrics(lists, relevantItems(test, threshold), { k, threshold, catalogSize });
-  const predicted = predictTest(model, split);
+  // A ranker's scores live on its own preference scale: no RMSE against ratings for it.
+  const ratingModel = model.scale.min === train.scale.min && model.scale.max === train.scale.max;
+  const predicted = ratingModel ? predictTest(model, split) : { rmse: Number.NaN, mae: Number.NaN };
   o.onProgress?.(1);
   return {
     algorithm: algorithm.name,
