@@ -4,6 +4,7 @@ import { Baseline, type BaselineParams } from './baseline.js';
 import { EASE, type EaseParams } from './ease.js';
 import { GlobalMean } from './global-mean.js';
 import { ImplicitALS, type ImplicitAlsParams } from './implicit-als.js';
+import { ItemKNN, type ItemKnnParams } from './item-knn.js';
 import type { KmeansParams } from './kmeans/kmeans-params.js';
 import { KMeansRecommender } from './kmeans/kmeans-recommender.js';
 import { Popularity } from './popularity.js';
@@ -11,7 +12,16 @@ import { SVD } from './svd.js';
 import type { SvdParams } from './svd-params.js';
 
 /** The algorithms `reckit evaluate|train --algo` knows: rating models, then the top-N rankers (docs/ranking.md). */
-export const ALGORITHM_NAMES = ['svd', 'baseline', 'globalmean', 'popularity', 'kmeans', 'als', 'ease'] as const;
+export const ALGORITHM_NAMES = [
+  'svd',
+  'baseline',
+  'globalmean',
+  'popularity',
+  'kmeans',
+  'als',
+  'ease',
+  'itemknn',
+] as const;
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
 /** A configured algorithm by name, params validated (InputError on an unknown name or bad param). */
@@ -31,6 +41,8 @@ export function createAlgorithm(name: string, params: Record<string, unknown> = 
       return new ImplicitALS(params as Partial<ImplicitAlsParams>);
     case 'ease':
       return new EASE(params as Partial<EaseParams>);
+    case 'itemknn':
+      return new ItemKNN(params as Partial<ItemKnnParams>);
     default:
       throw new InputError(`unknown algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}`);
   }

@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
 import type { Csr, Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
@@ -10,7 +11,9 @@ export interface ImplicitAlsParams {
   factors: number;
   iterations: number;
   reg: number;
+  regExponent: number;
   alpha: number;
+  base: number;
   scaling: 'linear' | 'log';
   eps: number;
   cgSteps: number;
@@ -23,12 +26,25 @@ export const IMPLICIT_ALS_SCHEMA: ParamSchema = {
   factors: { type: 'integer', default: 64, min: 1, max: 1024, doc: 'latent factors k' },
   iterations: { type: 'integer', default: 15, min: 1, max: 10000, doc: 'ALS sweeps (users then items)' },
   reg: { type: 'number', default: 30, min: 0, doc: 'L2 regularisation of user and item factors' },
-  alpha: { type: 'number', default: 1, min: 0, doc: 'confidence slope: c = 1 + alpha * r (or the log form)' },
+  regExponent: {
+    type: 'number',
+    default: 0,
+    min: 0,
+    max: 2,
+    doc: 'frequency-scaled regularisation: a user or item with n interactions gets reg * (1 + n)^regExponent',
+  },
+  alpha: { type: 'number', default: 1, min: 0, doc: 'confidence slope: c = base + alpha r (or the log form)' },
+  base: {
+    type: 'number',
+    default: 1,
+    min: 0,
+    doc: "confidence floor of an observed pair: c = base + alpha r (Hu et al.: 1; the implicit library's alpha r: 0)",
+  },
   scaling: {
     type: 'string',
     default: 'linear',
     oneOf: ['linear', 'log'],
-    doc: 'confidence from the rating/count r: linear 1 + alpha r, or log 1 + alpha log(1 + r / eps)',
+    doc: 'confidence from the rating/count r: linear base + alpha r, or log base + alpha log(1 + r / eps)',
   },
   eps: { type: 'number', default: 1, above: 0, doc: 'eps of the log scaling' },
   cgSteps: {
@@ -51,7 +67,8 @@ export const IMPLICIT_ALS_SCHEMA: ParamSchema = {
 
 /**
  * Implicit-feedback ALS (Hu, Koren and Volinsky 2008; docs/ranking.md): every observed pair has
- * preference 1 and confidence c = 1 + alpha r (or 1 + alpha log(1 + r / eps)), every other pair
+ * preference 1 and confidence c = base + alpha r (or base + alpha log(1 + r / eps); base 1 as in the
+ * paper), every other pair
  * preference 0 and confidence 1; user and item factors are solved in turn, each row by a few
  * warm-started conjugate-gradient steps (as the `implicit` library) or exactly (cgSteps 0).
  *
@@ -81,7 +98,7 @@ export class ImplicitALS implements Algorithm<ImplicitAlsParams> {
     const itemFactors = both.subarray(train.nUsers * p.factors);
     const history: EpochReport[] = [];
     for (let it = 0; it < p.iterations; it++) {
-      const step = { k: p.factors, reg: p.reg, cgSteps: p.cgSteps, threads };
+      const step = { k: p.factors, reg: p.reg, regExponent: p.regExponent, cgSteps: p.cgSteps, threads };
       await k.alsHalfStep({ rows: byUser, solve: userFactors, fixed: itemFactors, ...step }, { signal: o.signal });
       const { loss } = await k.alsHalfStep(
         { rows: byItem, solve: itemFactors, fixed: userFactors, ...step },
@@ -109,11 +126,17 @@ export class ImplicitALS implements Algorithm<ImplicitAlsParams> {
 }
 
 /** The training CSR with confidences for values (same offsets and columns, shared). */
-export function confidenceCsr(csr: Csr, p: Pick<ImplicitAlsParams, 'alpha' | 'scaling' | 'eps'>): Csr {
+export function confidenceCsr(csr: Csr, p: Pick<ImplicitAlsParams, 'alpha' | 'base' | 'scaling' | 'eps'>): Csr {
   const values = new Float32Array(csr.values.length);
   for (let e = 0; e < values.length; e++) {
     const r = Math.max(0, csr.values[e] as number);
-    values[e] = p.scaling === 'log' ? 1 + p.alpha * Math.log1p(r / p.eps) : 1 + p.alpha * r;
+    const c = p.base + p.alpha * (p.scaling === 'log' ? Math.log1p(r / p.eps) : r);
+    if (!(c > 0)) {
+      throw new InputError(
+        `als: confidence ${c} of rating ${r} is not positive (base ${p.base}, alpha ${p.alpha}); raise base or alpha`,
+      );
+    }
+    values[e] = c;
   }
   return { ...csr, values };
 }

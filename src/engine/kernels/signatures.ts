@@ -332,7 +332,9 @@ export interface AlsHalfStepArgs {
   /** nCols x k, row-major. */
   fixed: Float32Array;
   k: number;
+  /** L2 weight; a row with n entries gets reg * (1 + n)^regExponent (frequency-scaled, as in iALS++ tuning). */
   reg: number;
+  regExponent?: number | undefined;
   /** Conjugate-gradient steps per row (implicit's solver); 0 = exact Cholesky solve. */
   cgSteps: number;
   threads?: number | undefined;

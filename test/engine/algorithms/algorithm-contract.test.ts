@@ -22,8 +22,9 @@ const SMALL: Record<string, Record<string, unknown>> = {
   svd: { factors: 6, epochs: 5, threads: 1 },
   als: { factors: 4, iterations: 3, reg: 0.1 },
   ease: { lambda: 5 },
+  itemknn: { neighbours: 5 },
 };
-const RANKERS = new Set(['als', 'ease']);
+const RANKERS = new Set(['als', 'ease', 'itemknn']);
 
 // What every rating algorithm owes its callers (STYLE.md section 4): fit gives a Model that predicts
 // within the scale, answers cold pairs with a fallback flagged known = false, recommends unseen

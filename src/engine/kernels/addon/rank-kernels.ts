@@ -14,6 +14,7 @@ interface RankBinding {
     reg: number,
     cgSteps: number,
     threads: number,
+    regExponent: number,
   ): NativeJob<number>;
   spdInverse(a: Float64Array, n: number, threads: number): NativeJob<void>;
   itemItemTopN(
@@ -49,6 +50,7 @@ export function nativeRankKernels(binding: NativeBinding): RankKernels {
             a.reg,
             a.cgSteps,
             a.threads ?? 0,
+            a.regExponent ?? 0,
           ),
         run,
       );

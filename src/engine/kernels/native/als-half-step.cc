@@ -5,7 +5,7 @@
 // array summed in row order afterwards.
 // TS: alsHalfStep(offsets: Int32Array, cols: Int32Array, conf: Float32Array, nCols: number,
 //   solve: Float32Array, fixed: Float32Array, k: number, reg: number, cgSteps: number,
-//   threads: number) -> NativeJob<number>
+//   threads: number, regExponent: number) -> NativeJob<number>
 #include <atomic>
 #include <cmath>
 #include <vector>
@@ -24,6 +24,7 @@ struct Als {
   const float* fixed;
   int k;
   double reg;
+  double regExponent;
   int cgSteps;
 };
 
@@ -89,6 +90,7 @@ double SolveRow(const Als& a, const std::vector<double>& g, long long u, std::ve
   double* ap = p + k;
   double* m = ap + k;
   const int32_t b0 = a.offsets[u], b1 = a.offsets[u + 1];
+  const double reg = a.regExponent != 0 ? a.reg * std::pow(1.0 + (b1 - b0), a.regExponent) : a.reg;
   float* xs = a.solve + u * k;
   if (b0 == b1) {
     for (int f = 0; f < k; ++f) xs[f] = 0.f;
@@ -96,7 +98,7 @@ double SolveRow(const Als& a, const std::vector<double>& g, long long u, std::ve
   }
   if (a.cgSteps == 0) {
     for (int q = 0; q < k * k; ++q) m[q] = g[q];
-    for (int q = 0; q < k; ++q) m[q * k + q] += a.reg;
+    for (int q = 0; q < k; ++q) m[q * k + q] += reg;
     for (int f = 0; f < k; ++f) r[f] = 0;
     for (int32_t e = b0; e < b1; ++e) {
       const double c = a.conf[e];
@@ -113,7 +115,7 @@ double SolveRow(const Als& a, const std::vector<double>& g, long long u, std::ve
     for (int f = 0; f < k; ++f) x[f] = r[f];
   } else {
     for (int f = 0; f < k; ++f) x[f] = xs[f];
-    GTimes(g, a.reg, x, r, k);
+    GTimes(g, reg, x, r, k);
     for (int f = 0; f < k; ++f) r[f] = -r[f];
     for (int32_t e = b0; e < b1; ++e) {
       const double c = a.conf[e];
@@ -125,7 +127,7 @@ double SolveRow(const Als& a, const std::vector<double>& g, long long u, std::ve
     double rsOld = 0;
     for (int f = 0; f < k; ++f) rsOld += r[f] * r[f];
     for (int it = 0; it < a.cgSteps && rsOld >= 1e-20; ++it) {
-      GTimes(g, a.reg, p, ap, k);
+      GTimes(g, reg, p, ap, k);
       for (int32_t e = b0; e < b1; ++e) {
         const double c = a.conf[e];
         const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
@@ -153,7 +155,7 @@ double SolveRow(const Als& a, const std::vector<double>& g, long long u, std::ve
   }
   GTimes(g, 0, x, ap, k);
   double loss = 0;
-  for (int f = 0; f < k; ++f) loss += x[f] * (ap[f] + a.reg * x[f]);
+  for (int f = 0; f < k; ++f) loss += x[f] * (ap[f] + reg * x[f]);
   for (int32_t e = b0; e < b1; ++e) {
     const double c = a.conf[e];
     const double s = DotY(a.fixed + static_cast<size_t>(a.cols[e]) * k, x, k);
@@ -174,6 +176,7 @@ Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
     const double reg = rk::NumberArg(info, 7, "reg");
     const int cgSteps = static_cast<int>(rk::NumberArg(info, 8, "cgSteps"));
     const int threads = static_cast<int>(rk::NumberArg(info, 9, "threads"));
+    const double regExponent = rk::NumberArg(info, 10, "regExponent");
     RK_CHECK(offsets.length >= 1 && k >= 1, "offsets must not be empty and k >= 1");
     const long long nRows = static_cast<long long>(offsets.length) - 1;
     const long long nnz = offsets.data[nRows];
@@ -182,7 +185,7 @@ Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
     RK_CHECK(static_cast<long long>(solve.length) == nRows * k, "solve must be nRows x k");
     RK_CHECK(static_cast<long long>(fixed.length) == nCols * k, "fixed must be nCols x k");
     for (long long e = 0; e < nnz; ++e) RK_CHECK(cols.data[e] >= 0 && cols.data[e] < nCols, "column index out of range");
-    Als a{offsets.data, cols.data, conf.data, solve.data, fixed.data, k, reg, cgSteps};
+    Als a{offsets.data, cols.data, conf.data, solve.data, fixed.data, k, reg, regExponent, cgSteps};
     auto loss = std::make_shared<double>(0);
     auto* job = new rk::AsyncJob(
         info.Env(),

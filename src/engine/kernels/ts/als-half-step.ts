@@ -73,9 +73,10 @@ function gTimes(g: Float64Array, reg: number, v: Float64Array, out: Float64Array
 
 /** Solves row u in place; returns its loss term. */
 function solveRow(a: AlsHalfStepArgs, g: Float64Array, u: number, st: AlsScratch): number {
-  const { rows, solve, fixed: y, k, reg } = a;
+  const { rows, solve, fixed: y, k } = a;
   const b0 = rows.offsets[u] as number;
   const b1 = rows.offsets[u + 1] as number;
+  const reg = a.regExponent ? a.reg * (1 + b1 - b0) ** a.regExponent : a.reg;
   const { x, r, p, ap } = st;
   if (b1 === b0) {
     solve.fill(0, u * k, (u + 1) * k);
