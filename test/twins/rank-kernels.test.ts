@@ -150,3 +150,52 @@ describe.each(availableBackends())('itemItemTopN [%s]', (name) => {
     });
   });
 });
+
+describe.each(availableBackends())('bprEpoch [%s]', (name) => {
+  const k = backend(name);
+  const fixture = async () => {
+    const { csr: seen } = await reference.buildCsr(randomCoo(13, 40, 25, 300));
+    return {
+      seen,
+      userFactors: normals(14, 40 * 9, 0.1),
+      itemFactors: normals(15, 25 * 9, 0.1),
+      itemBias: new Float32Array(25),
+    };
+  };
+
+  test('one thread matches the reference over 3 epochs (9 factors)', async () => {
+    const a = await fixture();
+    const b = await fixture();
+    for (let epoch = 0; epoch < 3; epoch++) {
+      const step = { k: 9, learningRate: 0.05, reg: 0.01, samples: 300, seed: 40 + epoch, threads: 1 };
+      const got = await k.bprEpoch({ ...a, ...step });
+      const want = await reference.bprEpoch({ ...b, ...step });
+      expect(got.correct).toBe(want.correct);
+    }
+    // exp may differ from Math.exp in the last bit: room for that, nothing more.
+    expect(maxAbsDiff(a.userFactors, b.userFactors)).toBeLessThanOrEqual(1e-6);
+    expect(maxAbsDiff(a.itemFactors, b.itemFactors)).toBeLessThanOrEqual(1e-6);
+    expect(maxAbsDiff(a.itemBias, b.itemBias)).toBeLessThanOrEqual(1e-6);
+  });
+
+  test('Hogwild threads learn the ranking: the share of right-ordered samples grows', async () => {
+    const a = await fixture();
+    let first = 0;
+    let last = 0;
+    for (let epoch = 0; epoch < 30; epoch++) {
+      const { correct } = await k.bprEpoch({
+        ...a,
+        k: 9,
+        learningRate: 0.1,
+        reg: 0.001,
+        samples: 300,
+        seed: epoch,
+        threads: 2,
+      });
+      if (epoch === 0) first = correct;
+      last = correct;
+    }
+    expect(first).toBeLessThan(0.7);
+    expect(last).toBeGreaterThan(first + 0.1);
+  });
+});

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import type { Algorithm } from './algorithm.js';
 import { Baseline, type BaselineParams } from './baseline.js';
+import { BPR, type BprParams } from './bpr.js';
 import { EASE, type EaseParams } from './ease.js';
 import { GlobalMean } from './global-mean.js';
 import { ImplicitALS, type ImplicitAlsParams } from './implicit-als.js';
@@ -43,6 +44,8 @@ export function createAlgorithm(name: string, params: Record<string, unknown> = 
       return new EASE(params as Partial<EaseParams>);
     case 'itemknn':
       return new ItemKNN(params as Partial<ItemKnnParams>);
+    case 'bpr':
+      return new BPR(params as Partial<BprParams>);
     default:
       throw new InputError(`unknown algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}`);
   }

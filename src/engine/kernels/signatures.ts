@@ -356,7 +356,31 @@ export interface ItemItemTopNArgs {
   threads?: number | undefined;
 }
 
+/**
+ * One BPR epoch (Rendle et al. 2009) by SGD over `samples` triples (u, i, j): i a training item of
+ * u drawn uniformly over the entries, j an item drawn uniformly among those u does not have.
+ * Threads run their share of the samples at once on shared factors without locks (Hogwild, as the
+ * implicit library); one thread is deterministic for a seed and is the twin check.
+ */
+export interface BprEpochArgs {
+  seen: Csr;
+  /** nUsers x k, updated in place. */
+  userFactors: Float32Array;
+  /** nItems x k, updated in place. */
+  itemFactors: Float32Array;
+  /** nItems, updated in place. */
+  itemBias: Float32Array;
+  k: number;
+  learningRate: number;
+  reg: number;
+  samples: number;
+  seed: number;
+  threads?: number | undefined;
+}
+
 export interface RankKernels {
+  /** One BPR epoch; returns the share of sampled pairs already ranked right (x_uij > 0) before their update. */
+  bprEpoch(a: BprEpochArgs, run?: KernelRun): Promise<{ correct: number }>;
   /**
    * One implicit-ALS half-step in place. Returns the rows' part of the objective after the solve:
    * sum over rows of x'Gx + sum_j [c_j (1 - s_j)^2 - s_j^2] + reg ||x||^2 (G = fixed' fixed,

@@ -23,8 +23,9 @@ const SMALL: Record<string, Record<string, unknown>> = {
   als: { factors: 4, iterations: 3, reg: 0.1 },
   ease: { lambda: 5 },
   itemknn: { neighbours: 5 },
+  bpr: { factors: 4, epochs: 3 },
 };
-const RANKERS = new Set(['als', 'ease', 'itemknn']);
+const RANKERS = new Set(['als', 'ease', 'itemknn', 'bpr']);
 
 // What every rating algorithm owes its callers (STYLE.md section 4): fit gives a Model that predicts
 // within the scale, answers cold pairs with a fallback flagged known = false, recommends unseen

@@ -1,4 +1,11 @@
-import type { AlsHalfStepArgs, ItemItemTopNArgs, KernelRun, RankKernels, TopNResult } from '../signatures.js';
+import type {
+  AlsHalfStepArgs,
+  BprEpochArgs,
+  ItemItemTopNArgs,
+  KernelRun,
+  RankKernels,
+  TopNResult,
+} from '../signatures.js';
 import type { NativeBinding, NativeJob } from './binding.js';
 import { runNative } from './run-native.js';
 
@@ -17,6 +24,19 @@ interface RankBinding {
     regExponent: number,
   ): NativeJob<number>;
   spdInverse(a: Float64Array, n: number, threads: number): NativeJob<void>;
+  bprEpoch(
+    offsets: Int32Array,
+    cols: Int32Array,
+    userFactors: Float32Array,
+    itemFactors: Float32Array,
+    itemBias: Float32Array,
+    k: number,
+    lr: number,
+    reg: number,
+    samples: number,
+    seed: number,
+    threads: number,
+  ): NativeJob<number>;
   itemItemTopN(
     offsets: Int32Array,
     cols: Int32Array,
@@ -31,7 +51,7 @@ interface RankBinding {
   ): NativeJob<void>;
 }
 
-/** Native ranking kernels (native/als-half-step.cc, spd-inverse.cc, item-item-top-n.cc). */
+/** Native ranking kernels (native/als-half-step.cc, spd-inverse.cc, item-item-top-n.cc, bpr-epoch.cc). */
 export function nativeRankKernels(binding: NativeBinding): RankKernels {
   const b = binding as unknown as RankBinding;
   return {
@@ -55,6 +75,26 @@ export function nativeRankKernels(binding: NativeBinding): RankKernels {
         run,
       );
       return { loss };
+    },
+    async bprEpoch(a: BprEpochArgs, run?: KernelRun): Promise<{ correct: number }> {
+      const correct = await runNative(
+        () =>
+          b.bprEpoch(
+            a.seen.offsets,
+            a.seen.cols,
+            a.userFactors,
+            a.itemFactors,
+            a.itemBias,
+            a.k,
+            a.learningRate,
+            a.reg,
+            a.samples,
+            a.seed >>> 0,
+            a.threads ?? 1,
+          ),
+        run,
+      );
+      return { correct };
     },
     spdInverse(a: Float64Array, n: number, run?: KernelRun & { threads?: number | undefined }): Promise<void> {
       return runNative(() => b.spdInverse(a, n, run?.threads ?? 0), run);
