@@ -25,6 +25,9 @@ export const ALGORITHM_NAMES = [
 ] as const;
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
+/** The top-N rankers among them: their scores are preferences on [0, 1], not ratings (docs/ranking.md). */
+export const RANKER_NAMES: readonly string[] = ['als', 'ease', 'itemknn', 'bpr'];
+
 /** A configured algorithm by name, params validated (InputError on an unknown name or bad param). */
 export function createAlgorithm(name: string, params: Record<string, unknown> = {}): Algorithm<object> {
   switch (name) {
