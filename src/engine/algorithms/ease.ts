@@ -52,7 +52,7 @@ export class EASE implements Algorithm<EaseParams> {
       throw new InputError(
         `ease: ${n} items is above maxItems ${p.maxItems}: EASE is dense and would need ${gb.toFixed(1)} GB ` +
           `(${EASE_BYTES_PER_ITEM2} bytes per item pair). Keep the most popular items, raise --param maxItems ` +
-          'if the memory is there, or use the sparse item-kNN (--algo itemknn)',
+          'if the memory is there, or use a factor model (--algo als or bpr), whose memory grows with items x factors',
       );
     }
     const k = this.kernels ?? activeKernels();
