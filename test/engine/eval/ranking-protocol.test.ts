@@ -117,3 +117,19 @@ test('evaluateRanking scores every user with held-out ratings, lists exclude tra
   expect(run.metrics.ndcg).toBeGreaterThan(0);
   expect(run.metrics.ndcg).toBeLessThanOrEqual(1);
 });
+
+test('searchRanking: grid on a validation split of the training part, random subset, best by nDCG', async () => {
+  const { searchRanking } = await import('../../../src/engine/eval/ranking-search.js');
+  const { EASE } = await import('../../../src/engine/algorithms/ease.js');
+  const m = await ladder(60);
+  const train = protocolSplit('ms-recommenders', m, { seed: 2 }).train;
+  const grid = { lambda: [0.5, 5, 50, 500] };
+  const full = await searchRanking((p) => new EASE(p), grid, train, { k: 5 });
+  expect(full.rows.map((r) => r.params.lambda)).toEqual([0.5, 5, 50, 500]);
+  expect(full.best.score).toBe(Math.max(...full.rows.map((r) => r.score)));
+  // every validation user comes from the training part only
+  for (const r of full.rows) expect(r.metrics.users).toBeLessThanOrEqual(60);
+  const some = await searchRanking((p) => new EASE(p), grid, train, { k: 5, trials: 2, seed: 4 });
+  expect(some.rows).toHaveLength(2);
+  for (const r of some.rows) expect(grid.lambda).toContain(r.params.lambda);
+});
