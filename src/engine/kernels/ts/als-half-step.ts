@@ -25,6 +25,16 @@ export async function alsHalfStep(a: AlsHalfStepArgs, run?: KernelRun): Promise<
   return { loss };
 }
 
+/** The same half-step, synchronous and without progress: for one-row solves (fold-in). */
+export function alsHalfStepSync(a: AlsHalfStepArgs): number {
+  check(a);
+  const g = gram(a.fixed, a.k);
+  const st = new AlsScratch(a.k);
+  let loss = 0;
+  for (let u = 0; u < a.rows.nRows; u++) loss += solveRow(a, g, u, st);
+  return loss;
+}
+
 /** G = Y'Y (k x k, full), in double, items in order. */
 export function gram(y: Float32Array, k: number): Float64Array {
   const g = new Float64Array(k * k);
