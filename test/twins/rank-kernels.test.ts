@@ -199,3 +199,15 @@ describe.each(availableBackends())('bprEpoch [%s]', (name) => {
     expect(last).toBeGreaterThan(first + 0.1);
   });
 });
+
+test.each(availableBackends())('alsHalfStep [%s] without the loss solves the same rows', async (name) => {
+  const k = backend(name);
+  const rows = await confidenceRows(7, 61, 40, 700);
+  const y = normals(2, 40 * 13, 0.1);
+  const a = normals(1, 61 * 13, 0.1);
+  const b = a.slice();
+  const step = { rows, fixed: y, k: 13, reg: 0.5, cgSteps: 3, threads: 2 };
+  expect((await k.alsHalfStep({ ...step, solve: a, loss: false })).loss).toBeNaN();
+  expect(Number.isFinite((await k.alsHalfStep({ ...step, solve: b })).loss)).toBe(true);
+  expect(maxAbsDiff(a, b)).toBe(0);
+});

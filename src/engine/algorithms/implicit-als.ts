@@ -99,7 +99,10 @@ export class ImplicitALS implements Algorithm<ImplicitAlsParams> {
     const history: EpochReport[] = [];
     for (let it = 0; it < p.iterations; it++) {
       const step = { k: p.factors, reg: p.reg, regExponent: p.regExponent, cgSteps: p.cgSteps, threads };
-      await k.alsHalfStep({ rows: byUser, solve: userFactors, fixed: itemFactors, ...step }, { signal: o.signal });
+      await k.alsHalfStep(
+        { rows: byUser, solve: userFactors, fixed: itemFactors, ...step, loss: false },
+        { signal: o.signal },
+      );
       const { loss } = await k.alsHalfStep(
         { rows: byItem, solve: itemFactors, fixed: userFactors, ...step },
         { signal: o.signal },

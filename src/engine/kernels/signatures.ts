@@ -337,6 +337,8 @@ export interface AlsHalfStepArgs {
   regExponent?: number | undefined;
   /** Conjugate-gradient steps per row (implicit's solver); 0 = exact Cholesky solve. */
   cgSteps: number;
+  /** Compute the loss (default true); false skips that pass and returns loss NaN. */
+  loss?: boolean | undefined;
   threads?: number | undefined;
 }
 

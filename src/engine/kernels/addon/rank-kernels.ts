@@ -22,6 +22,7 @@ interface RankBinding {
     cgSteps: number,
     threads: number,
     regExponent: number,
+    loss: boolean,
   ): NativeJob<number>;
   spdInverse(a: Float64Array, n: number, threads: number): NativeJob<void>;
   bprEpoch(
@@ -71,6 +72,7 @@ export function nativeRankKernels(binding: NativeBinding): RankKernels {
             a.cgSteps,
             a.threads ?? 0,
             a.regExponent ?? 0,
+            a.loss !== false,
           ),
         run,
       );

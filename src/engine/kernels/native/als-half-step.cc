@@ -5,7 +5,7 @@
 // array summed in row order afterwards.
 // TS: alsHalfStep(offsets: Int32Array, cols: Int32Array, conf: Float32Array, nCols: number,
 //   solve: Float32Array, fixed: Float32Array, k: number, reg: number, cgSteps: number,
-//   threads: number, regExponent: number) -> NativeJob<number>
+//   threads: number, regExponent: number, loss: boolean) -> NativeJob<number>
 #include <atomic>
 #include <cmath>
 #include <vector>
@@ -26,6 +26,7 @@ struct Als {
   double reg;
   double regExponent;
   int cgSteps;
+  bool loss;
 };
 
 // Four partial sums (lane = f % 4) combined as (s0 + s1) + (s2 + s3): four independent chains,
@@ -153,6 +154,7 @@ double SolveRow(const Als& a, const std::vector<double>& g, long long u, std::ve
     xs[f] = static_cast<float>(x[f]);
     x[f] = xs[f];
   }
+  if (!a.loss) return NAN;
   GTimes(g, 0, x, ap, k);
   double loss = 0;
   for (int f = 0; f < k; ++f) loss += x[f] * (ap[f] + reg * x[f]);
@@ -177,6 +179,8 @@ Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
     const int cgSteps = static_cast<int>(rk::NumberArg(info, 8, "cgSteps"));
     const int threads = static_cast<int>(rk::NumberArg(info, 9, "threads"));
     const double regExponent = rk::NumberArg(info, 10, "regExponent");
+    RK_CHECK(info.Length() > 11 && info[11].IsBoolean(), "loss must be a boolean");
+    const bool wantLoss = info[11].As<Napi::Boolean>().Value();
     RK_CHECK(offsets.length >= 1 && k >= 1, "offsets must not be empty and k >= 1");
     const long long nRows = static_cast<long long>(offsets.length) - 1;
     const long long nnz = offsets.data[nRows];
@@ -185,7 +189,7 @@ Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
     RK_CHECK(static_cast<long long>(solve.length) == nRows * k, "solve must be nRows x k");
     RK_CHECK(static_cast<long long>(fixed.length) == nCols * k, "fixed must be nCols x k");
     for (long long e = 0; e < nnz; ++e) RK_CHECK(cols.data[e] >= 0 && cols.data[e] < nCols, "column index out of range");
-    Als a{offsets.data, cols.data, conf.data, solve.data, fixed.data, k, reg, regExponent, cgSteps};
+    Als a{offsets.data, cols.data, conf.data, solve.data, fixed.data, k, reg, regExponent, cgSteps, wantLoss};
     auto loss = std::make_shared<double>(0);
     auto* job = new rk::AsyncJob(
         info.Env(),

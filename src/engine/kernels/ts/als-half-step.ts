@@ -149,6 +149,7 @@ function solveRow(a: AlsHalfStepArgs, g: Float64Array, u: number, st: AlsScratch
     solve[u * k + f] = x[f] as number;
     x[f] = solve[u * k + f] as number; // the loss is of the stored (float32) row
   }
+  if (a.loss === false) return Number.NaN;
   gTimes(g, 0, x, ap, k);
   let loss = 0;
   for (let f = 0; f < k; f++) loss += (x[f] as number) * ((ap[f] as number) + reg * (x[f] as number));
