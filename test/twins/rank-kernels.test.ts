@@ -136,6 +136,13 @@ describe.each(availableBackends())('itemItemTopN [%s]', (name) => {
     const want = await reference.itemItemTopN(args);
     expect(Array.from(got.items)).toEqual(Array.from(want.items));
     expect(maxAbsDiff(got.scores, want.scores)).toBe(0);
+    // With a factor term (the EASE + ALS blend): the twins agree, and a huge weight ranks by p.q alone.
+    const factors = { user: normals(16, 30 * 5, 1), item: normals(17, 23 * 5, 1), k: 5, weight: 0.7 };
+    const gotF = await k.itemItemTopN({ ...args, factors });
+    const wantF = await reference.itemItemTopN({ ...args, factors });
+    expect(Array.from(gotF.items)).toEqual(Array.from(wantF.items));
+    expect(maxAbsDiff(gotF.scores, wantF.scores)).toBe(0);
+    expect(Array.from(gotF.items)).not.toEqual(Array.from(got.items));
     users.forEach((u, r) => {
       const row = Array.from(seen.cols.subarray(seen.offsets[u] as number, seen.offsets[u + 1] as number));
       const scored = [];

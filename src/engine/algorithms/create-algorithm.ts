@@ -3,6 +3,7 @@ import type { Algorithm } from './algorithm.js';
 import { Baseline, type BaselineParams } from './baseline.js';
 import { BPR, type BprParams } from './bpr.js';
 import { EASE, type EaseParams } from './ease.js';
+import { EaseALS, type EaseAlsParams } from './ease-als.js';
 import { GlobalMean } from './global-mean.js';
 import { ImplicitALS, type ImplicitAlsParams } from './implicit-als.js';
 import { ItemKNN, type ItemKnnParams } from './item-knn.js';
@@ -26,7 +27,7 @@ export const ALGORITHM_NAMES = [
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
 /** The top-N rankers among them: their scores are preferences on [0, 1], not ratings (docs/ranking.md). */
-export const RANKER_NAMES: readonly string[] = ['als', 'ease', 'itemknn', 'bpr'];
+export const RANKER_NAMES: readonly string[] = ['als', 'ease', 'itemknn', 'bpr', 'ease-als'];
 
 /** A configured algorithm by name, params validated (InputError on an unknown name or bad param). */
 export function createAlgorithm(name: string, params: Record<string, unknown> = {}): Algorithm<object> {
@@ -49,6 +50,8 @@ export function createAlgorithm(name: string, params: Record<string, unknown> = 
       return new ItemKNN(params as Partial<ItemKnnParams>);
     case 'bpr':
       return new BPR(params as Partial<BprParams>);
+    case 'ease-als':
+      return new EaseALS(params as Partial<EaseAlsParams>);
     default:
       throw new InputError(`unknown algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}`);
   }

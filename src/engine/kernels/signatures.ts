@@ -355,7 +355,19 @@ export interface ItemItemTopNArgs {
   eligible: Uint8Array;
   /** Skip each user's seen items. */
   excludeSeen: boolean;
+  /** A factor term added to every score: weight * p_u . q_i (a blend with a factor model). */
+  factors?: ItemItemFactors | undefined;
   threads?: number | undefined;
+}
+
+/** The factor part of a blended item-item score. */
+export interface ItemItemFactors {
+  /** nUsers x k. */
+  user: Float32Array;
+  /** nItems x k. */
+  item: Float32Array;
+  k: number;
+  weight: number;
 }
 
 /**

@@ -1,10 +1,11 @@
 import { check, InputError } from '../errors.js';
 import { defaultThreads, kernels } from '../kernels/registry.js';
-import type { Csr, Kernels } from '../kernels/signatures.js';
+import type { Csr, ItemItemFactors, Kernels } from '../kernels/signatures.js';
 import { TopHeap } from '../kernels/ts/top-heap.js';
 import type { Id, IdIndex } from '../matrix/id-index.js';
 import type { RatingScale } from '../matrix/rating-matrix.js';
 import { checkLengths } from './check-lengths.js';
+import { implicitUserVector } from './implicit-fold-in.js';
 import { itemItemModelTables } from './item-item-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { writeModelDir } from './model-dir.js';
@@ -21,6 +22,12 @@ export interface ItemItemModelData {
   seen: Csr;
   /** 1 for items with training interactions: the only recommendable ones. */
   itemKnown: Uint8Array;
+  /**
+   * A blended factor term (EASE + implicit ALS): score += weight * p_u . q_i; a folded-in user's
+   * p_u is solved as implicit ALS does, with the ALS entries of `params` (alpha, base, scaling,
+   * eps, reg, regExponent).
+   */
+  factors?: ItemItemFactors | undefined;
   metrics?: Record<string, number> | undefined;
 }
 
@@ -53,6 +60,12 @@ export class ItemItemModel implements Model {
       ['weights', data.weights.length, nI * nI],
       ['itemKnown', data.itemKnown.length, nI],
       ['seen rows', data.seen.nRows, data.users.size],
+      ...(data.factors
+        ? ([
+            ['user factors', data.factors.user.length, data.users.size * data.factors.k],
+            ['item factors', data.factors.item.length, nI * data.factors.k],
+          ] as const)
+        : []),
     ]);
   }
 
@@ -68,7 +81,7 @@ export class ItemItemModel implements Model {
   /** Unclipped score of dense (u, i) summed in float32 in the user's CSR order (as the kernels). */
   rawScore(u: number, i: number): Prediction {
     if (!this.userKnown(u) || !this.itemKnown(i)) return { score: 0, known: false };
-    return { score: this.scoreFor(this.seenRow(u), i), known: true };
+    return { score: this.scoreFor(this.seenRow(u), i, this.userVector(u)), known: true };
   }
 
   predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
@@ -90,7 +103,8 @@ export class ItemItemModel implements Model {
 
   recommend(user: Id, o: RecommendOptions = {}): Scored[] {
     const u = this.users.indexOf(user);
-    return this.rankRow(this.userKnown(u) ? this.seenRow(u) : new Int32Array(0), o);
+    if (!this.userKnown(u)) return this.rankRow(new Int32Array(0), o);
+    return this.rankRow(this.seenRow(u), o, this.userVector(u));
   }
 
   async recommendAll(o: RecommendAllOptions = {}): Promise<TopN> {
@@ -105,6 +119,7 @@ export class ItemItemModel implements Model {
         n,
         eligible: this.data.itemKnown,
         excludeSeen: o.excludeSeen ?? true,
+        factors: this.data.factors,
         threads: o.threads ?? defaultThreads(),
       },
       { signal: o.signal, onProgress: o.onProgress },
@@ -118,11 +133,19 @@ export class ItemItemModel implements Model {
       () => `foldIn: ${ratings.items.length} items but ${ratings.ratings.length} ratings`,
     );
     const rows = new Set<number>();
-    for (const id of ratings.items) {
+    const dense: number[] = [];
+    const values: number[] = [];
+    ratings.items.forEach((id, j) => {
       const i = this.items.indexOf(id);
-      if (this.itemKnown(i)) rows.add(i);
-    }
+      if (!this.itemKnown(i)) return;
+      rows.add(i);
+      dense.push(i);
+      values.push(Number(ratings.ratings[j]));
+    });
     const row = Int32Array.from(rows).sort();
+    const f = this.data.factors;
+    const vector =
+      f && row.length > 0 ? implicitUserVector(this.data.params, dense, values, f.item, f.k).vector : undefined;
     return {
       predict: (items: readonly Id[]) => {
         const scores = new Float32Array(items.length);
@@ -130,12 +153,12 @@ export class ItemItemModel implements Model {
         items.forEach((id, p) => {
           const i = this.items.indexOf(id);
           if (!this.itemKnown(i) || row.length === 0) return;
-          scores[p] = clip(this.scoreFor(row, i));
+          scores[p] = clip(this.scoreFor(row, i, vector));
           known[p] = 1;
         });
         return { scores, known };
       },
-      recommend: (o: RecommendOptions = {}) => this.rankRow(row, o),
+      recommend: (o: RecommendOptions = {}) => this.rankRow(row, o, vector),
     };
   }
 
@@ -144,25 +167,45 @@ export class ItemItemModel implements Model {
     await writeModelDir(dir, meta, tables);
   }
 
-  /** Score vector of every item for a set of seen items, float32 sums in the row's order. */
-  scoreRow(row: Int32Array): Float32Array {
+  /**
+   * Score vector of every item for a set of seen items, float32 sums in the row's order, plus the
+   * factor term for user vector `vector` when the model has one (as the kernels compute it).
+   */
+  scoreRow(row: Int32Array, vector?: Float32Array): Float32Array {
     const nI = this.items.size;
     const acc = new Float32Array(nI);
     for (const j of row) {
       const w = this.data.weights.subarray(j * nI, (j + 1) * nI);
       for (let i = 0; i < nI; i++) acc[i] = (acc[i] as number) + (w[i] as number);
     }
+    const f = this.data.factors;
+    if (f && vector) for (let i = 0; i < nI; i++) acc[i] = (acc[i] as number) + f.weight * this.factorDot(vector, i);
     return acc;
   }
 
-  private scoreFor(row: Int32Array, i: number): number {
+  private scoreFor(row: Int32Array, i: number, vector?: Float32Array): number {
     const nI = this.items.size;
     let s = 0;
     for (const j of row) s = Math.fround(s + (this.data.weights[j * nI + i] as number));
-    return s;
+    const f = this.data.factors;
+    return f && vector ? Math.fround(s + f.weight * this.factorDot(vector, i)) : s;
   }
 
-  private rankRow(row: Int32Array, o: RecommendOptions): Scored[] {
+  /** p . q_i in double, factors in order. */
+  private factorDot(vector: Float32Array, i: number): number {
+    const f = this.data.factors as ItemItemFactors;
+    let dot = 0;
+    for (let x = 0; x < f.k; x++) dot += (vector[x] as number) * (f.item[i * f.k + x] as number);
+    return dot;
+  }
+
+  /** A training user's factor vector (undefined without a factor term). */
+  private userVector(u: number): Float32Array | undefined {
+    const f = this.data.factors;
+    return f ? f.user.subarray(u * f.k, (u + 1) * f.k) : undefined;
+  }
+
+  private rankRow(row: Int32Array, o: RecommendOptions, vector?: Float32Array): Scored[] {
     const n = o.n ?? 10;
     check(Number.isInteger(n) && n >= 1, () => `n must be a positive integer, got ${n}`);
     const skip = new Uint8Array(this.items.size);
@@ -179,7 +222,7 @@ export class ItemItemModel implements Model {
         if (i >= 0) allowed[i] = 1;
       }
     }
-    const scores = this.scoreRow(row);
+    const scores = this.scoreRow(row, vector);
     const heap = new TopHeap(n);
     for (let i = 0; i < scores.length; i++) {
       if (skip[i] || !this.data.itemKnown[i] || (allowed && !allowed[i])) continue;

@@ -63,3 +63,31 @@ describe('EASE', () => {
     await expect(new EASE({ maxItems: 10 }).fit(m)).rejects.toThrow(/17 items is above maxItems 10: .* GB/);
   });
 });
+
+test('ease-als blend: recommend = recommendAll = EASE + weight * ALS scores; save/load and fold-in keep it', async () => {
+  const { EaseALS } = await import('../../../src/engine/algorithms/ease-als.js');
+  const m = await interactions();
+  const params = { lambda: 2, factors: 4, iterations: 3, reg: 0.5, cgSteps: 0, weight: 3 };
+  const model = (await new EaseALS(params).fit(m)) as ItemItemModel;
+  const ease = (await new EASE({ lambda: 2 }).fit(m)) as ItemItemModel;
+  const user = m.users.idOf(6);
+  const f = model.data.factors;
+  expect(f?.k).toBe(4);
+  const item = m.items.idOf(2);
+  let dot = 0;
+  for (let x = 0; x < 4; x++) dot += (f?.user[6 * 4 + x] as number) * (f?.item[2 * 4 + x] as number);
+  expect(model.rawScore(6, 2).score).toBeCloseTo(ease.rawScore(6, 2).score + 3 * dot, 5);
+  const one = model.recommend(user, { n: 5 });
+  const all = await model.recommendAll({ n: 5, users: [user] });
+  expect(Array.from(all.items, (i) => m.items.idOf(i))).toEqual(one.map((r) => r.item));
+  const out = join(dir, 'ease-als');
+  await model.save(out);
+  const back = await loadModel(out);
+  expect(back.recommend(user, { n: 5 })).toEqual(one);
+  expect(back.predict([user], [item]).scores).toEqual(model.predict([user], [item]).scores);
+  const row = m.userRow(6);
+  const folded = back.foldIn({ items: Array.from(row.items, (i) => m.items.idOf(i)), ratings: row.ratings });
+  const recs = folded.recommend({ n: 5 });
+  expect(recs).toHaveLength(5);
+  for (const r of recs) expect(Array.from(row.items, (i) => m.items.idOf(i))).not.toContain(r.item);
+});

@@ -169,7 +169,7 @@ export function paramsFor(
     }
     if (target === algo) out[key.slice(dot + 1)] = value;
   }
-  if (['svd', 'als'].includes(algo) && out.seed === undefined) out.seed = seed;
+  if (['svd', 'als', 'bpr', 'ease-als'].includes(algo) && out.seed === undefined) out.seed = seed;
   return out;
 }
 

@@ -49,6 +49,10 @@ interface RankBinding {
     threads: number,
     outItems: Int32Array,
     outScores: Float32Array,
+    userFactors: Float32Array,
+    itemFactors: Float32Array,
+    factorK: number,
+    factorWeight: number,
   ): NativeJob<void>;
 }
 
@@ -117,6 +121,10 @@ export function nativeRankKernels(binding: NativeBinding): RankKernels {
             a.threads ?? 0,
             items,
             scores,
+            a.factors?.user ?? new Float32Array(0),
+            a.factors?.item ?? new Float32Array(0),
+            a.factors?.k ?? 0,
+            a.factors?.weight ?? 0,
           ),
         run,
       );

@@ -5,7 +5,8 @@
 // one score row and one candidate buffer.
 // TS: itemItemTopN(offsets: Int32Array, cols: Int32Array, weights: Float32Array,
 //   users: Int32Array, n: number, eligible: Uint8Array, excludeSeen: boolean, threads: number,
-//   outItems: Int32Array, outScores: Float32Array) -> NativeJob<void>
+//   outItems: Int32Array, outScores: Float32Array, userFactors: Float32Array,
+//   itemFactors: Float32Array, factorK: number, factorWeight: number) -> NativeJob<void>
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -37,11 +38,19 @@ Napi::Value ItemItemTopN(const Napi::CallbackInfo& info) {
     const int threads = static_cast<int>(rk::NumberArg(info, 7, "threads"));
     auto outItems = rk::Int32Arg(info, 8, "outItems");
     auto outScores = rk::Float32Arg(info, 9, "outScores");
+    // Optional factor term weight * p_u . q_i (k = 0: none), as ts addFactorTerm.
+    auto userF = rk::Float32Arg(info, 10, "userFactors");
+    auto itemF = rk::Float32Arg(info, 11, "itemFactors");
+    const int fk = static_cast<int>(rk::NumberArg(info, 12, "factorK"));
+    const double fw = rk::NumberArg(info, 13, "factorWeight");
     const long long nItems = static_cast<long long>(eligible.length);
     const long long nRows = static_cast<long long>(offsets.length) - 1;
     RK_CHECK(static_cast<long long>(weights.length) == nItems * nItems, "weights must be nItems x nItems");
     RK_CHECK(outItems.length == users.length * static_cast<size_t>(n) && outScores.length == outItems.length,
              "outputs must hold users x n");
+    RK_CHECK(fk == 0 || (static_cast<long long>(userF.length) == nRows * fk &&
+                         static_cast<long long>(itemF.length) == nItems * fk),
+             "factor arrays must be nUsers x k and nItems x k");
     for (size_t r = 0; r < users.length; ++r) RK_CHECK(users.data[r] >= 0 && users.data[r] < nRows, "user out of range");
     for (long long e = 0; e < offsets.data[nRows]; ++e) RK_CHECK(cols.data[e] >= 0 && cols.data[e] < nItems, "item out of range");
     auto* job = new rk::AsyncJob(
@@ -64,6 +73,15 @@ Napi::Value ItemItemTopN(const Napi::CallbackInfo& info) {
                 for (long long i = 0; i < nItems; ++i) a[i] += row[i];
                 if (excludeSeen) skip[cols.data[p]] = 1;
               }
+              if (fk > 0) {
+                const float* pu = userF.data + static_cast<long long>(u) * fk;
+                for (long long i = 0; i < nItems; ++i) {
+                  const float* qi = itemF.data + i * fk;
+                  double dot = 0;
+                  for (int x = 0; x < fk; ++x) dot += static_cast<double>(pu[x]) * static_cast<double>(qi[x]);
+                  acc[i] = static_cast<float>(static_cast<double>(acc[i]) + fw * dot);
+                }
+              }
               hits.clear();
               for (long long i = 0; i < nItems; ++i) {
                 if (skip[i] || !eligible.data[i]) continue;
@@ -81,7 +99,7 @@ Napi::Value ItemItemTopN(const Napi::CallbackInfo& info) {
           });
         },
         [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
-    for (int i : {0, 1, 2, 3, 5, 8, 9}) job->Pin(info[i]);
+    for (int i : {0, 1, 2, 3, 5, 8, 9, 10, 11}) job->Pin(info[i]);
     return job->Start();
   });
 }

@@ -34,6 +34,7 @@ export async function itemItemTopN(a: ItemItemTopNArgs, run?: KernelRun): Promis
       for (let i = 0; i < nItems; i++) acc[i] = (acc[i] as number) + (row[i] as number);
       if (a.excludeSeen) skip[j] = 1;
     }
+    if (a.factors) addFactorTerm(acc, a.factors, u);
     for (let i = 0; i < nItems; i++) {
       if (skip[i] || !a.eligible[i]) continue;
       const s = acc[i] as number;
@@ -44,4 +45,14 @@ export async function itemItemTopN(a: ItemItemTopNArgs, run?: KernelRun): Promis
   }
   run?.onProgress?.(1);
   return { items, scores };
+}
+
+/** acc[i] += weight * p_u . q_i: the dot in double (f in order), the sum rounded to float32 once. */
+export function addFactorTerm(acc: Float32Array, f: NonNullable<ItemItemTopNArgs['factors']>, u: number): void {
+  const { user, item, k, weight } = f;
+  for (let i = 0; i < acc.length; i++) {
+    let dot = 0;
+    for (let x = 0; x < k; x++) dot += (user[u * k + x] as number) * (item[i * k + x] as number);
+    acc[i] = (acc[i] as number) + weight * dot;
+  }
 }
