@@ -35,6 +35,7 @@ export {
   RANKER_NAMES,
 } from './engine/algorithms/create-algorithm.js';
 export { EASE, type EaseParams } from './engine/algorithms/ease.js';
+export { EaseALS, type EaseAlsParams } from './engine/algorithms/ease-als.js';
 export { GlobalMean } from './engine/algorithms/global-mean.js';
 export { ImplicitALS, type ImplicitAlsParams } from './engine/algorithms/implicit-als.js';
 export { ItemKNN, type ItemKnnParams, type KnnSimilarity } from './engine/algorithms/item-knn.js';
