@@ -3,8 +3,18 @@
 // reckit/warehouse, reckit/sagemaker, ...) so importing the engine loads no DuckDB and no HTTP server.
 export type { Algorithm, EpochReport, FitOptions } from './engine/algorithms/algorithm.js';
 export { Baseline, type BaselineParams } from './engine/algorithms/baseline.js';
-export { ALGORITHM_NAMES, type AlgorithmName, createAlgorithm } from './engine/algorithms/create-algorithm.js';
+export { BPR, type BprParams } from './engine/algorithms/bpr.js';
+export {
+  ALGORITHM_NAMES,
+  type AlgorithmName,
+  createAlgorithm,
+  RANKER_NAMES,
+} from './engine/algorithms/create-algorithm.js';
+export { EASE, type EaseParams } from './engine/algorithms/ease.js';
+export { EaseALS, type EaseAlsParams } from './engine/algorithms/ease-als.js';
 export { GlobalMean } from './engine/algorithms/global-mean.js';
+export { ImplicitALS, type ImplicitAlsParams } from './engine/algorithms/implicit-als.js';
+export { ItemKNN, type ItemKnnParams, type KnnSimilarity } from './engine/algorithms/item-knn.js';
 export { clusterItems } from './engine/algorithms/kmeans/item-clusters.js';
 export { type KmeansOptions, kmeans } from './engine/algorithms/kmeans/kmeans.js';
 export type { ClusterFeatures, KmeansParams } from './engine/algorithms/kmeans/kmeans-params.js';
@@ -21,9 +31,23 @@ export {
   evaluateSplit,
   type FoldResult,
 } from './engine/eval/cross-validate.js';
+export { evaluateRanking, type RankingRun, type RankingRunOptions } from './engine/eval/evaluate-ranking.js';
 export { type GridSearchOptions, type GridSearchResult, gridSearch } from './engine/eval/grid-search.js';
+export {
+  compareOnSplit,
+  PROTOCOL_NAMES,
+  type ProtocolName,
+  protocolSplit,
+} from './engine/eval/protocols.js';
 export { type RankingMetrics, rankingMetrics, relevantItems } from './engine/eval/ranking-metrics.js';
+export {
+  type RankingSearchOptions,
+  type RankingSearchRow,
+  searchRanking,
+} from './engine/eval/ranking-search.js';
+export { leaveLastOut, stratifiedSplit } from './engine/eval/ranking-splits.js';
 export { type RatingMetrics, ratingMetrics } from './engine/eval/rating-metrics.js';
+export { fileSplit } from './engine/eval/test-set.js';
 export { availableBackends, kernels } from './engine/kernels/registry.js';
 export type { BackendName } from './engine/kernels/signatures.js';
 export { type Id, IdIndex } from './engine/matrix/id-index.js';
@@ -33,6 +57,7 @@ export { ClusterModel, type ClusterModelData } from './engine/model/cluster-mode
 export { FactorModel } from './engine/model/factor-model.js';
 export type { FactorModelData } from './engine/model/factor-model-data.js';
 export type { FoldInOptions } from './engine/model/fold-in.js';
+export { ItemItemModel, type ItemItemModelData } from './engine/model/item-item-model.js';
 export { loadModel } from './engine/model/load-model.js';
 export type {
   FoldedUser,

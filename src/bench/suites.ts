@@ -63,6 +63,12 @@ export const SUITES: readonly SuiteEntry[] = [
     fn: 'runKmeansBench',
   },
   {
+    name: 'ranking',
+    description: 'implicit ALS iteration (64/128 factors), EASE and item-kNN fit: native beside the TypeScript twins',
+    load: () => import('./ranking.bench.js'),
+    fn: 'runRankingBench',
+  },
+  {
     name: 'serve',
     description: 'reckit serve under concurrent load (autocannon, loopback) beside a bare node:http server',
     load: () => import('./serve.bench.js'),

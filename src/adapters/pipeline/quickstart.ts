@@ -17,6 +17,19 @@ export const SEED_UNRATED_PAIRS: readonly (readonly [number, number])[] = [
   [5, 19],
 ];
 
+/** The quickstart's ranker: implicit ALS with the parameters tuned on an ml-100k validation split (docs/ranking.md). */
+export const DEFAULT_RANKER: Readonly<{ algorithm: string; params: Record<string, unknown> }> = {
+  algorithm: 'als',
+  params: { factors: 64, reg: 5, regExponent: 0.5, alpha: 1.5, base: 0 },
+};
+
+export interface QuickstartRanker {
+  algorithm: string;
+  params?: Record<string, unknown> | undefined;
+  /** Default reckit-models/movielens-<algorithm> in the cwd. */
+  modelDir?: string | undefined;
+}
+
 export interface QuickstartOptions {
   /** Dataset (default ml-latest-small, the seed's). */
   data?: string | undefined;
@@ -27,6 +40,11 @@ export interface QuickstartOptions {
   endpointName?: string | undefined;
   folds?: number | undefined;
   seed?: number | undefined;
+  /**
+   * The top-N ranker whose lists go to user_movie_recommendations_ranked next to the SVD lists
+   * (default als with the parameters docs/ranking.md tuned on ml-100k; false skips it).
+   */
+  ranker?: QuickstartRanker | false;
   /** Clusters in the k-means view (0 skips it). */
   clusters?: number | undefined;
   signal?: AbortSignal | undefined;
@@ -50,6 +68,8 @@ export interface QuickstartReport {
   endpoint: { name: string; url: string };
   predictions: { user: number; movie: number; title: string; score: number; known: boolean }[];
   clusters?: { outputTable: string; clusters: UserCluster[] } | undefined;
+  /** The ranker's lists and both models' nDCG@10 on the same ms-recommenders split. */
+  ranker?: { algorithm: string; outputTable: string; modelDir: string; ndcg: number; svdNdcg: number } | undefined;
   tables: string[];
   modelDir: string;
   seconds: number;
@@ -86,9 +106,11 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
     });
     step('load', `${loaded.ratings} ratings -> ratings, ${loaded.movies} movies -> movies (${warehouse.location})`);
 
+    const rankerSpec: QuickstartRanker | undefined = o.ranker === false ? undefined : (o.ranker ?? DEFAULT_RANKER);
     const train = await trainAndGetRecommendations(warehouse, 'ratings', 'user_movie_recommendations', {
       folds: o.folds,
       seed: o.seed,
+      rankingCheck: rankerSpec !== undefined,
       modelDir,
       signal: o.signal,
       onProgress: o.onProgress,
@@ -100,6 +122,28 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
       'train',
       `${cv}fit ${train.seconds.fit.toFixed(2)} s; top-10 for ${train.rowsWritten} users -> user_movie_recommendations; model -> ${train.modelDir}`,
     );
+
+    let ranker: QuickstartReport['ranker'];
+    if (rankerSpec) {
+      const outputTable = 'user_movie_recommendations_ranked';
+      const r = await trainAndGetRecommendations(warehouse, 'ratings', outputTable, {
+        algorithm: rankerSpec.algorithm,
+        params: rankerSpec.params,
+        seed: o.seed,
+        rankingCheck: true,
+        modelDir: resolve(rankerSpec.modelDir ?? `reckit-models/movielens-${rankerSpec.algorithm}`),
+        signal: o.signal,
+        onProgress: o.onProgress,
+      });
+      const ndcg = r.ranking?.ndcg ?? Number.NaN;
+      const svdNdcg = train.ranking?.ndcg ?? Number.NaN;
+      ranker = { algorithm: r.algorithm, outputTable, modelDir: r.modelDir, ndcg, svdNdcg };
+      step(
+        'rank',
+        `${r.algorithm} top-10 -> ${outputTable}; nDCG@10 on one ms-recommenders split: ${r.algorithm} ` +
+          `${ndcg.toFixed(4)} vs svd ${svdNdcg.toFixed(4)} (docs/ranking.md)`,
+      );
+    }
 
     const sample = await sampleWithTitles(warehouse);
     step('show', `first ${sample.length} rows of user_movie_recommendations with titles`);
@@ -155,10 +199,12 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
       endpoint: { name: endpointName, url: endpoint.url },
       predictions,
       clusters,
+      ranker,
       tables: [
         'ratings',
         'movies',
         'user_movie_recommendations',
+        ...(ranker ? [ranker.outputTable] : []),
         'no_ratings',
         ...(clusters ? [clusters.outputTable] : []),
       ],

@@ -1,9 +1,12 @@
 import { resolve } from 'node:path';
 import { Table, type Vector } from 'apache-arrow';
 import type { EpochReport } from '../../engine/algorithms/algorithm.js';
-import { SVD } from '../../engine/algorithms/svd.js';
+import { createAlgorithm, RANKER_NAMES } from '../../engine/algorithms/create-algorithm.js';
 import type { SvdParams } from '../../engine/algorithms/svd-params.js';
 import { type CrossValidateResult, crossValidate } from '../../engine/eval/cross-validate.js';
+import { evaluateRanking } from '../../engine/eval/evaluate-ranking.js';
+import { protocolSplit } from '../../engine/eval/protocols.js';
+import type { RankingMetrics } from '../../engine/eval/ranking-metrics.js';
 import { RatingMatrix, type RatingScale } from '../../engine/matrix/rating-matrix.js';
 import { topNListTable } from '../../engine/model/top-n-table.js';
 import { parseTableName } from '../warehouse/table-name.js';
@@ -12,10 +15,17 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 export interface TrainOptions {
   /** Input column names (default the seed's USERID, MOVIEID, RATING). */
   columns?: { user?: string | undefined; item?: string | undefined; rating?: string | undefined } | undefined;
-  /** SVD parameters (Surprise's defaults otherwise). */
-  params?: Partial<SvdParams> | undefined;
-  /** Cross-validation folds before the final fit (default 5, as the seed; 0 skips it). */
+  /** Which algorithm (default svd, the seed's); a ranker (als, ease, itemknn, bpr) for better top-N lists. */
+  algorithm?: string | undefined;
+  /** The algorithm's parameters (its defaults otherwise; SVD's are Surprise's). */
+  params?: Partial<SvdParams> | Record<string, unknown> | undefined;
+  /** Cross-validation folds before the final fit (default 5, as the seed; 0 skips it). Rating models only. */
   folds?: number | undefined;
+  /**
+   * Also score the top-N lists under the ms-recommenders protocol (per-user 75/25 split from
+   * `seed`, every held-out rating relevant; docs/ranking.md) before the final fit. Default false.
+   */
+  rankingCheck?: boolean | undefined;
   /** Recommendations per user (default 10). */
   n?: number | undefined;
   /** Where the fitted model directory goes (default `models/<output table>`). */
@@ -35,8 +45,11 @@ export interface TrainSummary {
   ratings: number;
   users: number;
   items: number;
-  /** k-fold RMSE/MAE (undefined when folds = 0). */
+  algorithm: string;
+  /** k-fold RMSE/MAE (undefined when folds = 0 or for a ranker). */
   cv: CrossValidateResult | undefined;
+  /** Top-N metrics under ms-recommenders (when rankingCheck is set). */
+  ranking?: RankingMetrics | undefined;
   /** Training history of the final fit. */
   history: EpochReport[];
   rowsWritten: number;
@@ -47,7 +60,8 @@ export interface TrainSummary {
 
 /**
  * The seed's `train_and_get_recommendations(input_table, output_table)`, locally: read the ratings
- * table, 5-fold cross-validate SVD (RMSE, MAE), fit on every rating, compute every user's top-N
+ * table, 5-fold cross-validate SVD (RMSE, MAE) or the chosen algorithm (rankers skip the RMSE
+ * folds; `rankingCheck` scores any algorithm's top-N instead), fit on every rating, compute every user's top-N
  * unseen items, write `USERID, TOP_<N>_RECOMMENDATIONS` to the output table (atomic replace), save
  * the model directory. Table names are validated identifiers.
  */
@@ -73,9 +87,13 @@ export async function trainAndGetRecommendations(
     signal: o.signal,
   });
   const read = clock();
-  const seed = o.seed ?? o.params?.seed ?? 0;
-  const svd = new SVD({ ...o.params, seed });
-  const folds = o.folds ?? 5;
+  const seed = o.seed ?? (o.params?.seed as number | undefined) ?? 0;
+  const name = o.algorithm ?? 'svd';
+  const ranker = RANKER_NAMES.includes(name);
+  const params: Record<string, unknown> = { ...o.params };
+  if ((name === 'svd' || name === 'als' || name === 'bpr') && params.seed === undefined) params.seed = seed;
+  const svd = createAlgorithm(name, params);
+  const folds = ranker ? 0 : (o.folds ?? 5);
   const cv = folds
     ? await crossValidate(svd, matrix, {
         folds,
@@ -84,6 +102,10 @@ export async function trainAndGetRecommendations(
         signal: o.signal,
         onProgress: o.onProgress && ((f) => o.onProgress?.('cv', f)),
       })
+    : undefined;
+  const ranking = o.rankingCheck
+    ? (await evaluateRanking(svd, protocolSplit('ms-recommenders', matrix, { seed }), { k: 10, signal: o.signal }))
+        .metrics
     : undefined;
   const cvSeconds = clock();
   const history: EpochReport[] = [];
@@ -122,7 +144,9 @@ export async function trainAndGetRecommendations(
     ratings: matrix.nRatings,
     users: matrix.nUsers,
     items: matrix.nItems,
+    algorithm: name,
     cv,
+    ranking,
     history,
     rowsWritten: rows,
     modelDir,

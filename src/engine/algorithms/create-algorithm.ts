@@ -1,16 +1,33 @@
 import { InputError } from '../errors.js';
 import type { Algorithm } from './algorithm.js';
 import { Baseline, type BaselineParams } from './baseline.js';
+import { BPR, type BprParams } from './bpr.js';
+import { EASE, type EaseParams } from './ease.js';
+import { EaseALS, type EaseAlsParams } from './ease-als.js';
 import { GlobalMean } from './global-mean.js';
+import { ImplicitALS, type ImplicitAlsParams } from './implicit-als.js';
+import { ItemKNN, type ItemKnnParams } from './item-knn.js';
 import type { KmeansParams } from './kmeans/kmeans-params.js';
 import { KMeansRecommender } from './kmeans/kmeans-recommender.js';
 import { Popularity } from './popularity.js';
 import { SVD } from './svd.js';
 import type { SvdParams } from './svd-params.js';
 
-/** The rating algorithms `reckit evaluate|train --algo` knows. */
-export const ALGORITHM_NAMES = ['svd', 'baseline', 'globalmean', 'popularity', 'kmeans'] as const;
+/** The algorithms `reckit evaluate|train --algo` knows: rating models, then the top-N rankers (docs/ranking.md). */
+export const ALGORITHM_NAMES = [
+  'svd',
+  'baseline',
+  'globalmean',
+  'popularity',
+  'kmeans',
+  'als',
+  'ease',
+  'itemknn',
+] as const;
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
+
+/** The top-N rankers among them: their scores are preferences on [0, 1], not ratings (docs/ranking.md). */
+export const RANKER_NAMES: readonly string[] = ['als', 'ease', 'itemknn', 'bpr', 'ease-als'];
 
 /** A configured algorithm by name, params validated (InputError on an unknown name or bad param). */
 export function createAlgorithm(name: string, params: Record<string, unknown> = {}): Algorithm<object> {
@@ -25,6 +42,16 @@ export function createAlgorithm(name: string, params: Record<string, unknown> = 
       return new Popularity(params);
     case 'kmeans':
       return new KMeansRecommender(params as Partial<KmeansParams>);
+    case 'als':
+      return new ImplicitALS(params as Partial<ImplicitAlsParams>);
+    case 'ease':
+      return new EASE(params as Partial<EaseParams>);
+    case 'itemknn':
+      return new ItemKNN(params as Partial<ItemKnnParams>);
+    case 'bpr':
+      return new BPR(params as Partial<BprParams>);
+    case 'ease-als':
+      return new EaseALS(params as Partial<EaseAlsParams>);
     default:
       throw new InputError(`unknown algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}`);
   }

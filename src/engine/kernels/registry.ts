@@ -4,12 +4,14 @@ import { nativeKmeansKernels } from './addon/kmeans-kernels.js';
 import { nativeMatrixKernels } from './addon/matrix-kernels.js';
 import { nativeMfKernels } from './addon/mf-kernels.js';
 import { nativeParseKernels } from './addon/parse-kernels.js';
+import { nativeRankKernels } from './addon/rank-kernels.js';
 import { nativeScoringKernels } from './addon/scoring-kernels.js';
 import type { BackendName, Kernels } from './signatures.js';
 import { kmeansKernels } from './ts/kmeans-kernels.js';
 import { matrixKernels } from './ts/matrix-kernels.js';
 import { mfKernels } from './ts/mf-kernels.js';
 import { parseKernels } from './ts/parse-kernels.js';
+import { rankKernels } from './ts/rank-kernels.js';
 import { scoringKernels } from './ts/scoring-kernels.js';
 
 const reference: Kernels = {
@@ -19,6 +21,7 @@ const reference: Kernels = {
   ...kmeansKernels,
   ...scoringKernels,
   ...parseKernels,
+  ...rankKernels,
 };
 
 let native: Kernels | null | undefined;
@@ -35,6 +38,7 @@ function loadNative(): Kernels | null {
           ...nativeKmeansKernels(binding),
           ...nativeScoringKernels(binding),
           ...nativeParseKernels(binding),
+          ...nativeRankKernels(binding),
         }
       : null;
   }

@@ -317,6 +317,95 @@ export interface ParseKernels {
   parseNumericLines(a: ParseLinesArgs, run?: KernelRun): Promise<ParseLinesResult>;
 }
 
-export interface Kernels extends MatrixKernels, KmeansKernels, MfKernels, ScoringKernels, ParseKernels {
+export interface Kernels extends MatrixKernels, KmeansKernels, MfKernels, ScoringKernels, ParseKernels, RankKernels {
   readonly name: BackendName;
+}
+
+/**
+ * One half-step of implicit ALS (Hu, Koren, Volinsky 2008; docs/ranking.md): every row x of
+ * `solve` is set to the minimiser of sum_j c_j (1 - x.y_j)^2 over its entries j (c = the CSR
+ * value, the confidence) + sum over the other columns (x.y)^2 + reg ||x||^2, the other side `fixed`
+ * held constant. Rows without entries become zero.
+ */
+export interface AlsHalfStepArgs {
+  /** Rows to solve; values are confidences c >= 1 (1 + alpha r, or the log form). */
+  rows: Csr;
+  /** nRows x k, row-major, updated in place (the CG warm start). */
+  solve: Float32Array;
+  /** nCols x k, row-major. */
+  fixed: Float32Array;
+  k: number;
+  /** L2 weight; a row with n entries gets reg * (1 + n)^regExponent (frequency-scaled, as in iALS++ tuning). */
+  reg: number;
+  regExponent?: number | undefined;
+  /** Conjugate-gradient steps per row (implicit's solver); 0 = exact Cholesky solve. */
+  cgSteps: number;
+  /** Compute the loss (default true); false skips that pass and returns loss NaN. */
+  loss?: boolean | undefined;
+  threads?: number | undefined;
+}
+
+/** Dense scores from item-item weights: score(u, i) = sum over u's seen items j of W[j, i]. */
+export interface ItemItemTopNArgs {
+  /** The users' item rows (every entry weighs 1). */
+  seen: Csr;
+  /** nItems x nItems, row-major: row j holds item j's contribution to every item. */
+  weights: Float32Array;
+  /** Dense user indices; output row r is users[r]. */
+  users: Int32Array;
+  n: number;
+  /** 0 = never recommended. */
+  eligible: Uint8Array;
+  /** Skip each user's seen items. */
+  excludeSeen: boolean;
+  /** A factor term added to every score: weight * p_u . q_i (a blend with a factor model). */
+  factors?: ItemItemFactors | undefined;
+  threads?: number | undefined;
+}
+
+/** The factor part of a blended item-item score. */
+export interface ItemItemFactors {
+  /** nUsers x k. */
+  user: Float32Array;
+  /** nItems x k. */
+  item: Float32Array;
+  k: number;
+  weight: number;
+}
+
+/**
+ * One BPR epoch (Rendle et al. 2009) by SGD over `samples` triples (u, i, j): i a training item of
+ * u drawn uniformly over the entries, j an item drawn uniformly among those u does not have.
+ * Threads run their share of the samples at once on shared factors without locks (Hogwild, as the
+ * implicit library); one thread is deterministic for a seed and is the twin check.
+ */
+export interface BprEpochArgs {
+  seen: Csr;
+  /** nUsers x k, updated in place. */
+  userFactors: Float32Array;
+  /** nItems x k, updated in place. */
+  itemFactors: Float32Array;
+  /** nItems, updated in place. */
+  itemBias: Float32Array;
+  k: number;
+  learningRate: number;
+  reg: number;
+  samples: number;
+  seed: number;
+  threads?: number | undefined;
+}
+
+export interface RankKernels {
+  /** One BPR epoch; returns the share of sampled pairs already ranked right (x_uij > 0) before their update. */
+  bprEpoch(a: BprEpochArgs, run?: KernelRun): Promise<{ correct: number }>;
+  /**
+   * One implicit-ALS half-step in place. Returns the rows' part of the objective after the solve:
+   * sum over rows of x'Gx + sum_j [c_j (1 - s_j)^2 - s_j^2] + reg ||x||^2 (G = fixed' fixed,
+   * s_j = x.y_j), accumulated in double, row by row in index order.
+   */
+  alsHalfStep(a: AlsHalfStepArgs, run?: KernelRun): Promise<{ loss: number }>;
+  /** In-place inverse of a dense symmetric positive definite n x n matrix (float64, row-major) by Cholesky. */
+  spdInverse(a: Float64Array, n: number, run?: KernelRun & { threads?: number | undefined }): Promise<void>;
+  /** Top-N lists by item-item weights (EASE, item-kNN), ranked as topNAll ranks (score desc, item asc). */
+  itemItemTopN(a: ItemItemTopNArgs, run?: KernelRun): Promise<TopNResult>;
 }

@@ -18,7 +18,7 @@ export interface Split {
  * Every split works on CSR entry positions and keeps the full id vocabularies, so train and test
  * share indices; a user whose ratings all went to test is cold for the fitted model.
  */
-function splitByMask(m: RatingMatrix, isTest: Uint8Array): Split {
+export function splitByMask(m: RatingMatrix, isTest: Uint8Array): Split {
   const keep = new Uint8Array(isTest.length);
   let nTest = 0;
   for (let p = 0; p < isTest.length; p++) {

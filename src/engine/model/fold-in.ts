@@ -1,6 +1,7 @@
 import { check, InputError } from '../errors.js';
 import type { Id } from '../matrix/id-index.js';
 import type { FactorModel } from './factor-model.js';
+import { implicitFoldIn } from './implicit-fold-in.js';
 import type { FoldedUser, RecommendOptions, Scored } from './model.js';
 
 export interface FoldInOptions {
@@ -58,6 +59,8 @@ export function foldInUser(
   input: { items: readonly Id[]; ratings: ArrayLike<number> },
   o: FoldInOptions = {},
 ): FactorFoldedUser {
+  // Implicit ALS models solve a new user with their own confidence-weighted system.
+  if (model.algorithm === 'als' && o.reg === undefined) return implicitFoldIn(model, input);
   check(
     input.items.length === input.ratings.length,
     () => `foldIn: ${input.items.length} items but ${input.ratings.length} ratings`,

@@ -3,6 +3,8 @@ import { ClusterModel } from './cluster-model.js';
 import { clusterModelData } from './cluster-model-files.js';
 import { FactorModel } from './factor-model.js';
 import { factorModelData } from './factor-model-files.js';
+import { ItemItemModel } from './item-item-model.js';
+import { itemItemModelData } from './item-item-model-files.js';
 import type { Model } from './model.js';
 import { readModelDir } from './model-dir.js';
 
@@ -17,6 +19,8 @@ export async function loadModel(dir: string): Promise<Model> {
       return new FactorModel(await factorModelData(dir, meta, tables));
     case 'cluster':
       return new ClusterModel(await clusterModelData(dir, meta, tables));
+    case 'item-item':
+      return new ItemItemModel(await itemItemModelData(dir, meta, tables));
     default:
       void tables;
       throw new InputError(`${dir}/model.json: unknown model kind "${meta.kind}"`);

@@ -18,7 +18,15 @@ async function ratings() {
   return tinyMatrix(t);
 }
 
-const SMALL: Record<string, Record<string, unknown>> = { svd: { factors: 6, epochs: 5, threads: 1 } };
+const SMALL: Record<string, Record<string, unknown>> = {
+  svd: { factors: 6, epochs: 5, threads: 1 },
+  als: { factors: 4, iterations: 3, reg: 0.1 },
+  ease: { lambda: 5 },
+  itemknn: { neighbours: 5 },
+  bpr: { factors: 4, epochs: 3 },
+  'ease-als': { lambda: 5, factors: 4, iterations: 3, reg: 0.1 },
+};
+const RANKERS = new Set(['als', 'ease', 'itemknn', 'bpr', 'ease-als']);
 
 // What every rating algorithm owes its callers (STYLE.md section 4): fit gives a Model that predicts
 // within the scale, answers cold pairs with a fallback flagged known = false, recommends unseen
@@ -33,9 +41,11 @@ describe.each(ALGORITHM_NAMES)('%s honours the algorithm contract', (name) => {
     const users = [1, 2, 3, 999, 4];
     const items = [100, 101, 102, 103, 9999];
     const { scores, known } = model.predict(users, items);
+    // Rating models declare the data's scale; top-N rankers (als, ease, ...) a preference scale [0, 1].
+    expect(model.scale).toEqual(RANKERS.has(name) ? { min: 0, max: 1 } : m.scale);
     for (const s of scores) {
-      expect(s).toBeGreaterThanOrEqual(m.scale.min);
-      expect(s).toBeLessThanOrEqual(m.scale.max);
+      expect(s).toBeGreaterThanOrEqual(model.scale.min);
+      expect(s).toBeLessThanOrEqual(model.scale.max);
     }
     expect(Array.from(known)).toEqual([1, 1, 1, 0, 0]);
     const recs = model.recommend(1, { n: 5 });

@@ -9,6 +9,7 @@ import { type CliContext, emit } from '../context.js';
 import { checkOutputFile, fileError } from '../file-args.js';
 import { progressBar } from '../progress.js';
 import { collect, parseParamFlags } from './algorithm-params.js';
+import { formatCompare, runCompare } from './evaluate-compare.js';
 import { addLoaderFlags, type LoaderFlags, loaderOptions } from './loader-flags.js';
 
 export interface EvaluateRun {
@@ -137,12 +138,26 @@ export function formatEvaluate(r: EvaluateReport): string {
 export function registerEvaluate(program: Command, ctx: CliContext): void {
   const command = program
     .command('evaluate')
-    .description('cross-validate an algorithm: RMSE, MAE, top-k ranking metrics, fit and test seconds per fold')
-    .requiredOption('--data <name|path>', 'dataset name (resolved under $RECKIT_DATA_DIR) or path')
-    .requiredOption('--algo <name>', `algorithm: ${ALGORITHM_NAMES.join(' | ')}`)
+    .description(
+      'cross-validate an algorithm (RMSE, MAE, top-k metrics per fold), or compare algorithms under a ' +
+        'top-N protocol (--protocol, --algo a,b,c) in one table',
+    )
+    .option('--data <name|path>', 'dataset name (resolved under $RECKIT_DATA_DIR) or path')
+    .requiredOption('--algo <names>', `algorithm, or a comma-separated list to compare: ${ALGORITHM_NAMES.join(' | ')}`)
+    .option(
+      '--protocol <name>',
+      'compare under a preset: ms-recommenders (per-user 75/25, all held-out relevant) | leave-one-out | temporal | surprise',
+    )
+    .option('--train <file>', 'a training file; with --test, evaluate on this file pair (e.g. ml-100k u1.base)')
+    .option('--test <file>', 'the test file of --train (e.g. ml-100k u1.test)')
     .option('--folds <n>', 'k-fold cross-validation', '5')
     .option('--test-fraction <f>', 'one random holdout of this fraction instead of folds')
-    .option('--param <name=value>', 'algorithm parameter, repeatable (e.g. --param factors=50)', collect, [])
+    .option(
+      '--param <name=value>',
+      'algorithm parameter, repeatable (e.g. --param factors=50; comparing: --param als.factors=128)',
+      collect,
+      [],
+    )
     .option('--seed <n>', 'seed of the split and the algorithm', '0')
     .option('--k <n>', 'ranking metrics at k (0: none)', '10')
     .option('--threshold <r>', 'a test rating >= this is relevant', '4')
@@ -151,8 +166,11 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
   addLoaderFlags(command).action(
     async (
       a: LoaderFlags & {
-        data: string;
+        data?: string;
         algo: string;
+        protocol?: string;
+        train?: string;
+        test?: string;
         folds: string;
         testFraction?: string;
         param: string[];
@@ -166,8 +184,26 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       // The report is written after the whole run: a path that cannot be written fails now.
       if (a.report) await checkOutputFile(a.report, '--report', { createParents: true });
       const bar = progressBar(ctx, 'evaluate');
+      if (a.protocol !== undefined || a.train !== undefined || a.test !== undefined || a.algo.includes(',')) {
+        const compared = await runCompare({
+          data: a.data,
+          train: a.train,
+          test: a.test,
+          protocol: a.protocol,
+          algos: a.algo.split(',').map((x) => x.trim()),
+          params: parseParamFlags(a.param),
+          seed: Number(a.seed),
+          k: Number(a.k),
+          folds: Number(a.folds),
+          signal: ctx.signal,
+          onProgress: bar.update,
+        }).finally(() => bar.stop());
+        emit(ctx, a.json, compared, () => formatCompare(compared));
+        return;
+      }
+      check(a.data !== undefined, () => '--data is required (or give --train and --test)');
       const report = await runEvaluate({
-        data: a.data,
+        data: a.data as string,
         algo: a.algo,
         params: parseParamFlags(a.param),
         folds: Number(a.folds),

@@ -1,0 +1,230 @@
+// alsHalfStep: one implicit-ALS half-step (Hu, Koren, Volinsky 2008), the twin of
+// ts/als-half-step.ts with the same double sums in the same order. G = Y'Y is summed item by item
+// on one thread (k^2 per item: small next to the solves); rows are then solved in parallel, each
+// independent of the others, so any thread count gives the same bits. Per-row losses go to an
+// array summed in row order afterwards.
+// TS: alsHalfStep(offsets: Int32Array, cols: Int32Array, conf: Float32Array, nCols: number,
+//   solve: Float32Array, fixed: Float32Array, k: number, reg: number, cgSteps: number,
+//   threads: number, regExponent: number, loss: boolean) -> NativeJob<number>
+#include <atomic>
+#include <cmath>
+#include <vector>
+
+#include "async-job.h"
+#include "napi-args.h"
+#include "parallel.h"
+
+namespace {
+
+struct Als {
+  const int32_t* offsets;
+  const int32_t* cols;
+  const float* conf;
+  float* solve;
+  const float* fixed;
+  int k;
+  double reg;
+  double regExponent;
+  int cgSteps;
+  bool loss;
+};
+
+// Four partial sums (lane = f % 4) combined as (s0 + s1) + (s2 + s3): four independent chains,
+// the order ts/als-half-step.ts uses too.
+inline double DotY(const float* y, const double* v, int k) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int f = 0;
+  for (; f + 4 <= k; f += 4) {
+    s0 += static_cast<double>(y[f]) * v[f];
+    s1 += static_cast<double>(y[f + 1]) * v[f + 1];
+    s2 += static_cast<double>(y[f + 2]) * v[f + 2];
+    s3 += static_cast<double>(y[f + 3]) * v[f + 3];
+  }
+  if (f < k) s0 += static_cast<double>(y[f]) * v[f], ++f;
+  if (f < k) s1 += static_cast<double>(y[f]) * v[f], ++f;
+  if (f < k) s2 += static_cast<double>(y[f]) * v[f];
+  return (s0 + s1) + (s2 + s3);
+}
+
+// out = (G + reg I) v. G is symmetric, so row p is also column p: walking q outside and p inside
+// keeps each out[p] summed in q order (as the twin) while the inner loop vectorises.
+inline void GTimes(const std::vector<double>& g, double reg, const double* v, double* out, int k) {
+  for (int p = 0; p < k; ++p) out[p] = 0;
+  for (int q = 0; q < k; ++q) {
+    const double* gq = g.data() + static_cast<size_t>(q) * k;
+    const double vq = v[q];
+    for (int p = 0; p < k; ++p) out[p] += gq[p] * vq;
+  }
+  for (int p = 0; p < k; ++p) out[p] += reg * v[p];
+}
+
+void CholeskySolve(double* m, double* b, int k) {
+  for (int j = 0; j < k; ++j) {
+    double s = m[j * k + j];
+    for (int q = 0; q < j; ++q) s -= m[j * k + q] * m[j * k + q];
+    RK_CHECK(s > 0, "implicit ALS: the normal equations are not positive definite (raise reg)");
+    double l = std::sqrt(s);
+    m[j * k + j] = l;
+    for (int i = j + 1; i < k; ++i) {
+      double t = m[i * k + j];
+      for (int q = 0; q < j; ++q) t -= m[i * k + q] * m[j * k + q];
+      m[i * k + j] = t / l;
+    }
+  }
+  for (int i = 0; i < k; ++i) {
+    double t = b[i];
+    for (int q = 0; q < i; ++q) t -= m[i * k + q] * b[q];
+    b[i] = t / m[i * k + i];
+  }
+  for (int i = k - 1; i >= 0; --i) {
+    double t = b[i];
+    for (int q = i + 1; q < k; ++q) t -= m[q * k + i] * b[q];
+    b[i] = t / m[i * k + i];
+  }
+}
+
+double SolveRow(const Als& a, const std::vector<double>& g, long long u, std::vector<double>& buf) {
+  const int k = a.k;
+  double* x = buf.data();
+  double* r = x + k;
+  double* p = r + k;
+  double* ap = p + k;
+  double* m = ap + k;
+  const int32_t b0 = a.offsets[u], b1 = a.offsets[u + 1];
+  const double reg = a.regExponent != 0 ? a.reg * std::pow(1.0 + (b1 - b0), a.regExponent) : a.reg;
+  float* xs = a.solve + u * k;
+  if (b0 == b1) {
+    for (int f = 0; f < k; ++f) xs[f] = 0.f;
+    return 0;
+  }
+  if (a.cgSteps == 0) {
+    for (int q = 0; q < k * k; ++q) m[q] = g[q];
+    for (int q = 0; q < k; ++q) m[q * k + q] += reg;
+    for (int f = 0; f < k; ++f) r[f] = 0;
+    for (int32_t e = b0; e < b1; ++e) {
+      const double c = a.conf[e];
+      const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
+      for (int f = 0; f < k; ++f) {
+        const double yf = y[f];
+        r[f] += c * yf;
+        const double w = (c - 1) * yf;
+        double* mf = m + f * k;
+        for (int q = 0; q < k; ++q) mf[q] += w * static_cast<double>(y[q]);
+      }
+    }
+    CholeskySolve(m, r, k);
+    for (int f = 0; f < k; ++f) x[f] = r[f];
+  } else {
+    for (int f = 0; f < k; ++f) x[f] = xs[f];
+    GTimes(g, reg, x, r, k);
+    for (int f = 0; f < k; ++f) r[f] = -r[f];
+    for (int32_t e = b0; e < b1; ++e) {
+      const double c = a.conf[e];
+      const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
+      const double t = c - (c - 1) * DotY(y, x, k);
+      for (int f = 0; f < k; ++f) r[f] += t * static_cast<double>(y[f]);
+    }
+    for (int f = 0; f < k; ++f) p[f] = r[f];
+    double rsOld = 0;
+    for (int f = 0; f < k; ++f) rsOld += r[f] * r[f];
+    for (int it = 0; it < a.cgSteps && rsOld >= 1e-20; ++it) {
+      GTimes(g, reg, p, ap, k);
+      for (int32_t e = b0; e < b1; ++e) {
+        const double c = a.conf[e];
+        const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
+        const double t = (c - 1) * DotY(y, p, k);
+        for (int f = 0; f < k; ++f) ap[f] += t * static_cast<double>(y[f]);
+      }
+      double pAp = 0;
+      for (int f = 0; f < k; ++f) pAp += p[f] * ap[f];
+      if (!(pAp > 0)) break;
+      const double alpha = rsOld / pAp;
+      double rsNew = 0;
+      for (int f = 0; f < k; ++f) {
+        x[f] += alpha * p[f];
+        r[f] -= alpha * ap[f];
+        rsNew += r[f] * r[f];
+      }
+      const double beta = rsNew / rsOld;
+      for (int f = 0; f < k; ++f) p[f] = r[f] + beta * p[f];
+      rsOld = rsNew;
+    }
+  }
+  for (int f = 0; f < k; ++f) {
+    xs[f] = static_cast<float>(x[f]);
+    x[f] = xs[f];
+  }
+  if (!a.loss) return NAN;
+  GTimes(g, 0, x, ap, k);
+  double loss = 0;
+  for (int f = 0; f < k; ++f) loss += x[f] * (ap[f] + reg * x[f]);
+  for (int32_t e = b0; e < b1; ++e) {
+    const double c = a.conf[e];
+    const double s = DotY(a.fixed + static_cast<size_t>(a.cols[e]) * k, x, k);
+    loss += c * (1 - s) * (1 - s) - s * s;
+  }
+  return loss;
+}
+
+Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
+  return rk::Guard(info, [&]() -> Napi::Value {
+    auto offsets = rk::Int32Arg(info, 0, "offsets");
+    auto cols = rk::Int32Arg(info, 1, "cols");
+    auto conf = rk::Float32Arg(info, 2, "conf");
+    const long long nCols = static_cast<long long>(rk::NumberArg(info, 3, "nCols"));
+    auto solve = rk::Float32Arg(info, 4, "solve");
+    auto fixed = rk::Float32Arg(info, 5, "fixed");
+    const int k = static_cast<int>(rk::NumberArg(info, 6, "k"));
+    const double reg = rk::NumberArg(info, 7, "reg");
+    const int cgSteps = static_cast<int>(rk::NumberArg(info, 8, "cgSteps"));
+    const int threads = static_cast<int>(rk::NumberArg(info, 9, "threads"));
+    const double regExponent = rk::NumberArg(info, 10, "regExponent");
+    RK_CHECK(info.Length() > 11 && info[11].IsBoolean(), "loss must be a boolean");
+    const bool wantLoss = info[11].As<Napi::Boolean>().Value();
+    RK_CHECK(offsets.length >= 1 && k >= 1, "offsets must not be empty and k >= 1");
+    const long long nRows = static_cast<long long>(offsets.length) - 1;
+    const long long nnz = offsets.data[nRows];
+    RK_CHECK(static_cast<long long>(cols.length) >= nnz && static_cast<long long>(conf.length) >= nnz,
+             "cols/conf are shorter than nnz");
+    RK_CHECK(static_cast<long long>(solve.length) == nRows * k, "solve must be nRows x k");
+    RK_CHECK(static_cast<long long>(fixed.length) == nCols * k, "fixed must be nCols x k");
+    for (long long e = 0; e < nnz; ++e) RK_CHECK(cols.data[e] >= 0 && cols.data[e] < nCols, "column index out of range");
+    Als a{offsets.data, cols.data, conf.data, solve.data, fixed.data, k, reg, regExponent, cgSteps, wantLoss};
+    auto loss = std::make_shared<double>(0);
+    auto* job = new rk::AsyncJob(
+        info.Env(),
+        [=](rk::JobState& st) {
+          std::vector<double> g(static_cast<size_t>(k) * k, 0.0);
+          for (long long i = 0; i < nCols; ++i) {
+            const float* y = a.fixed + i * k;
+            for (int p = 0; p < k; ++p) {
+              const double yp = y[p];
+              double* gp = g.data() + static_cast<size_t>(p) * k;
+              for (int q = 0; q < k; ++q) gp[q] += yp * static_cast<double>(y[q]);
+            }
+          }
+          std::vector<double> rowLoss(static_cast<size_t>(nRows), 0.0);
+          std::atomic<long long> done{0};
+          rk::ParallelFor(nRows, threads, [&](long long begin, long long end, int) {
+            std::vector<double> buf(static_cast<size_t>(4 * k + k * k));
+            for (long long u = begin; u < end; ++u) {
+              if ((u & 255) == 0) {
+                rk::ThrowIfCancelled(st);
+                st.progress.store(static_cast<double>(done.load()) / nRows, std::memory_order_relaxed);
+              }
+              rowLoss[u] = SolveRow(a, g, u, buf);
+              done.fetch_add(1, std::memory_order_relaxed);
+            }
+          });
+          double s = 0;
+          for (double v : rowLoss) s += v;
+          *loss = s;
+        },
+        [loss](Napi::Env env) -> Napi::Value { return Napi::Number::New(env, *loss); });
+    for (int i : {0, 1, 2, 4, 5}) job->Pin(info[i]);
+    return job->Start();
+  });
+}
+RK_REGISTER("alsHalfStep", AlsHalfStep);
+
+}  // namespace

@@ -1,0 +1,80 @@
+import { Bool, Table, vectorFromArray } from 'apache-arrow';
+import { InputError } from '../errors.js';
+import type { ItemItemModelData } from './item-item-model.js';
+import { fixedListValues, fixedListVector, idVector, iota, modelFiles, seenTable } from './model-columns.js';
+import type { ModelMeta, ModelMetaInput } from './model-dir.js';
+
+/**
+ * An item-item model directory (model.json kind "item-item"), plain Arrow IPC:
+ * - users.arrow: id, one row per dense user index.
+ * - items.arrow: id, known Bool, weights FixedSizeList<Float32>[nItems] (row j of W).
+ * - seen.arrow: user, item, rating Float32: the training interactions, by user then item.
+ * A blended model (factor term) adds factors FixedSizeList<Float32>[k] to users.arrow and
+ * items.arrow, and extra.factorK / extra.factorWeight to model.json.
+ */
+export function itemItemModelTables(d: ItemItemModelData): { meta: ModelMetaInput; tables: Record<string, Table> } {
+  const nU = d.users.size;
+  const nI = d.items.size;
+  const f = d.factors;
+  const users = new Table({
+    id: idVector(d.users, iota(nU)),
+    ...(f ? { factors: fixedListVector(f.user, nU, f.k, 'factor') } : {}),
+  });
+  const items = new Table({
+    id: idVector(d.items, iota(nI)),
+    known: vectorFromArray(
+      Array.from(d.itemKnown, (x) => x === 1),
+      new Bool(),
+    ),
+    weights: fixedListVector(d.weights, nI, nI, 'weight'),
+    ...(f ? { factors: fixedListVector(f.item, nI, f.k, 'factor') } : {}),
+  });
+  const meta: ModelMetaInput = {
+    kind: 'item-item',
+    algorithm: d.algorithm,
+    params: d.params,
+    idTypes: { user: d.users.kind, item: d.items.kind },
+    scale: { min: 0, max: 1 },
+    metrics: d.metrics,
+    ...(f ? { extra: { factorK: f.k, factorWeight: f.weight } } : {}),
+  };
+  return { meta, tables: { users, items, seen: seenTable(d.users, d.items, d.seen) } };
+}
+
+/** Reads back what itemItemModelTables wrote; a missing table or column is an InputError naming it. */
+export async function itemItemModelData(
+  dir: string,
+  meta: ModelMeta,
+  tables: Record<string, Table>,
+): Promise<ItemItemModelData> {
+  const f = modelFiles(dir, tables, 'an item-item model needs users, items and seen');
+  for (const name of ['users', 'items', 'seen']) f.table(name);
+  const users = f.ids('users', meta.idTypes.user);
+  const items = f.ids('items', meta.idTypes.item);
+  const nI = items.size;
+  const k = meta.extra?.factorK;
+  const weight = meta.extra?.factorWeight;
+  let factors: ItemItemModelData['factors'];
+  if (k !== undefined) {
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || typeof weight !== 'number') {
+      throw new InputError(`${dir}/model.json: extra.factorK and extra.factorWeight must be numbers`);
+    }
+    factors = {
+      k,
+      weight,
+      user: fixedListValues(f.column('users', 'factors'), users.size, k, `${dir}/users.arrow factors`),
+      item: fixedListValues(f.column('items', 'factors'), nI, k, `${dir}/items.arrow factors`),
+    };
+  }
+  return {
+    algorithm: meta.algorithm,
+    params: meta.params,
+    users,
+    items,
+    weights: fixedListValues(f.column('items', 'weights'), nI, nI, `${dir}/items.arrow weights`),
+    seen: await f.seen(users, items),
+    itemKnown: f.flags('items', 'known'),
+    factors,
+    metrics: meta.metrics,
+  };
+}

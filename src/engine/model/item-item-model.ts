@@ -1,0 +1,265 @@
+import { check, InputError } from '../errors.js';
+import { defaultThreads, kernels } from '../kernels/registry.js';
+import type { Csr, ItemItemFactors, Kernels } from '../kernels/signatures.js';
+import { TopHeap } from '../kernels/ts/top-heap.js';
+import type { Id, IdIndex } from '../matrix/id-index.js';
+import type { RatingScale } from '../matrix/rating-matrix.js';
+import { checkLengths } from './check-lengths.js';
+import { implicitUserVector } from './implicit-fold-in.js';
+import { itemItemModelTables } from './item-item-model-files.js';
+import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
+import { writeModelDir } from './model-dir.js';
+
+/** What an item-item model holds: a dense weight matrix and the training interactions. */
+export interface ItemItemModelData {
+  algorithm: string;
+  params: Record<string, unknown>;
+  users: IdIndex;
+  items: IdIndex;
+  /** nItems x nItems row-major float32: row j is what having seen item j adds to every item's score. */
+  weights: Float32Array;
+  /** Training interactions (CSR by user); every entry counts 1 in the scores. */
+  seen: Csr;
+  /** 1 for items with training interactions: the only recommendable ones. */
+  itemKnown: Uint8Array;
+  /**
+   * A blended factor term (EASE + implicit ALS): score += weight * p_u . q_i; a folded-in user's
+   * p_u is solved as implicit ALS does, with the ALS entries of `params` (alpha, base, scaling,
+   * eps, reg, regExponent).
+   */
+  factors?: ItemItemFactors | undefined;
+  metrics?: Record<string, number> | undefined;
+}
+
+/** Scores are preferences, not ratings: predict clips them to this scale. */
+export const PREFERENCE_SCALE: RatingScale = Object.freeze({ min: 0, max: 1 });
+
+/**
+ * A fitted item-item model (EASE, item-kNN; docs/ranking.md): score(u, i) = sum over the items j
+ * u interacted with in training of W[j, i]. An unknown user or item scores 0 (known false).
+ * Scores rank; they are not ratings, so predict clips them to [0, 1]. A folded-in user is scored
+ * the same way from the items given (their values are ignored: interactions are binary).
+ */
+export class ItemItemModel implements Model {
+  readonly algorithm: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly users: IdIndex;
+  readonly items: IdIndex;
+  readonly scale: RatingScale = PREFERENCE_SCALE;
+
+  constructor(
+    readonly data: ItemItemModelData,
+    private readonly backend: Kernels = kernels(),
+  ) {
+    this.algorithm = data.algorithm;
+    this.params = data.params;
+    this.users = data.users;
+    this.items = data.items;
+    const nI = data.items.size;
+    checkLengths('ItemItemModelData', [
+      ['weights', data.weights.length, nI * nI],
+      ['itemKnown', data.itemKnown.length, nI],
+      ['seen rows', data.seen.nRows, data.users.size],
+      ...(data.factors
+        ? ([
+            ['user factors', data.factors.user.length, data.users.size * data.factors.k],
+            ['item factors', data.factors.item.length, nI * data.factors.k],
+          ] as const)
+        : []),
+    ]);
+  }
+
+  userKnown(u: number): boolean {
+    const o = this.data.seen.offsets;
+    return u >= 0 && u < this.users.size && (o[u + 1] as number) > (o[u] as number);
+  }
+
+  itemKnown(i: number): boolean {
+    return i >= 0 && i < this.items.size && this.data.itemKnown[i] === 1;
+  }
+
+  /** Unclipped score of dense (u, i) summed in float32 in the user's CSR order (as the kernels). */
+  rawScore(u: number, i: number): Prediction {
+    if (!this.userKnown(u) || !this.itemKnown(i)) return { score: 0, known: false };
+    return { score: this.scoreFor(this.seenRow(u), i, this.userVector(u)), known: true };
+  }
+
+  predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
+    check(users.length === items.length, () => `predict: ${users.length} users but ${items.length} items`);
+    const scores = new Float32Array(users.length);
+    const known = new Uint8Array(users.length);
+    for (let p = 0; p < users.length; p++) {
+      const r = this.rawScore(this.users.indexOf(users[p] as Id), this.items.indexOf(items[p] as Id));
+      scores[p] = clip(r.score);
+      known[p] = r.known ? 1 : 0;
+    }
+    return { scores, known };
+  }
+
+  predictOne(user: Id, item: Id): Prediction {
+    const r = this.rawScore(this.users.indexOf(user), this.items.indexOf(item));
+    return { score: clip(r.score), known: r.known };
+  }
+
+  recommend(user: Id, o: RecommendOptions = {}): Scored[] {
+    const u = this.users.indexOf(user);
+    if (!this.userKnown(u)) return this.rankRow(new Int32Array(0), o);
+    return this.rankRow(this.seenRow(u), o, this.userVector(u));
+  }
+
+  async recommendAll(o: RecommendAllOptions = {}): Promise<TopN> {
+    const n = o.n ?? 10;
+    check(Number.isInteger(n) && n >= 1, () => `n must be a positive integer, got ${n}`);
+    const users = o.users ? this.userIndices(o.users) : this.knownUsers();
+    const r = await this.backend.itemItemTopN(
+      {
+        seen: this.data.seen,
+        weights: this.data.weights,
+        users,
+        n,
+        eligible: this.data.itemKnown,
+        excludeSeen: o.excludeSeen ?? true,
+        factors: this.data.factors,
+        threads: o.threads ?? defaultThreads(),
+      },
+      { signal: o.signal, onProgress: o.onProgress },
+    );
+    return { n, users, items: r.items, scores: r.scores };
+  }
+
+  foldIn(ratings: { items: readonly Id[]; ratings: ArrayLike<number> }): FoldedUser {
+    check(
+      ratings.items.length === ratings.ratings.length,
+      () => `foldIn: ${ratings.items.length} items but ${ratings.ratings.length} ratings`,
+    );
+    const rows = new Set<number>();
+    const dense: number[] = [];
+    const values: number[] = [];
+    ratings.items.forEach((id, j) => {
+      const i = this.items.indexOf(id);
+      if (!this.itemKnown(i)) return;
+      rows.add(i);
+      dense.push(i);
+      values.push(Number(ratings.ratings[j]));
+    });
+    const row = Int32Array.from(rows).sort();
+    const f = this.data.factors;
+    const vector =
+      f && row.length > 0 ? implicitUserVector(this.data.params, dense, values, f.item, f.k).vector : undefined;
+    return {
+      predict: (items: readonly Id[]) => {
+        const scores = new Float32Array(items.length);
+        const known = new Uint8Array(items.length);
+        items.forEach((id, p) => {
+          const i = this.items.indexOf(id);
+          if (!this.itemKnown(i) || row.length === 0) return;
+          scores[p] = clip(this.scoreFor(row, i, vector));
+          known[p] = 1;
+        });
+        return { scores, known };
+      },
+      recommend: (o: RecommendOptions = {}) => this.rankRow(row, o, vector),
+    };
+  }
+
+  async save(dir: string): Promise<void> {
+    const { meta, tables } = itemItemModelTables(this.data);
+    await writeModelDir(dir, meta, tables);
+  }
+
+  /**
+   * Score vector of every item for a set of seen items, float32 sums in the row's order, plus the
+   * factor term for user vector `vector` when the model has one (as the kernels compute it).
+   */
+  scoreRow(row: Int32Array, vector?: Float32Array): Float32Array {
+    const nI = this.items.size;
+    const acc = new Float32Array(nI);
+    for (const j of row) {
+      const w = this.data.weights.subarray(j * nI, (j + 1) * nI);
+      for (let i = 0; i < nI; i++) acc[i] = (acc[i] as number) + (w[i] as number);
+    }
+    const f = this.data.factors;
+    if (f && vector) for (let i = 0; i < nI; i++) acc[i] = (acc[i] as number) + f.weight * this.factorDot(vector, i);
+    return acc;
+  }
+
+  private scoreFor(row: Int32Array, i: number, vector?: Float32Array): number {
+    const nI = this.items.size;
+    let s = 0;
+    for (const j of row) s = Math.fround(s + (this.data.weights[j * nI + i] as number));
+    const f = this.data.factors;
+    return f && vector ? Math.fround(s + f.weight * this.factorDot(vector, i)) : s;
+  }
+
+  /** p . q_i in double, factors in order. */
+  private factorDot(vector: Float32Array, i: number): number {
+    const f = this.data.factors as ItemItemFactors;
+    let dot = 0;
+    for (let x = 0; x < f.k; x++) dot += (vector[x] as number) * (f.item[i * f.k + x] as number);
+    return dot;
+  }
+
+  /** A training user's factor vector (undefined without a factor term). */
+  private userVector(u: number): Float32Array | undefined {
+    const f = this.data.factors;
+    return f ? f.user.subarray(u * f.k, (u + 1) * f.k) : undefined;
+  }
+
+  private rankRow(row: Int32Array, o: RecommendOptions, vector?: Float32Array): Scored[] {
+    const n = o.n ?? 10;
+    check(Number.isInteger(n) && n >= 1, () => `n must be a positive integer, got ${n}`);
+    const skip = new Uint8Array(this.items.size);
+    if (o.excludeSeen ?? true) for (const j of row) skip[j] = 1;
+    for (const id of o.exclude ?? []) {
+      const i = this.items.indexOf(id);
+      if (i >= 0) skip[i] = 1;
+    }
+    let allowed: Uint8Array | undefined;
+    if (o.candidates) {
+      allowed = new Uint8Array(this.items.size);
+      for (const id of o.candidates) {
+        const i = this.items.indexOf(id);
+        if (i >= 0) allowed[i] = 1;
+      }
+    }
+    const scores = this.scoreRow(row, vector);
+    const heap = new TopHeap(n);
+    for (let i = 0; i < scores.length; i++) {
+      if (skip[i] || !this.data.itemKnown[i] || (allowed && !allowed[i])) continue;
+      heap.offer(scores[i] as number, i);
+    }
+    const items = new Int32Array(n);
+    const out = new Float32Array(n);
+    heap.drain(items, out, 0);
+    const res: Scored[] = [];
+    for (let r = 0; r < n && (items[r] as number) >= 0; r++) {
+      res.push({ item: this.items.idOf(items[r] as number), score: out[r] as number });
+    }
+    return res;
+  }
+
+  private seenRow(u: number): Int32Array {
+    const s = this.data.seen;
+    return s.cols.subarray(s.offsets[u] as number, s.offsets[u + 1] as number);
+  }
+
+  private knownUsers(): Int32Array {
+    const out: number[] = [];
+    for (let u = 0; u < this.users.size; u++) if (this.userKnown(u)) out.push(u);
+    return Int32Array.from(out);
+  }
+
+  private userIndices(ids: readonly Id[]): Int32Array {
+    const out = new Int32Array(ids.length);
+    ids.forEach((id, r) => {
+      const u = this.users.indexOf(id);
+      if (u < 0) throw new InputError(`recommendAll: unknown user ${String(id)}`);
+      out[r] = u;
+    });
+    return out;
+  }
+}
+
+function clip(s: number): number {
+  return Math.fround(s < 0 ? 0 : s > 1 ? 1 : s);
+}
