@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Bind, Binds, Connection, RowStatement, SnowflakeError } from 'snowflake-sdk';
 import { InputError } from '../../engine/errors.js';
 import { describeConnection, type SnowflakeConnectionOptions } from './snowflake-config.js';
+import { driverLogConfig, registerSecrets } from './snowflake-log.js';
 
 /** A result column as the driver describes it. */
 export interface SnowflakeColumn {
@@ -27,8 +28,10 @@ export class SnowflakeClient {
   /** Logs in (password or key-pair JWT). A refused login is an InputError naming no secret. */
   static async connect(o: SnowflakeConnectionOptions & { name: string }): Promise<SnowflakeClient> {
     const sdk = (await import('snowflake-sdk')).default;
-    // The driver's own log stays at errors only; it never receives our messages.
-    sdk.configure({ logLevel: (process.env.RECKIT_SNOWFLAKE_LOG_LEVEL as 'ERROR') ?? 'ERROR' });
+    registerSecrets([o.password, o.privateKey, o.privateKeyPass]);
+    const log = driverLogConfig();
+    sdk.configure({ customLogger: log.customLogger });
+    sdk.configure(log);
     const description = describeConnection(o);
     const connection = sdk.createConnection({
       account: o.account as string,

@@ -26,8 +26,9 @@ export function fromDuckDbError(error: unknown): SnowflakeSqlError {
       `SQL compilation error:\nObject '${name}' does not exist or not authorized.`,
     );
   }
-  if (/^Parser Error/.test(text)) {
-    return new SnowflakeSqlError('001003', '42000', `SQL compilation error:\nsyntax error ${text.slice(14)}`);
+  const parser = /Parser Error: (.*)/.exec(text);
+  if (parser) {
+    return new SnowflakeSqlError('001003', '42000', `SQL compilation error:\n${parser[1]}`);
   }
   const column = /Referenced column "?([^"\s]+)"? not found/.exec(text);
   if (column) {
