@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   evaluate: async () => (await import('./commands/evaluate.js')).registerEvaluate,
   train: async () => (await import('./commands/train.js')).registerTrain,
   cluster: async () => (await import('./commands/cluster.js')).registerCluster,
+  functions: async () => (await import('./commands/functions.js')).registerFunctions,
+  snowflake: async () => (await import('./commands/snowflake.js')).registerSnowflake,
 };
 
 /** The modules argv needs: its command's, or every one (help, a typo to suggest a fix for). */

@@ -188,7 +188,7 @@ describe.skipIf(!data)(
         rows: rows.slice(0, 1),
         secret: SECRET,
       });
-      expect((repeat.json.data?.[0]?.[1] as { status: string }).status).toBe('already deployed');
+      expect(repeat.json.data?.[0]?.[1]).toMatchObject({ status: 'already deployed' });
     });
 
     test('invoke_model: rows grouped by their own model, numbers kept, chunked; equal to in-process predictions', async () => {
@@ -269,7 +269,7 @@ describe.skipIf(!data)(
       expect(malformed.json.message).toMatch(/no "data" array/);
       // One batch in flight at most: a second concurrent one is told to back off.
       const busy = new CountingBackend(backend.inner);
-      let release = () => undefined as void;
+      let release: () => void = () => undefined;
       busy.hold = new Promise<void>((res) => {
         release = res;
       });
