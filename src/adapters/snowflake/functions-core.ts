@@ -54,7 +54,8 @@ export interface FunctionsCore {
  * The one implementation of the three External Functions behind both transports (plain HTTP and
  * the Lambda proxy handler). Statuses follow Snowflake's retry rules: 200 answers every row (a bad
  * row gets an error value), 202 = still working (train), 429 = overloaded (retried), 503 = a
- * transient fault (retried), 400/401/404/413 = the query fails with the message (not retried).
+ * transient fault (retried), 400/401/404/413 = the query fails with the message (not retried);
+ * docs/snowflake.md has the contracts.
  */
 export function createFunctionsCore(o: FunctionsCoreOptions): FunctionsCore {
   const expected = o.secret ? digest(o.secret) : undefined;

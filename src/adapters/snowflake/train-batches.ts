@@ -38,7 +38,7 @@ const KEEP_MS = 24 * 3600 * 1000;
  * is answered 202; GETs with the same sf-external-function-query-batch-id are answered 202 until
  * the rows are done, then 200. State is written to disk before anything starts, so a retried or
  * repeated POST never starts a second training, and a restarted service answers finished batches
- * and resumes ones a restart cut off (bounded attempts).
+ * and resumes ones a restart cut off (bounded attempts). See docs/snowflake.md.
  */
 export class TrainBatches {
   private readonly owner = randomUUID();

@@ -23,6 +23,7 @@ export interface SnowflakeWarehouseOptions extends SnowflakeConnectionOptions {
  * ever part of the SQL text. Reads stream rows into Arrow batches; replace writes go to a staging
  * table beside the target and ALTER TABLE ... SWAP WITH puts it in place, so a failure at any
  * point leaves the previous table as it was. Calls are serialised on the one session.
+ * docs/snowflake.md describes the connection settings, type mapping and modes.
  */
 export class SnowflakeWarehouse implements Warehouse {
   private queue: Promise<unknown> = Promise.resolve();
