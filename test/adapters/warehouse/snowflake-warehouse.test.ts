@@ -14,14 +14,21 @@ import {
   standInConnection,
   startStandIn,
 } from '../../support/snowflake-stand-in/fixture.js';
+import { SnowflakeSqlError } from '../../support/snowflake-stand-in/sql-error.js';
 import type { SnowflakeStandIn, WireRecord } from '../../support/snowflake-stand-in/stand-in.js';
 import { ratings, rowsOf } from './conformance.js';
 
 let standIn: SnowflakeStandIn;
+/** Set by a test: the stand-in answers matching statements with this Snowflake error. */
+let faultNow: ((sql: string) => SnowflakeSqlError | undefined) | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'reckit-sf-'));
 beforeAll(async () => {
   // Statements naming SLOW run 400 ms; anything still running after 100 ms is polled (333333).
-  standIn = await startStandIn({ asyncAfterMs: 100, delayMs: (sql) => (sql.includes('SLOW') ? 400 : 0) });
+  standIn = await startStandIn({
+    asyncAfterMs: 100,
+    delayMs: (sql) => (sql.includes('SLOW') ? 400 : 0),
+    fault: (sql) => faultNow?.(sql),
+  });
 });
 afterAll(async () => {
   await standIn?.close();
@@ -83,6 +90,35 @@ describe('SnowflakeWarehouse on the wire (real snowflake-sdk, REST stand-in)', (
     const seen = standIn.log.slice(from);
     expect(seen.some((r) => r.answer === '333333')).toBe(true);
     expect(seen.some((r) => r.method === 'GET' && /^\/queries\/[\w-]+\/result$/.test(r.path))).toBe(true);
+  });
+
+  test('Snowflake failing mid-write (3rd INSERT, then the SWAP) leaves the previous table and no staging table', async () => {
+    const wh = await openStandInWarehouse(standIn);
+    await wh.writeTable('server_fault', ratings(100));
+    for (const at of ['INSERT', 'SWAP']) {
+      let inserts = 0;
+      faultNow = (sql) => {
+        if (sql.startsWith('INSERT')) inserts++;
+        const hit = at === 'INSERT' ? inserts === 3 && sql.startsWith('INSERT') : sql.includes('SWAP WITH');
+        return hit
+          ? new SnowflakeSqlError(
+              '000603',
+              'XX000',
+              'SQL execution internal error: Processing aborted due to error 300010:391167117',
+            )
+          : undefined;
+      };
+      const e = await wh.writeTable('server_fault', ratings(1000, 9), { batchRows: 200 }).catch((x: Error) => x);
+      faultNow = undefined;
+      expect((e as Error).message).toMatch(/Snowflake error 000603/);
+      expect(e).not.toBeInstanceOf(InputError); // an internal error is not the user's to fix
+      expect(rowsOf(await wh.readTable('server_fault'))).toEqual(rowsOf(ratings(100)));
+    }
+    const left = await standIn.sql(
+      "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'SERVER_FAULT__RECKIT_TMP%'",
+    );
+    expect(Number(left[0]?.[0])).toBe(0);
+    await wh.close();
   });
 
   test("Snowflake's error codes reach the user as one-line InputErrors", async () => {
