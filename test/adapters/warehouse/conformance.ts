@@ -165,6 +165,17 @@ export function warehouseConformance(label: string, open: () => Promise<Warehous
       expect((await wh.readTable(name('victim'))).numRows).toBe(5);
     });
 
+    test('schema-qualified names: write, replace, append and read in another schema', async () => {
+      await wh.run(`CREATE SCHEMA IF NOT EXISTS ${name('s')}`);
+      const t = `${name('s')}.qualified`;
+      await wh.writeTable(t, ratings(30));
+      await wh.writeTable(t, ratings(20, 100), { mode: 'replace' });
+      await wh.writeTable(t, ratings(5, 900), { mode: 'append' });
+      expect((await wh.readTable(t)).numRows).toBe(25);
+      expect(await wh.hasTable(t)).toBe(true);
+      expect(await wh.hasTable(name('qualified'))).toBe(false);
+    });
+
     test('a missing table is an InputError naming it', async () => {
       await expect(wh.readTable(name('missing'))).rejects.toThrow(new RegExp(`${name('missing')} does not exist`));
       await expect(wh.readTable(name('missing'))).rejects.toBeInstanceOf(InputError);

@@ -76,7 +76,8 @@ export class StandInSession {
     const schema = (q: string) => q.slice(0, q.length - last(q).length);
     for (const name of [a, b]) {
       const r = await this.connection.runAndReadAll(
-        `SELECT count(*) FROM information_schema.tables WHERE table_schema = ${schema(name) ? `'${schema(name).slice(1, -2)}'` : 'current_schema()'} AND table_name = '${last(name).slice(1, -1)}'`,
+        // DuckDB matches identifiers case-insensitively, as Snowflake does after folding unquoted names.
+        `SELECT count(*) FROM information_schema.tables WHERE lower(table_schema) = lower(${schema(name) ? `'${schema(name).slice(1, -2)}'` : 'current_schema()'}) AND lower(table_name) = lower('${last(name).slice(1, -1)}')`,
       );
       if (Number(r.getRows()[0]?.[0]) === 0) {
         throw new SnowflakeSqlError(
