@@ -80,6 +80,12 @@ export const SUITES: readonly SuiteEntry[] = [
     load: () => import('./sagemaker-local.bench.js'),
     fn: 'runSagemakerLocalBench',
   },
+  {
+    name: 'warehouse',
+    description: 'rows/s: write a top-10 table and read a ratings table, DuckDB vs snowflake-sdk on the REST stand-in',
+    load: () => import('./warehouse.bench.js'),
+    fn: 'runWarehouseBench',
+  },
 ];
 
 /** Runs one suite; a load failure or a throw is recorded as a failed case, never a crash. */

@@ -18,6 +18,8 @@ const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   train: async () => (await import('./commands/train.js')).registerTrain,
   cluster: async () => (await import('./commands/cluster.js')).registerCluster,
   sagemaker: async () => (await import('./commands/sagemaker.js')).registerSagemaker,
+  functions: async () => (await import('./commands/functions.js')).registerFunctions,
+  snowflake: async () => (await import('./commands/snowflake.js')).registerSnowflake,
 };
 
 /** The modules argv needs: its command's, or every one (help, a typo to suggest a fix for). */

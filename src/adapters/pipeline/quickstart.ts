@@ -3,6 +3,7 @@ import { makeVector, Table } from 'apache-arrow';
 import type { Id } from '../../engine/matrix/id-index.js';
 import { checkModelDirTarget } from '../../engine/model/model-dir-target.js';
 import { openWarehouse } from '../warehouse/open-warehouse.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
 import { clusterUsers, type UserCluster } from './cluster-users.js';
 import { deployModel, invokeModel, undeployModel } from './endpoints.js';
 import { loadMovieLens } from './load-movielens.js';
@@ -160,25 +161,23 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
           MOVIEID: makeVector(Int32Array.from(SEED_UNRATED_PAIRS, (p) => p[1])),
         }),
       );
-      // The seed's SQL joins no_ratings with movies; a LEFT JOIN keeps pairs whose movie has no
-      // title (297 is not in latest-small's movies.csv), and the endpoint answers those with a fallback.
-      const pairs = await warehouse.run(
-        `SELECT nr."USERID", nr."MOVIEID", coalesce(m."TITLE", '(not in movies)') AS "TITLE"
-         FROM no_ratings nr LEFT JOIN movies m ON nr."MOVIEID" = m."MOVIEID" ORDER BY nr.rowid`,
+      // The pairs keep the seed's order (SEED_UNRATED_PAIRS); titles come from movies by id, and
+      // a pair whose movie has no title (297 is not in latest-small's movies.csv) still gets a
+      // prediction (the endpoint's fallback). Plain SQL with binds: any warehouse runs it.
+      const ids: (readonly [Id, Id])[] = SEED_UNRATED_PAIRS.map(([u, m]) => [u, m] as const);
+      const titles = await titlesOf(
+        warehouse,
+        ids.map((p) => p[1] as number),
       );
-      const ids: (readonly [Id, Id])[] = [];
-      for (let r = 0; r < pairs.numRows; r++) {
-        ids.push([Number(pairs.getChild('USERID')?.get(r)), Number(pairs.getChild('MOVIEID')?.get(r))]);
-      }
       const scores = await invokeModel(endpointName, ids);
       predictions = ids.map(([user, movie], r) => ({
         user: user as number,
         movie: movie as number,
-        title: String(pairs.getChild('TITLE')?.get(r)),
+        title: titles.get(movie as number) ?? '(not in movies)',
         score: scores[r]?.score as number,
         known: scores[r]?.known as boolean,
       }));
-      step('predict', `${predictions.length} unrated pairs from no_ratings scored over HTTP`);
+      step('predict', `${predictions.length} unrated pairs (as written to no_ratings) scored over HTTP`);
     } finally {
       await undeployModel(endpointName);
     }
@@ -216,25 +215,37 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
   }
 }
 
-/** The output table's first 10 users, each list's movie ids joined with their titles in SQL. */
-async function sampleWithTitles(
-  warehouse: Awaited<ReturnType<typeof openWarehouse>>,
-): Promise<QuickstartReport['sample']> {
-  const t = await warehouse.run(
-    `WITH first AS (SELECT * FROM user_movie_recommendations ORDER BY "USERID" LIMIT 10),
-     flat AS (SELECT "USERID", unnest("TOP_10_RECOMMENDATIONS") AS movie,
-                     generate_subscripts("TOP_10_RECOMMENDATIONS", 1) AS pos FROM first)
-     SELECT f."USERID", f.movie, coalesce(m."TITLE", '?') AS title
-     FROM flat f LEFT JOIN movies m ON m."MOVIEID" = f.movie ORDER BY f."USERID", f.pos`,
+/**
+ * The output table's first 10 users with their movies' titles. Generic SQL (no unnest or
+ * list functions): read 10 rows, then look the listed ids up in movies with bound parameters.
+ */
+async function sampleWithTitles(warehouse: Warehouse): Promise<QuickstartReport['sample']> {
+  const first = await warehouse.run('SELECT * FROM user_movie_recommendations ORDER BY "USERID" LIMIT 10');
+  const lists = first.getChild(first.schema.fields[1]?.name as string);
+  const rows = Array.from({ length: first.numRows }, (_, r) => ({
+    user: Number(first.getChild('USERID')?.get(r)),
+    movies: Array.from((lists?.get(r) as { toArray(): ArrayLike<number | bigint> } | null)?.toArray() ?? [], Number),
+  }));
+  const titles = await titlesOf(
+    warehouse,
+    rows.flatMap((r) => r.movies),
   );
-  const out: QuickstartReport['sample'] = [];
-  for (let r = 0; r < t.numRows; r++) {
-    const user = Number(t.getChild('USERID')?.get(r));
-    if (out[out.length - 1]?.user !== user) out.push({ user, items: [] });
-    out[out.length - 1]?.items.push({
-      movie: Number(t.getChild('movie')?.get(r)),
-      title: String(t.getChild('title')?.get(r)),
-    });
-  }
+  return rows.map((r) => ({
+    user: r.user,
+    items: r.movies.map((movie) => ({ movie, title: titles.get(movie) ?? '?' })),
+  }));
+}
+
+/** Titles of the given movie ids from the movies table (one query, ids as bound parameters). */
+async function titlesOf(warehouse: Warehouse, movies: readonly number[]): Promise<Map<number, string>> {
+  const ids = [...new Set(movies)];
+  const out = new Map<number, string>();
+  if (ids.length === 0) return out;
+  const t = await warehouse.run(
+    `SELECT "MOVIEID", "TITLE" FROM movies WHERE "MOVIEID" IN (${ids.map(() => '?').join(', ')})`,
+    ids,
+  );
+  for (let r = 0; r < t.numRows; r++)
+    out.set(Number(t.getChild('MOVIEID')?.get(r)), String(t.getChild('TITLE')?.get(r)));
   return out;
 }

@@ -11,7 +11,11 @@ export function registerQuickstart(program: Command, ctx: CliContext): void {
       'run the seed pipeline locally: DuckDB warehouse -> SVD -> top-10 table -> local endpoint -> predictions',
     )
     .option('--data <name|path>', 'MovieLens-style dataset with movies.csv', 'ml-latest-small')
-    .option('--warehouse <spec>', 'warehouse, duckdb:PATH', 'duckdb:reckit.duckdb')
+    .option(
+      '--warehouse <spec>',
+      'warehouse: duckdb:PATH or snowflake:CONNECTION (connections.toml)',
+      'duckdb:reckit.duckdb',
+    )
     .option('--model-dir <dir>', 'where the trained model directory goes', 'reckit-models/movielens-svd')
     .option('--folds <n>', 'cross-validation folds (0 skips)', '5')
     .option('--clusters <n>', 'clusters in the k-means view of the users (0 skips)', '5')
