@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { bindingLoadError, loadBinding } from './addon/binding.js';
+import { nativeEmbeddingKernels } from './addon/embedding-kernels.js';
 import { nativeKmeansKernels } from './addon/kmeans-kernels.js';
 import { nativeMatrixKernels } from './addon/matrix-kernels.js';
 import { nativeMfKernels } from './addon/mf-kernels.js';
@@ -7,6 +8,7 @@ import { nativeParseKernels } from './addon/parse-kernels.js';
 import { nativeScoringKernels } from './addon/scoring-kernels.js';
 import type { BackendName, Kernels } from './signatures.js';
 import { kmeansKernels } from './ts/kmeans-kernels.js';
+import { maskedTopNBatch, maskedTopNVector } from './ts/masked-top-n.js';
 import { matrixKernels } from './ts/matrix-kernels.js';
 import { mfKernels } from './ts/mf-kernels.js';
 import { parseKernels } from './ts/parse-kernels.js';
@@ -19,6 +21,8 @@ const reference: Kernels = {
   ...kmeansKernels,
   ...scoringKernels,
   ...parseKernels,
+  maskedTopNVector,
+  maskedTopNBatch,
 };
 
 let native: Kernels | null | undefined;
@@ -35,6 +39,7 @@ function loadNative(): Kernels | null {
           ...nativeKmeansKernels(binding),
           ...nativeScoringKernels(binding),
           ...nativeParseKernels(binding),
+          ...nativeEmbeddingKernels(binding),
         }
       : null;
   }
