@@ -11,6 +11,7 @@ export {
   type SearchOptions,
 } from './engine/embeddings/embedding-index.js';
 export type { EmbeddingFilter } from './engine/embeddings/filters.js';
+export { HnswIndex, type HnswOptions } from './engine/embeddings/hnsw-index.js';
 export type { BuildOptions, Metric } from './engine/embeddings/index-data.js';
 export { type IndexHeader, loadIndex, saveIndex } from './engine/embeddings/index-files.js';
 export { formatNpy, parseNpy, readNpy } from './engine/embeddings/npy.js';

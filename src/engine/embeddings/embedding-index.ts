@@ -131,6 +131,35 @@ export class EmbeddingIndex {
     return Array.from({ length: m }, (_, q) => this.hits(r, q * n, n));
   }
 
+  // ---- for the approximate index (hnsw-index.ts), which shares the data and the filters ----
+
+  /** A query vector checked and (cosine) normalised as `search` takes it. */
+  prepareQuery(vector: ArrayLike<number>, what = 'query vector'): Float32Array {
+    return queryVector(this.data, vector, what);
+  }
+
+  /** Dense row of an id, -1 when unknown. */
+  rowOf(id: Id): number {
+    return this.data.ids.indexOf(id);
+  }
+
+  /** The filter as one row mask (1 = may be returned); undefined when nothing is filtered. */
+  rowMask(filter: EmbeddingFilter | undefined, skipRow?: number): Uint8Array | undefined {
+    return this.filters.batchMask(this.filters.compile(filter, skipRow));
+  }
+
+  /** Scores rows for a prepared query exactly as the reference kernel does, best first, ties by id. */
+  rank(query: Float32Array, rows: ArrayLike<number>): Hit[] {
+    const { vectors, dim, bias, ids } = this.data;
+    const scored = Array.from(rows, (r) => {
+      let dot = 0;
+      for (let f = 0; f < dim; f++) dot += (query[f] as number) * (vectors[r * dim + f] as number);
+      return { r, s: Math.fround(dot + (bias ? (bias[r] as number) : 0)) };
+    });
+    scored.sort((a, b) => b.s - a.s || a.r - b.r);
+    return scored.map((x) => ({ id: ids.idOf(x.r), score: x.s }));
+  }
+
   private searchRow(vector: Float32Array, f: CompiledFilter, n: number): Hit[] {
     let { mask, candidates } = f;
     if (candidates && candidates.length * CANDIDATE_SCAN_RATIO >= this.size) {
@@ -182,7 +211,8 @@ export class EmbeddingIndex {
   }
 }
 
-function topOf(top: number | undefined): number {
+/** Checks a requested result count (default 10). */
+export function topOf(top: number | undefined): number {
   const n = top ?? 10;
   if (!Number.isInteger(n) || n < 1 || n > MAX_TOP) {
     throw new InputError(`top must be an integer in [1, ${MAX_TOP}], got ${String(top)}`);
