@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { Model } from '../../engine/model/model.js';
+import { type IndexSearcher, invokeIndex } from './embedding-instances.js';
 import { InvocationError } from './invocation-error.js';
 import { invoke } from './invocations.js';
 import { rawHeader } from './raw-header.js';
@@ -16,6 +17,8 @@ export interface InferenceServerOptions {
   maxPayloadBytes?: number | undefined;
   /** Called once per failed request (status >= 500 only), e.g. to log. */
   onError?: ((error: unknown) => void) | undefined;
+  /** An embedding index answering `{"vector": [...]}` / `{"like": id}` instances (embedding-instances.ts). */
+  index?: IndexSearcher | undefined;
 }
 
 export interface InferenceServer {
@@ -60,7 +63,10 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
         maxBytes,
         (body) => {
           try {
-            const out = invoke(model, body, rawHeader(raw, 'content-type'), rawHeader(raw, 'accept'));
+            const ct = rawHeader(raw, 'content-type');
+            const out =
+              (o.index && invokeIndex(o.index, body, ct, rawHeader(raw, 'accept'))) ||
+              invoke(model, body, ct, rawHeader(raw, 'accept'));
             send(stats, res, 200, out.type, out.body);
           } catch (error) {
             if (!(error instanceof InvocationError)) o.onError?.(error);

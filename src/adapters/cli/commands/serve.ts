@@ -14,10 +14,14 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .command('serve')
     .description('serve a model over HTTP: GET /ping, POST /invocations (SageMaker hosting contract)')
     .option('--model <dir>', 'model directory written by train/quickstart', '/opt/ml/model')
+    .option(
+      '--index <dir>',
+      'also serve an embedding index saved by saveIndex / HnswIndex.save ({"vector": [...]} instances)',
+    )
     .option('--port <n>', 'port (default $SAGEMAKER_BIND_TO_PORT or 8080; 0 = any free port)')
     .option('--host <addr>', 'address to bind', '0.0.0.0')
     .option('--json', 'print the listening line as JSON')
-    .action(async (o: { model: string; port?: string; host: string; json?: boolean }) => {
+    .action(async (o: { model: string; index?: string; port?: string; host: string; json?: boolean }) => {
       const missing = missingNodeFlags(SERVER_NODE_FLAGS);
       if (missing.length > 0) {
         ctx.exitCode = await relaunchWithNodeFlags(missing);
@@ -25,7 +29,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       }
       const { resolvePort, serveModel } = await import('../../sagemaker/serve-model.js');
       const port = resolvePort(o.port);
-      const running = await serveModel({ modelDir: o.model, port, host: o.host });
+      const running = await serveModel({ modelDir: o.model, port, host: o.host, indexDir: o.index });
       const info = {
         event: 'listening',
         url: `http://${running.host}:${running.port}`,
@@ -34,6 +38,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         algorithm: running.model.algorithm,
         users: running.model.users.size,
         items: running.model.items.size,
+        ...(running.index ? { index: o.index, indexItems: running.index.size } : {}),
         loadSeconds: running.loadSeconds,
         pid: process.pid,
         nodeFlags: process.execArgv,
