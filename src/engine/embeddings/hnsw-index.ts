@@ -66,6 +66,10 @@ export class HnswIndex {
   get dim(): number {
     return this.exact.dim;
   }
+  /** The hnswlib-node index underneath (benchmarks time it directly against this wrapper). */
+  get library(): HnswLib {
+    return this.graph;
+  }
   get ef(): number {
     return this.graph.getEf();
   }
