@@ -172,7 +172,9 @@ export class EmbeddingIndex {
       n,
       exclude: f.exclude,
       candidates,
-      threads: defaultThreads(),
+      // One thread: it screens with the float16 copy of the vectors (half the memory traffic);
+      // measured faster per query than splitting the float32 scan over 2 cores.
+      threads: 1,
     });
     return this.hits(r, 0, n);
   }
