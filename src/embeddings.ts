@@ -15,6 +15,7 @@ export { HnswIndex, type HnswOptions } from './engine/embeddings/hnsw-index.js';
 export type { BuildOptions, Metric } from './engine/embeddings/index-data.js';
 export { type IndexHeader, loadIndex, saveIndex } from './engine/embeddings/index-files.js';
 export { formatNpy, parseNpy, readNpy } from './engine/embeddings/npy.js';
+export { openIndex } from './engine/embeddings/open-index.js';
 export {
   type ColumnOptions,
   indexFromArrow,

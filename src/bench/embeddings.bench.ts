@@ -8,6 +8,7 @@
  * Shapes: --quick 100k x 64; full 100k x 64, 100k x 256, 1M x 64, 1M x 256.
  * Run alone: npx tsc -p tsconfig.build.json && node dist/bench/embeddings.bench.js [--quick] [--shapes 100000x64,...]
  */
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeVector, Table } from 'apache-arrow';
@@ -24,6 +25,8 @@ export interface EmbeddingsBenchOptions {
   runs?: number | undefined;
   /** [items, dims] pairs; default by `quick`. */
   shapes?: [number, number][] | undefined;
+  /** Shapes above this many floats (items x dims) skip the HNSW cases (their build is single-threaded); default none. */
+  approxMaxFloats?: number | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -196,6 +199,10 @@ async function runShape(
   );
   tf.tf.dispose(items);
 
+  if (n * dim > (o.approxMaxFloats ?? Number.POSITIVE_INFINITY)) {
+    o.log?.(`approximate cases skipped for ${size} (approxMaxFloats ${o.approxMaxFloats})`);
+    return out;
+  }
   // approximate: one graph, searched through reckit and directly
   const t0 = performance.now();
   const hnsw = await HnswIndex.build(index, { m: 16, efConstruction: 100, ef: 80 });
@@ -261,13 +268,21 @@ async function runShape(
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, shapes: { type: 'string' }, runs: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean' },
+      shapes: { type: 'string' },
+      runs: { type: 'string' },
+      'approx-max-floats': { type: 'string' },
+      json: { type: 'string' },
+    },
   });
   const shapes = values.shapes?.split(',').map((s) => s.split('x').map(Number) as [number, number]);
-  await runEmbeddingsBench({
+  const results = await runEmbeddingsBench({
     quick: values.quick,
     shapes,
     runs: values.runs ? Number(values.runs) : undefined,
+    approxMaxFloats: values['approx-max-floats'] ? Number(values['approx-max-floats']) : undefined,
     log: (l) => process.stdout.write(`${l}\n`),
   });
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -130,6 +130,13 @@ describe('EmbeddingIndex bad input is a clear InputError', () => {
     expect(fn).toThrow(message);
   });
 
+  test('a batch can be cancelled with an AbortSignal', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(index.searchBatch(new Float32Array(8), { signal: controller.signal })).rejects.toThrow();
+    await expect(index.searchBatch(new Float32Array(0))).resolves.toEqual([]);
+  });
+
   test('a batch with a NaN names the query', async () => {
     const qs = new Float32Array(12);
     qs[9] = Number.POSITIVE_INFINITY;
