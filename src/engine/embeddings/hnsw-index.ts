@@ -159,6 +159,14 @@ export class HnswIndex {
     return index;
   }
 
+  private keep: { mask: Uint8Array; fn: (label: number) => boolean } | undefined;
+
+  /** hnswlib's filter callback for a mask, one function per mask (a batch reuses it). */
+  private keepFor(mask: Uint8Array): (label: number) => boolean {
+    if (this.keep?.mask !== mask) this.keep = { mask, fn: (label) => mask[label] === 1 };
+    return this.keep.fn;
+  }
+
   private searchPrepared(
     q: Float32Array,
     mask: Uint8Array | undefined,
@@ -170,8 +178,7 @@ export class HnswIndex {
     if (allowed * SELECTIVE < this.size) return this.exact.search(q, o);
     const point = Array.from(q);
     if (this.exact.data.bias) point.push(1);
-    const filter = mask ? (label: number) => mask[label] === 1 : undefined;
-    const r = this.graph.searchKnn(point, Math.min(top, allowed), filter);
+    const r = this.graph.searchKnn(point, Math.min(top, allowed), mask ? this.keepFor(mask) : undefined);
     return this.exact.rank(q, r.neighbors);
   }
 }
