@@ -86,6 +86,12 @@ export const SUITES: readonly SuiteEntry[] = [
     load: () => import('./warehouse.bench.js'),
     fn: 'runWarehouseBench',
   },
+  {
+    name: 'embeddings',
+    description: 'embedding top-10: exact batched/single vs TF.js wasm, HNSW vs hnswlib-node direct (recall@10)',
+    load: () => import('./embeddings.bench.js'),
+    fn: 'runEmbeddingsBench',
+  },
 ];
 
 /** Runs one suite; a load failure or a throw is recorded as a failed case, never a crash. */

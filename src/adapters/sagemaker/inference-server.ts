@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { InputError } from '../../engine/errors.js';
 import type { Model } from '../../engine/model/model.js';
 import { answered, received, trackConnections } from './drain.js';
+import { type IndexSearcher, invokeIndex } from './embedding-instances.js';
 import { InvocationError } from './invocation-error.js';
 import { startInvocation } from './invocations.js';
 import { listenOn } from './listen.js';
@@ -19,6 +20,8 @@ export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 export interface InferenceServerOptions {
   /** Request bodies over this many bytes get 413 (default 6 MB; SAGEMAKER_MAX_PAYLOAD_IN_MB raises it for batch). */
   maxPayloadBytes?: number | undefined;
+  /** An embedding index answering `{"vector": [...]}` / `{"like": id}` instances (embedding-instances.ts). */
+  index?: IndexSearcher | undefined;
   /** What one request may ask for (default DEFAULT_LIMITS, or the RECKIT_SERVE_MAX_* variables). */
   limits?: Partial<RequestLimits> | undefined;
   /** Connection deadlines (default DEFAULT_TIMEOUTS, or the RECKIT_SERVE_*_MS variables). */
@@ -104,6 +107,12 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
   ): void {
     let work: ReturnType<typeof startInvocation>;
     try {
+      // Embedding-index queries (when the server holds an index) are answered at once, in one turn.
+      const indexed = o.index && invokeIndex(o.index, body, type, accept);
+      if (indexed) {
+        send(res, 200, indexed.type, indexed.body);
+        return;
+      }
       work = startInvocation(model, body, type, accept, limits);
     } catch (error) {
       failed(res, error);

@@ -1,3 +1,6 @@
+import type { EmbeddingIndex } from '../../engine/embeddings/embedding-index.js';
+import type { HnswIndex } from '../../engine/embeddings/hnsw-index.js';
+import { openIndex } from '../../engine/embeddings/open-index.js';
 import { InputError } from '../../engine/errors.js';
 import { loadModel } from '../../engine/model/load-model.js';
 import type { Model } from '../../engine/model/model.js';
@@ -23,6 +26,8 @@ export interface RunningServer {
   host: string;
   server: InferenceServer;
   loadSeconds: number;
+  /** The embedding index served beside the model (`indexDir`). */
+  index?: EmbeddingIndex | HnswIndex | undefined;
 }
 
 /** Loads the model directory first (so /ping is 200 from the first request), then listens. */
@@ -30,14 +35,17 @@ export async function serveModel(o: {
   modelDir: string;
   port: number;
   host?: string | undefined;
+  indexDir?: string | undefined;
 }): Promise<RunningServer> {
   const t0 = performance.now();
   const model = await loadModel(o.modelDir);
+  const index = o.indexDir === undefined ? undefined : await openIndex(o.indexDir);
   const loadSeconds = (performance.now() - t0) / 1000;
   const server = createInferenceServer(model, {
+    index,
     onError: (e) => process.stderr.write(`reckit serve: ${(e as Error)?.stack ?? String(e)}\n`),
   });
   const host = o.host ?? '0.0.0.0';
   const port = await server.listen(o.port, host);
-  return { model, port, host, server, loadSeconds };
+  return { model, port, host, server, loadSeconds, index };
 }

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { bindingLoadError, loadBinding } from './addon/binding.js';
+import { nativeEmbeddingKernels } from './addon/embedding-kernels.js';
 import { nativeKmeansKernels } from './addon/kmeans-kernels.js';
 import { nativeMatrixKernels } from './addon/matrix-kernels.js';
 import { nativeMfKernels } from './addon/mf-kernels.js';
@@ -8,6 +9,7 @@ import { nativeRankKernels } from './addon/rank-kernels.js';
 import { nativeScoringKernels } from './addon/scoring-kernels.js';
 import type { BackendName, Kernels } from './signatures.js';
 import { kmeansKernels } from './ts/kmeans-kernels.js';
+import { maskedTopNBatch, maskedTopNVector } from './ts/masked-top-n.js';
 import { matrixKernels } from './ts/matrix-kernels.js';
 import { mfKernels } from './ts/mf-kernels.js';
 import { parseKernels } from './ts/parse-kernels.js';
@@ -22,6 +24,8 @@ const reference: Kernels = {
   ...scoringKernels,
   ...parseKernels,
   ...rankKernels,
+  maskedTopNVector,
+  maskedTopNBatch,
 };
 
 let native: Kernels | null | undefined;
@@ -39,6 +43,7 @@ function loadNative(): Kernels | null {
           ...nativeScoringKernels(binding),
           ...nativeParseKernels(binding),
           ...nativeRankKernels(binding),
+          ...nativeEmbeddingKernels(binding),
         }
       : null;
   }

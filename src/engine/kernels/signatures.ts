@@ -317,7 +317,14 @@ export interface ParseKernels {
   parseNumericLines(a: ParseLinesArgs, run?: KernelRun): Promise<ParseLinesResult>;
 }
 
-export interface Kernels extends MatrixKernels, KmeansKernels, MfKernels, ScoringKernels, ParseKernels, RankKernels {
+export interface Kernels
+  extends MatrixKernels,
+    KmeansKernels,
+    MfKernels,
+    ScoringKernels,
+    ParseKernels,
+    RankKernels,
+    EmbeddingKernels {
   readonly name: BackendName;
 }
 
@@ -408,4 +415,29 @@ export interface RankKernels {
   spdInverse(a: Float64Array, n: number, run?: KernelRun & { threads?: number | undefined }): Promise<void>;
   /** Top-N lists by item-item weights (EASE, item-kNN), ranked as topNAll ranks (score desc, item asc). */
   itemItemTopN(a: ItemItemTopNArgs, run?: KernelRun): Promise<TopNResult>;
+}
+
+/** A batch of query vectors against an embedding index (see EmbeddingKernels). */
+export interface MaskedTopNBatchArgs {
+  items: ItemFactors;
+  /** Per item, 0 = never returned: a request's filters, evaluated before the scan. All rows when absent. */
+  mask?: Uint8Array | undefined;
+  /** nQueries x k, row-major; every score is bias_i + query . q_i (offset 0). */
+  queries: Float32Array;
+  n: number;
+  /** Row r (sorted ascending): the items query r skips ("more like this" skips itself). */
+  exclude?: Csr | undefined;
+  threads?: number | undefined;
+}
+
+/**
+ * Top-N over item embeddings with a per-request row mask applied inside the scan. The mask is
+ * folded into the per-item score term (masked rows score -inf and never enter a heap), so both
+ * entry points run the same scans as ScoringKernels' topNVector / topNAll and rank the same way.
+ */
+export interface EmbeddingKernels {
+  /** topNVector with `mask` on top of `items.eligible`. Synchronous. */
+  maskedTopNVector(items: ItemFactors, mask: Uint8Array | undefined, q: TopNQuery): TopNResult;
+  /** Many query vectors at once: native runs them off the event loop on all cores. */
+  maskedTopNBatch(a: MaskedTopNBatchArgs, run?: KernelRun): Promise<TopNResult>;
 }

@@ -14,6 +14,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .command('serve')
     .description('serve a model over HTTP: GET /ping, POST /invocations (SageMaker hosting contract)')
     .option('--model <dir>', 'model directory written by train/quickstart', '/opt/ml/model')
+    .option(
+      '--index <dir>',
+      'also serve an embedding index saved by saveIndex / HnswIndex.save ({"vector": [...]} instances)',
+    )
     .option('--port <n>', 'port (default $SAGEMAKER_BIND_TO_PORT or 8080; 0 = any free port)')
     .option('--host <addr>', 'address to bind', '0.0.0.0')
     .option('--json', 'print the listening line as JSON')
@@ -26,7 +30,7 @@ Limits per request (413 past them) and connection deadlines (408), from the envi
   RECKIT_SERVE_HEADERS_TIMEOUT_MS (20000), RECKIT_SERVE_REQUEST_TIMEOUT_MS (60000),
   RECKIT_SERVE_KEEPALIVE_TIMEOUT_MS (65000). See docs/serving.md.`,
     )
-    .action(async (o: { model: string; port?: string; host: string; json?: boolean }) => {
+    .action(async (o: { model: string; index?: string; port?: string; host: string; json?: boolean }) => {
       const missing = missingNodeFlags(SERVER_NODE_FLAGS);
       if (missing.length > 0) {
         ctx.exitCode = await relaunchWithNodeFlags(missing);
@@ -34,7 +38,7 @@ Limits per request (413 past them) and connection deadlines (408), from the envi
       }
       const { resolvePort, serveModel } = await import('../../sagemaker/serve-model.js');
       const port = resolvePort(o.port);
-      const running = await serveModel({ modelDir: o.model, port, host: o.host });
+      const running = await serveModel({ modelDir: o.model, port, host: o.host, indexDir: o.index });
       const info = {
         event: 'listening',
         url: `http://${running.host}:${running.port}`,
@@ -43,6 +47,7 @@ Limits per request (413 past them) and connection deadlines (408), from the envi
         algorithm: running.model.algorithm,
         users: running.model.users.size,
         items: running.model.items.size,
+        ...(running.index ? { index: o.index, indexItems: running.index.size } : {}),
         loadSeconds: running.loadSeconds,
         pid: process.pid,
         nodeFlags: process.execArgv,

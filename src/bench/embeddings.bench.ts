@@ -1,0 +1,288 @@
+/**
+ * Embedding top-10 side by side, per shape (items x dims; seeded synthetic vectors, see
+ * embeddings-data.ts; dot product):
+ *   exact batched: reckit EmbeddingIndex.searchBatch (native, all cores) vs TF.js wasm matMul + topk;
+ *   exact single query: reckit search() vs TF.js matMul + topk, one query per call;
+ *   approximate: reckit HnswIndex.searchBatch vs the same hnswlib-node graph searched directly,
+ *     recall@10 against the exact lists; again with a filter (200 excluded ids + a 50% row mask).
+ * Shapes: --quick 100k x 64; full 100k x 64, 100k x 256, 1M x 64, 1M x 256.
+ * Run alone: npx tsc -p tsconfig.build.json && node dist/bench/embeddings.bench.js [--quick] [--shapes 100000x64,...]
+ */
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { makeVector, Table } from 'apache-arrow';
+import { EmbeddingIndex, type Hit } from '../engine/embeddings/embedding-index.js';
+import { HnswIndex } from '../engine/embeddings/hnsw-index.js';
+import { defaultThreads, kernels } from '../engine/kernels/registry.js';
+import type { CaseResult } from './bench-case.js';
+import { recallAtK, syntheticEmbeddings } from './embeddings-data.js';
+import { measureSideBySide, type TimedCase } from './harness.js';
+import { loadTfjs, type TfjsSetup } from './peers/tfjs-top-n.js';
+
+export interface EmbeddingsBenchOptions {
+  quick?: boolean | undefined;
+  runs?: number | undefined;
+  /** [items, dims] pairs; default by `quick`. */
+  shapes?: [number, number][] | undefined;
+  /** Shapes above this many floats (items x dims) skip the HNSW cases (their build is single-threaded); default none. */
+  approxMaxFloats?: number | undefined;
+  log?: ((line: string) => void) | undefined;
+}
+
+const SUITE = 'embeddings';
+const TOP = 10;
+
+export async function runEmbeddingsBench(o: EmbeddingsBenchOptions = {}): Promise<CaseResult[]> {
+  const shapes =
+    o.shapes ??
+    (o.quick
+      ? [[100_000, 64]]
+      : [
+          [100_000, 64],
+          [100_000, 256],
+          [1_000_000, 64],
+          [1_000_000, 256],
+        ]);
+  const runs = o.runs ?? (o.quick ? 2 : 3);
+  const out: CaseResult[] = [];
+  const tf = await loadTfjs(defaultThreads());
+  for (const [n, dim] of shapes as [number, number][]) {
+    const rows = await runShape(n, dim, tf, runs, o);
+    out.push(...rows);
+  }
+  return out;
+}
+
+async function runShape(
+  n: number,
+  dim: number,
+  tf: TfjsSetup,
+  runs: number,
+  o: EmbeddingsBenchOptions,
+): Promise<CaseResult[]> {
+  const size = `${n.toLocaleString('en-US')} items x ${dim} dims`;
+  const threads = defaultThreads();
+  const nBatch = n >= 1_000_000 ? 200 : 1000;
+  const nSingle = n >= 1_000_000 ? 20 : 100;
+  // queries from the same distribution as the items (same latent directions), not in the index
+  const all = syntheticEmbeddings(dim, n + nBatch, dim);
+  const vectors = all.subarray(0, n * dim);
+  const queries = all.slice(n * dim);
+  const ids = Int32Array.from({ length: n }, (_, i) => i);
+  // a 50/50 attribute scattered over the rows (top bit of a multiplicative hash)
+  const shelf = Int32Array.from({ length: n }, (_, i) => Math.imul(i, 2654435761) >>> 31);
+  const index = EmbeddingIndex.fromArrays(ids, vectors, dim, {
+    attributes: new Table({ id: makeVector(ids), shelf: makeVector(shelf) }),
+  });
+  const out: CaseResult[] = [];
+  const log = (rs: CaseResult[]) => {
+    for (const r of rs) {
+      out.push(r);
+      o.log?.(
+        `${r.group} | ${r.impl} | median ${r.seconds?.median.toFixed(4)} s ${JSON.stringify(r.metrics)}${r.error ? ` ERROR ${r.error}` : ''}`,
+      );
+    }
+  };
+  const base = { dataset: 'synthetic', size, notes: undefined };
+  const items = tf.tf.tensor2d(vectors, [n, dim]);
+
+  // exact, batched
+  const block = Math.max(1, Math.floor(2 ** 24 / n));
+  const batchGroup = `exact top-10, ${nBatch} queries batched, ${size}`;
+  const exactLists: number[][] = [];
+  log(
+    await measureSideBySide(
+      SUITE,
+      [
+        {
+          ...base,
+          group: batchGroup,
+          name: `${batchGroup} reckit`,
+          impl: 'reckit',
+          backend: kernels().name,
+          threads,
+          run: async () => {
+            const t0 = performance.now();
+            const r = await index.searchBatch(queries, { top: TOP, threads });
+            const s = (performance.now() - t0) / 1000;
+            exactLists.length = 0;
+            for (const l of r) exactLists.push(l.map((h) => h.id as number));
+            return { metrics: { queriesPerSec: nBatch / s } };
+          },
+        },
+        {
+          ...base,
+          group: batchGroup,
+          name: `${batchGroup} tfjs`,
+          impl: `tfjs-${tf.backend}`,
+          backend: tf.backend,
+          threads: tf.threads,
+          notes: `${tf.notes}; matMul(queries, items^T) + topk in blocks of ${block} queries`,
+          run: async () => {
+            const t0 = performance.now();
+            for (let q0 = 0; q0 < nBatch; q0 += block) {
+              const m = Math.min(block, nBatch - q0);
+              const { values, indices } = tf.tf.tidy(() => {
+                const qb = tf.tf.tensor2d(queries.subarray(q0 * dim, (q0 + m) * dim), [m, dim]);
+                return tf.tf.topk(tf.tf.matMul(qb, items, false, true), TOP);
+              });
+              await indices.data();
+              await values.data();
+              tf.tf.dispose([values, indices]);
+            }
+            return { metrics: { queriesPerSec: nBatch / ((performance.now() - t0) / 1000) } };
+          },
+        },
+      ],
+      { warmup: 1, runs },
+    ),
+  );
+
+  // exact, one query per call
+  const singleGroup = `exact top-10, single queries (${nSingle} calls), ${size}`;
+  const perCall = (lat: number[]) => {
+    const s = [...lat].sort((a, b) => a - b);
+    return {
+      p50Ms: (s[Math.floor(s.length / 2)] as number) * 1000,
+      queriesPerSec: lat.length / lat.reduce((a, b) => a + b, 0),
+    };
+  };
+  log(
+    await measureSideBySide(
+      SUITE,
+      [
+        {
+          ...base,
+          group: singleGroup,
+          name: `${singleGroup} reckit`,
+          impl: 'reckit',
+          backend: kernels().name,
+          threads,
+          run: () => {
+            const lat: number[] = [];
+            for (let q = 0; q < nSingle; q++) {
+              const t0 = performance.now();
+              index.search(queries.subarray(q * dim, (q + 1) * dim), { top: TOP });
+              lat.push((performance.now() - t0) / 1000);
+            }
+            return { metrics: perCall(lat) };
+          },
+        },
+        {
+          ...base,
+          group: singleGroup,
+          name: `${singleGroup} tfjs`,
+          impl: `tfjs-${tf.backend}`,
+          backend: tf.backend,
+          threads: tf.threads,
+          notes: tf.notes,
+          run: async () => {
+            const lat: number[] = [];
+            for (let q = 0; q < nSingle; q++) {
+              const t0 = performance.now();
+              const { values, indices } = tf.tf.tidy(() => {
+                const qv = tf.tf.tensor2d(queries.subarray(q * dim, (q + 1) * dim), [1, dim]);
+                return tf.tf.topk(tf.tf.matMul(qv, items, false, true), TOP);
+              });
+              await indices.data();
+              await values.data();
+              tf.tf.dispose([values, indices]);
+              lat.push((performance.now() - t0) / 1000);
+            }
+            return { metrics: perCall(lat) };
+          },
+        },
+      ],
+      { warmup: 1, runs },
+    ),
+  );
+  tf.tf.dispose(items);
+
+  if (n * dim > (o.approxMaxFloats ?? Number.POSITIVE_INFINITY)) {
+    o.log?.(`approximate cases skipped for ${size} (approxMaxFloats ${o.approxMaxFloats})`);
+    return out;
+  }
+  // approximate: one graph, searched through reckit and directly
+  const t0 = performance.now();
+  const hnsw = await HnswIndex.build(index, { m: 16, efConstruction: 100, ef: 80 });
+  const buildSeconds = (performance.now() - t0) / 1000;
+  o.log?.(`hnsw build ${size}: ${buildSeconds.toFixed(1)} s (M 16, efConstruction 100)`);
+  const lib = hnsw.library;
+  const exactQps = out.find((r) => r.group === batchGroup && r.impl === 'reckit')?.metrics.queriesPerSec ?? Number.NaN;
+  const filter = { exclude: Array.from({ length: 200 }, (_, i) => (i * 7919) % n), where: { shelf: 1 } };
+  const filteredExact = (await index.searchBatch(queries, { top: TOP, filter })).map((l) =>
+    l.map((h) => h.id as number),
+  );
+  const mask = index.rowMask(filter) as Uint8Array;
+  for (const [label, f, want] of [
+    ['', undefined, exactLists],
+    [', filtered', filter, filteredExact],
+  ] as const) {
+    const group = `approximate top-10 (HNSW), ${nBatch} queries${label}, ${size}`;
+    const cases: TimedCase[] = [
+      {
+        ...base,
+        group,
+        name: `${group} reckit`,
+        impl: 'reckit',
+        backend: 'hnswlib-node',
+        threads: 1,
+        notes: `ef ${hnsw.ef}; build ${buildSeconds.toFixed(1)} s; exact batched ${exactQps.toFixed(0)} q/s`,
+        run: async () => {
+          const s0 = performance.now();
+          const r: Hit[][] = await hnsw.searchBatch(queries, { top: TOP, filter: f });
+          const s = (performance.now() - s0) / 1000;
+          const recall = recallAtK(
+            r.map((l) => l.map((h) => h.id as number)),
+            want,
+          );
+          return { metrics: { queriesPerSec: nBatch / s, recall10: recall, speedupVsExact: nBatch / s / exactQps } };
+        },
+      },
+      {
+        ...base,
+        group,
+        name: `${group} hnswlib-node`,
+        impl: 'hnswlib-node',
+        backend: 'hnswlib-node',
+        threads: 1,
+        notes: 'the same graph, searchKnn called directly (labels are row numbers)',
+        run: () => {
+          const s0 = performance.now();
+          const keep = f ? (label: number) => mask[label] === 1 : undefined;
+          const r: number[][] = [];
+          for (let q = 0; q < nBatch; q++) {
+            r.push(lib.searchKnn(Array.from(queries.subarray(q * dim, (q + 1) * dim)), TOP, keep).neighbors);
+          }
+          const s = (performance.now() - s0) / 1000;
+          return { metrics: { queriesPerSec: nBatch / s, recall10: recallAtK(r, want) } };
+        },
+      },
+    ];
+    // graph searches are short: more rounds, so neighbours' load on the shared machine averages out
+    log(await measureSideBySide(SUITE, cases, { warmup: 1, runs: runs + 3 }));
+  }
+  return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      shapes: { type: 'string' },
+      runs: { type: 'string' },
+      'approx-max-floats': { type: 'string' },
+      json: { type: 'string' },
+    },
+  });
+  const shapes = values.shapes?.split(',').map((s) => s.split('x').map(Number) as [number, number]);
+  const results = await runEmbeddingsBench({
+    quick: values.quick,
+    shapes,
+    runs: values.runs ? Number(values.runs) : undefined,
+    approxMaxFloats: values['approx-max-floats'] ? Number(values['approx-max-floats']) : undefined,
+    log: (l) => process.stdout.write(`${l}\n`),
+  });
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
+}

@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { tableFromArrays } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { SVD } from '../../../src/engine/algorithms/svd.js';
+import type { EmbeddingIndex } from '../../../src/engine/embeddings/embedding-index.js';
+import { saveIndex } from '../../../src/engine/embeddings/index-files.js';
+import { indexFromModel } from '../../../src/engine/embeddings/sources.js';
+import { RatingMatrix } from '../../../src/engine/matrix/rating-matrix.js';
+
+const cli = resolve('bin/reckit.js');
+const built = existsSync(resolve('dist/adapters/sagemaker/embedding-instances.js'));
+const dir = mkdtempSync(join(tmpdir(), 'reckit-serve-index-'));
+let index: EmbeddingIndex;
+
+beforeAll(async () => {
+  const n = 400;
+  const user = Int32Array.from({ length: n }, (_, k) => 1 + (k % 20));
+  const item = Int32Array.from({ length: n }, (_, k) => 1 + ((k * 7) % 50));
+  const rating = Float32Array.from({ length: n }, (_, k) => 1 + ((k * 13) % 9) / 2);
+  const { matrix } = await RatingMatrix.fromTable(tableFromArrays({ user, item, rating }));
+  const model = await new SVD({ factors: 4, epochs: 3, seed: 1 }).fit(matrix);
+  await model.save(join(dir, 'model'));
+  index = (await indexFromModel(model)).index;
+  await saveIndex(index, join(dir, 'model.index'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(!built)(
+  `reckit serve --index${built ? '' : ' (dist/ not built: run npx tsc -p tsconfig.build.json)'}`,
+  () => {
+    test('loads the index beside the model and answers {"like"} instances over HTTP', async () => {
+      const child = spawn(
+        process.execPath,
+        [
+          cli,
+          'serve',
+          '--model',
+          join(dir, 'model'),
+          '--index',
+          join(dir, 'model.index'),
+          '--port',
+          '0',
+          '--host',
+          '127.0.0.1',
+          '--json',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RECKIT_RELAUNCH: '0' } },
+      );
+      try {
+        const info = await new Promise<{ port: number; indexItems: number }>((ok, fail) => {
+          let out = '';
+          let err = '';
+          child.stderr?.on('data', (c: Buffer) => {
+            err += c.toString();
+          });
+          child.stdout?.on('data', (c: Buffer) => {
+            out += c.toString();
+            if (out.endsWith('}\n')) ok(JSON.parse(out));
+          });
+          child.once('exit', (code) => fail(new Error(`reckit serve exited with ${code}: ${err}`)));
+        });
+        expect(info.indexItems).toBe(index.size);
+        const body = JSON.stringify({ instances: [{ like: 1, top: 3 }] });
+        const res = await new Promise<{ status: number; text: string }>((ok, fail) => {
+          const req = request(
+            {
+              host: '127.0.0.1',
+              port: info.port,
+              method: 'POST',
+              path: '/invocations',
+              headers: { 'Content-Type': 'application/json' },
+            },
+            (r) => {
+              let text = '';
+              r.on('data', (c: Buffer) => {
+                text += c.toString();
+              });
+              r.on('end', () => ok({ status: r.statusCode ?? 0, text }));
+            },
+          );
+          req.on('error', fail);
+          req.end(body);
+        });
+        expect(res.status).toBe(200);
+        const want = index.similar(1, { top: 3 }).map((h) => h.id);
+        expect(JSON.parse(res.text).predictions[0].items).toEqual(want);
+      } finally {
+        if (child.exitCode === null) {
+          const gone = new Promise((r) => child.once('exit', r));
+          child.kill('SIGTERM');
+          await gone;
+        }
+      }
+    });
+  },
+);

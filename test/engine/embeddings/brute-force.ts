@@ -1,0 +1,47 @@
+import { Rng } from '../../../src/engine/kernels/rng.js';
+
+/** Seeded random embeddings; `quantised` (multiples of 0.5) makes exact ties to test the id order. */
+export function randomEmbeddings(seed: number, n: number, dim: number, quantised = false) {
+  const rng = new Rng(seed);
+  const draw = () => (quantised ? (rng.nextBelow(5) - 2) * 0.5 : rng.nextDouble() * 2 - 1);
+  // Ids shuffled and spread out, so row order, id order and index order all differ.
+  const ids = Array.from({ length: n }, (_, i) => i * 7 + 3);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.nextBelow(i + 1);
+    [ids[i], ids[j]] = [ids[j] as number, ids[i] as number];
+  }
+  const vectors = Float32Array.from({ length: n * dim }, draw);
+  const query = (m: number) => Float32Array.from({ length: m * dim }, draw);
+  return { ids, vectors, query, rng };
+}
+
+/**
+ * The plain TypeScript answer: every allowed row scored in double (then rounded to float32, as
+ * the index reports), sorted by score desc then id asc.
+ */
+export function bruteForce(
+  ids: number[],
+  vectors: Float32Array,
+  dim: number,
+  q: ArrayLike<number>,
+  top: number,
+  o: { cosine?: boolean; bias?: ArrayLike<number>; allow?: (id: number) => boolean } = {},
+): { id: number; score: number }[] {
+  const unit = (v: ArrayLike<number>, at: number) => {
+    let s = 0;
+    for (let f = 0; f < dim; f++) s += (v[at + f] as number) ** 2;
+    return o.cosine ? 1 / Math.sqrt(s) : 1;
+  };
+  const qs = unit(q, 0);
+  const all: { id: number; score: number }[] = [];
+  ids.forEach((id, r) => {
+    if (o.allow && !o.allow(id)) return;
+    const vs = unit(vectors, r * dim);
+    let dot = 0;
+    for (let f = 0; f < dim; f++)
+      dot += Math.fround((q[f] as number) * qs) * Math.fround((vectors[r * dim + f] as number) * vs);
+    all.push({ id, score: Math.fround(dot + (o.bias ? (o.bias[r] as number) : 0)) });
+  });
+  all.sort((a, b) => b.score - a.score || a.id - b.id);
+  return all.slice(0, top);
+}
