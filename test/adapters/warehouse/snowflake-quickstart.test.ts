@@ -76,7 +76,13 @@ describe.skipIf(!data)(
       const tables = (
         await standIn.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'PUBLIC' ORDER BY 1")
       ).flat();
-      expect(tables).toEqual(['MOVIES', 'NO_RATINGS', 'RATINGS', 'USER_MOVIE_RECOMMENDATIONS']);
+      expect(tables).toEqual([
+        'MOVIES',
+        'NO_RATINGS',
+        'RATINGS',
+        'USER_MOVIE_RECOMMENDATIONS',
+        'USER_MOVIE_RECOMMENDATIONS_RANKED',
+      ]);
       const top = await standIn.sql(
         'SELECT json_array_length("TOP_10_RECOMMENDATIONS") FROM USER_MOVIE_RECOMMENDATIONS LIMIT 3',
       );
