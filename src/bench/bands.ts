@@ -27,7 +27,7 @@ export const BANDS: readonly Band[] = [
     hi: 0.944,
     match: (r) => r.group.includes('ml-100k fold 1/5'),
   },
-  // ml-1m-triples fold 1 of 5, same settings. Band: Surprise 5-fold 0.8729 (PEER-FIGURES.md) +- 0.01.
+  // ml-1m-triples fold 1 of 5, same settings. Band: Surprise 5-fold 0.8729 (docs/peer-figures.md) +- 0.01.
   {
     name: 'ml-1m-triples SVD defaults, fold 1/5 (svd)',
     suite: 'svd',

@@ -1,6 +1,6 @@
 /**
  * SVD training speed (and the accuracy it buys), reckit only; Surprise and LIBMF cannot be
- * installed here, so their figures are quoted from PEER-FIGURES.md, never mixed into these rows.
+ * installed here, so their figures are quoted from docs/peer-figures.md, never mixed into these rows.
  *   SVD defaults (100 factors, 20 epochs) fit on fold 1 of 5 of ml-100k (80k ratings) and of
  *   ml-1m-triples (800k ratings): native 1 thread, native all threads, reference (ml-100k only);
  *   RMSE on the fold's test part next to the time, and SGD updates per second.

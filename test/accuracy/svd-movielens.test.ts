@@ -14,7 +14,7 @@ import { dataPath, missing } from '../support/data-dir.js';
 // seed 0, SVD defaults, threads 2: ml-100k 0.9378 / 0.7394, ml-latest-small 0.8733 / 0.6706,
 // ml-1m-triples 0.8743 / 0.6860; Baseline ml-100k 0.9438; ua.base -> ua.test SVD 0.9556 / 0.7567,
 // Baseline 0.9638 / 0.7658 (SVD on ua moves by ~0.004 with the init seed).
-// Surprise 1.1 on the same data (PEER-FIGURES.md): 0.9369 / 0.7386, 0.8733, 0.8729; ua 0.9512 and
+// Surprise 1.1 on the same data (docs/peer-figures.md): 0.9369 / 0.7386, 0.8733, 0.8729; ua 0.9512 and
 // 0.9638. The lower edges matter too: beating Surprise by far would mean test ratings leaked.
 // threads: 2 is fixed so the blocks (and so the figures) do not depend on the machine's cores.
 

@@ -15,7 +15,7 @@ export interface Endpoint {
   deploySeconds: number;
 }
 
-/** SageMaker's EndpointName rule (PROTOCOLS.md 3.1), so names carry over to the cloud unchanged. */
+/** SageMaker's EndpointName rule (docs/sagemaker-local.md), so names carry over to the cloud unchanged. */
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** Pairs per HTTP request: ~1.2 MB of CSV, well under the 6 MB limit. */

@@ -14,7 +14,7 @@ import { BodyMessage, readBody } from './request-body.js';
 import { type RequestLimits, resolveLimits, resolveTimeouts, type ServerTimeouts } from './server-limits.js';
 import { runInTurns } from './turns.js';
 
-/** SageMaker's real-time payload limit: InvokeEndpoint's Body is at most 6,291,456 bytes (PROTOCOLS.md 3.1). */
+/** SageMaker's real-time payload limit: InvokeEndpoint's Body is at most 6,291,456 bytes (docs/serving.md). */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 export interface InferenceServerOptions {

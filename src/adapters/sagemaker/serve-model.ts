@@ -6,7 +6,7 @@ import { loadModel } from '../../engine/model/load-model.js';
 import type { Model } from '../../engine/model/model.js';
 import { createInferenceServer, type InferenceServer } from './inference-server.js';
 
-/** Where SageMaker extracts model.tar.gz before `serve` starts (PROTOCOLS.md 2.1). */
+/** Where SageMaker extracts model.tar.gz before `serve` starts (docs/sagemaker-container.md). */
 export const SAGEMAKER_MODEL_DIR = '/opt/ml/model';
 
 /** The listening port: `--port`, else SAGEMAKER_BIND_TO_PORT (pipelines, multi-container), else 8080. */

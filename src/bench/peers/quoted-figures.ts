@@ -1,7 +1,7 @@
 /**
  * Figures for peers that cannot be installed here (no PyPI on these machines): quoted with their
  * source and machine, printed in their own section, never mixed with measured rows or ratios.
- * Source of the "measured once" rows: the project's design notes (PEER-FIGURES.md), taken on a
+ * Source of the "measured once" rows: docs/peer-figures.md, taken on a
  * 2 vCPU AMD EPYC (AVX2/FMA, ~2.45 GHz, 24 GiB) on 2026-11-22.
  */
 export interface QuotedFigure {
@@ -14,7 +14,7 @@ export interface QuotedFigure {
 }
 
 const EPYC = '2 vCPU AMD EPYC (AVX2/FMA, ~2.45 GHz), 24 GiB';
-const MEASURED_ONCE = 'measured once for reckit, 2026-11-22 (design notes PEER-FIGURES.md)';
+const MEASURED_ONCE = 'measured once for reckit, 2026-11-22 (docs/peer-figures.md)';
 
 export const QUOTED_FIGURES: readonly QuotedFigure[] = [
   {
