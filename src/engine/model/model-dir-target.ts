@@ -48,12 +48,19 @@ export async function checkModelDirTarget(dir: string): Promise<ModelDirTarget> 
   const lock = await readLock(abs);
   const journal = new Set((lock?.info?.journal ?? []).filter((f) => typeof f === 'string'));
   const allowed = new Set(['model.json', LOCK_FILE, ...listed, ...journal]);
+  // In a folder whose model.json is reckit's, files named by reckit's own scheme (a table file, a
+  // model.json temp) that nothing lists are a killed writer's leftovers: the next writer deletes
+  // them with the old model's files instead of refusing the folder.
+  const leftovers = entries.includes('model.json')
+    ? entries.filter((e) => !allowed.has(e) && (DATA_FILE_NAME.test(e) || /^\.model\.json\.[0-9a-f]{8}\.tmp$/.test(e)))
+    : [];
+  for (const e of leftovers) allowed.add(e);
   const foreign = entries.filter((e) => !allowed.has(e) && !LOCK_TEMP.test(e));
   if (foreign.length > 0) {
     const more = foreign.length > 1 ? ` and ${foreign.length - 1} more` : '';
     throw new InputError(`${dir}: holds "${foreign[0]}"${more}, which reckit did not write; ${HINT}`);
   }
-  return { dir: abs, exists: true, listed };
+  return { dir: abs, exists: true, listed: [...listed, ...leftovers] };
 }
 
 /** The files model.json lists, after checking it is reckit's own. */

@@ -123,6 +123,7 @@ describe.skipIf(!built || !has100k)(`train --out killed at random points (${miss
     const landed = await killRuns(args, 10, first.seconds, at, () => expectModel(out, 943));
     expect(landed).toBeGreaterThanOrEqual(8);
     const last = await run(args);
+    expect(last.err).toBe('');
     expect(last.code).toBe(0);
     const { meta } = await readModelDir(out);
     expect(readdirSync(out).sort()).toEqual(['model.json', ...Object.keys(meta.files)].sort());
