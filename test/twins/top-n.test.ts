@@ -139,6 +139,10 @@ describe.each(availableBackends())('scoring kernels [%s]', (name) => {
     const cw = reference.topNVector(f.items, { vector, offset: f.userOffset[u], n: 4, exclude, candidates });
     expectSameTopN(f, c, cw, Int32Array.from([u]), 4);
     for (const i of c.items) if (i >= 0) expect(candidates).toContain(i);
+    // An empty candidate list (whose buffer may have no memory at all) means no items, not all items.
+    const none = { vector, offset: f.userOffset[u], n: 4, exclude, candidates: new Int32Array(0) };
+    expect(Array.from(k.topNVector(f.items, none).items)).toEqual([-1, -1, -1, -1]);
+    expect(Array.from(reference.topNVector(f.items, none).items)).toEqual([-1, -1, -1, -1]);
   });
 
   test('topNVector over a large catalog split across threads equals the reference', () => {
