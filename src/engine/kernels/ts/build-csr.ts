@@ -10,19 +10,19 @@ export async function buildCsr(coo: Coo, run?: KernelRun): Promise<BuildCsrResul
   checkIndices(cols, nCols, 'col');
 
   const start = new Int32Array(nCols + 1);
-  for (let i = 0; i < n; i++) start[(cols[i] as number) + 1]++;
+  for (let i = 0; i < n; i++) start[(cols[i] as number) + 1]!++;
   for (let c = 0; c < nCols; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
   const byCol = new Int32Array(n);
-  for (let i = 0; i < n; i++) byCol[start[cols[i] as number]++] = i;
+  for (let i = 0; i < n; i++) byCol[start[cols[i] as number]!++] = i;
 
   const rowStart = new Int32Array(nRows + 1);
-  for (let i = 0; i < n; i++) rowStart[(rows[i] as number) + 1]++;
+  for (let i = 0; i < n; i++) rowStart[(rows[i] as number) + 1]!++;
   for (let u = 0; u < nRows; u++) rowStart[u + 1] = (rowStart[u + 1] as number) + (rowStart[u] as number);
   const cursor = rowStart.slice(0, nRows);
   const sorted = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     const i = byCol[k] as number;
-    sorted[cursor[rows[i] as number]++] = i;
+    sorted[cursor[rows[i] as number]!++] = i;
   }
 
   const offsets = new Int32Array(nRows + 1);

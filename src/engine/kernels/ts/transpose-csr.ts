@@ -8,14 +8,14 @@ export async function transposeCsr(csr: Csr, run?: KernelRun): Promise<Csr> {
   const nnz = offsets[nRows] as number;
   checkIndices(cols.subarray(0, nnz), nCols, 'col');
   const o = new Int32Array(nCols + 1);
-  for (let p = 0; p < nnz; p++) o[(cols[p] as number) + 1]++;
+  for (let p = 0; p < nnz; p++) o[(cols[p] as number) + 1]!++;
   for (let c = 0; c < nCols; c++) o[c + 1] = (o[c + 1] as number) + (o[c] as number);
   const cursor = o.slice(0, nCols);
   const outCols = new Int32Array(nnz);
   const outValues = new Float32Array(nnz);
   for (let r = 0; r < nRows; r++) {
     for (let p = offsets[r] as number; p < (offsets[r + 1] as number); p++) {
-      const q = cursor[cols[p] as number]++;
+      const q = cursor[cols[p] as number]!++;
       outCols[q] = r;
       outValues[q] = values[p] as number;
     }
