@@ -32,7 +32,7 @@ export function buildSgdPlan(csr: Csr, grid: number): SgdPlan {
   for (let r = 0; r < nRows; r++) rowCounts[r] = (offsets[r + 1] as number) - (offsets[r] as number);
   equalMassRanges(rowCounts, grid, n, rowBlock);
   const colCounts = new Float64Array(nCols);
-  for (let p = 0; p < n; p++) colCounts[cols[p] as number]++;
+  for (let p = 0; p < n; p++) colCounts[cols[p] as number]!++;
   const colBlock = new Int32Array(nCols);
   equalMassRanges(colCounts, grid, n, colBlock);
 
@@ -40,10 +40,10 @@ export function buildSgdPlan(csr: Csr, grid: number): SgdPlan {
   for (let r = 0; r < nRows; r++) {
     const base = (rowBlock[r] as number) * grid;
     for (let p = offsets[r] as number; p < (offsets[r + 1] as number); p++) {
-      blockOffsets[base + (colBlock[cols[p] as number] as number) + 1]++;
+      blockOffsets[base + (colBlock[cols[p] as number] as number) + 1]!++;
     }
   }
-  for (let b = 0; b < grid * grid; b++) blockOffsets[b + 1] += blockOffsets[b] as number;
+  for (let b = 0; b < grid * grid; b++) blockOffsets[b + 1]! += blockOffsets[b] as number;
   const cursor = blockOffsets.slice(0, grid * grid);
   const users = new Int32Array(n);
   const items = new Int32Array(n);
