@@ -75,7 +75,7 @@ function planColumns(table: Table): ColumnPlan[] {
       });
     }
     const values = numbers(v, scalar.array);
-    return itemPlan(f.name, scalar, (r) => (v.nullCount && !v.isValid(r) ? null : values[r]));
+    return itemPlan(f.name, scalar, (r) => (v.nullCount && !v.isValid(r) ? null : values[r]!));
   });
 }
 
