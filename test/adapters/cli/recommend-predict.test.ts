@@ -50,8 +50,9 @@ describe('reckit recommend / predict', () => {
         const [header, ...lines] = bytes.toString('utf8').trim().split('\n');
         expect(header).toBe('user,rank,item,score');
         rows = lines.map((l) => {
-          const [user, rank, item, score] = l.split(',').map(Number);
-          return { user, rank, item, score };
+          const f = l.split(',').map(Number);
+          expect(f).toHaveLength(4);
+          return { user: f[0]!, rank: f[1]!, item: f[2]!, score: f[3]! };
         });
       } else if (ext === 'jsonl') {
         rows = bytes

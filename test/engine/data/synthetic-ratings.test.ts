@@ -41,7 +41,7 @@ describe('generateSynthetic', () => {
     expect(sum / d.rating.length).toBeLessThan(3.9);
     // low-rank structure plus biases: ratings vary by user far beyond noise alone
     const counts = [0, 0, 0, 0, 0];
-    for (const r of d.rating) counts[r - 1]++;
+    for (const r of d.rating) counts[r - 1]!++;
     expect(Math.min(...counts)).toBeGreaterThan(1_000);
   });
 

@@ -69,7 +69,7 @@ describe('ranking splits', () => {
     const perUser = new Int32Array(m.nUsers);
     for (let x = 0; x < s.test.users.length; x++) {
       testPairs.add(`${s.test.users[x]}:${s.test.items[x]}`);
-      perUser[s.test.users[x] as number]++;
+      perUser[s.test.users[x] as number]!++;
     }
     for (let u = 0; u < m.nUsers; u++) {
       const n = m.userRow(u).items.length;
