@@ -63,7 +63,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** Users' rating rows as CSR, clustered as they are (never densified). */
 function sparseWorkload(dataset: string, csr: Csr, k: number, maxIter: number): Workload {
-  const size = `${fmt(csr.nRows)} users x ${fmt(csr.nCols)} items, sparse, ${fmt(csr.offsets[csr.nRows] as number)} ratings`;
+  const size = `${fmt(csr.nRows)} users x ${fmt(csr.nCols)} items, sparse, ${fmt(csr.offsets[csr.nRows]!)} ratings`;
   return { dataset, size, rows: { kind: 'csr', csr }, k, maxIter, mlKmeans: false };
 }
 

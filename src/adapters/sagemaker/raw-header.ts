@@ -5,7 +5,7 @@
  */
 export function rawHeader(raw: string[], name: string): string | undefined {
   for (let i = 0; i < raw.length; i += 2) {
-    if (sameName(raw[i] as string, name)) return raw[i + 1];
+    if (sameName(raw[i]!, name)) return raw[i + 1];
   }
   return undefined;
 }

@@ -51,14 +51,14 @@ export async function duckDbResultToArrow(result: DuckDBResult, source: string, 
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     for (let c = 0; c < names.length; c++) {
-      parts[c]?.push(readColumn(chunk, c, kinds[c] as Kind, `${source}: column "${names[c]}"`));
+      parts[c]?.push(readColumn(chunk, c, kinds[c]!, `${source}: column "${names[c]}"`));
     }
   }
   const fields: Field[] = [];
   const columns: Data[] = [];
   for (let c = 0; c < names.length; c++) {
-    const data = buildColumn(kinds[c] as Kind, parts[c] as Part[]);
-    fields.push(new Field(names[c] as string, data.type, true));
+    const data = buildColumn(kinds[c]!, parts[c]!);
+    fields.push(new Field(names[c]!, data.type, true));
     columns.push(data);
   }
   const schema = new Schema(fields);
@@ -162,14 +162,14 @@ function readList(vector: DuckDBListVector, rows: number, kind: NumKind, where: 
       valid ??= new Uint8Array(rows).fill(1);
       valid[r] = 0;
     }
-    offsets[r + 1] = (offsets[r] as number) + (isNull ? 0 : vector.getEntryLength(r));
+    offsets[r + 1] = offsets[r]! + (isNull ? 0 : vector.getEntryLength(r));
   }
-  const values = new ARRAYS[kind](offsets[rows] as number);
+  const values = new ARRAYS[kind](offsets[rows]!);
   const child = vector.childVector;
   for (let r = 0; r < rows; r++) {
-    const n = (offsets[r + 1] as number) - (offsets[r] as number);
+    const n = offsets[r + 1]! - offsets[r]!;
     if (n === 0) continue;
-    if (fillNumbers(child, vector.getEntryOffset(r), n, values, offsets[r] as number, where)) {
+    if (fillNumbers(child, vector.getEntryOffset(r), n, values, offsets[r]!, where)) {
       throw new InputError(`list row ${r} holds a null element; reckit reads lists of numbers without nulls`);
     }
   }
@@ -193,7 +193,7 @@ function buildColumn(kind: Kind, parts: Part[]): Data {
   if (kind === 'utf8' || kind === 'bool') {
     const all: (string | boolean | null)[] = [];
     for (const p of parts) for (const v of p.values as (string | boolean | null)[]) all.push(v);
-    return (vectorFromArray(all, arrowType(kind)) as Vector).data[0] as Data;
+    return (vectorFromArray(all, arrowType(kind)) as Vector).data[0]!;
   }
   if (typeof kind === 'object') {
     const total = parts.reduce((s, p) => s + (p.values as NumArray).length, 0);
@@ -244,7 +244,7 @@ function mergeValidity(parts: Part[], rows: number): { nullCount: number; bitmap
   for (const p of parts) {
     for (let r = 0; r < p.rows; r++, row++) {
       const ok = p.valid ? p.valid[r] === 1 : !Array.isArray(p.values) || p.values[r] !== null;
-      if (ok) bitmap[row >> 3] = (bitmap[row >> 3] as number) | (1 << (row & 7));
+      if (ok) bitmap[row >> 3] = bitmap[row >> 3]! | (1 << (row & 7));
       else nullCount++;
     }
   }

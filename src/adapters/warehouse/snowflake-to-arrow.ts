@@ -59,7 +59,7 @@ export async function snowflakeRowsToArrow(
   let batch: unknown[][] = [];
   const flush = () => {
     columns.forEach((c, i) => {
-      (parts[i] as Part[]).push(buildPart(batch, i, kinds[i] as Kind, `${source}: column "${c.name}"`));
+      parts[i]!.push(buildPart(batch, i, kinds[i]!, `${source}: column "${c.name}"`));
     });
     batch = [];
   };
@@ -71,13 +71,13 @@ export async function snowflakeRowsToArrow(
     }
   }
   if (batch.length || parts[0]?.length === 0) flush();
-  const plans = columns.map((c, i) => finish(c.name, kinds[i] as Kind, parts[i] as Part[]));
+  const plans = columns.map((c, i) => finish(c.name, kinds[i]!, parts[i]!));
   const fields = plans.map((p) => p.field);
   const batches: RecordBatch[] = [];
   const firstColumn = parts[0] ?? [];
   const schema = new Schema(fields);
   for (let b = 0; b < firstColumn.length; b++) {
-    const children = plans.map((p) => p.data[b] as Data);
+    const children = plans.map((p) => p.data[b]!);
     const length = firstColumn[b]?.rows ?? 0;
     if (length === 0) continue;
     batches.push(new RecordBatch(schema, makeData({ type: new Struct(fields), length, nullCount: 0, children })));
@@ -157,12 +157,12 @@ function variantPart(batch: unknown[][], c: number, where: string): Part {
           .match(/[^,\s]+/g) ?? []),
   );
   const offsets = new Int32Array(rows + 1);
-  for (let r = 0; r < rows; r++) offsets[r + 1] = (offsets[r] as number) + (tokens[r] as string[]).length;
-  const part: Part = { rows, valid: null, offsets, num: new Float64Array(offsets[rows] as number) };
+  for (let r = 0; r < rows; r++) offsets[r + 1] = offsets[r]! + (tokens[r] as string[]).length;
+  const part: Part = { rows, valid: null, offsets, num: new Float64Array(offsets[rows]!) };
   const integer = tokens.every((ts) => ts.every((t) => /^-?\d+$/.test(t)));
   tokens.forEach((ts, r) => {
     ts.forEach((t, j) => {
-      putNumber(part, (offsets[r] as number) + j, t, integer, `${where} (array element)`);
+      putNumber(part, offsets[r]! + j, t, integer, `${where} (array element)`);
     });
   });
   if (texts.includes(null)) part.valid = Uint8Array.from(texts, (t) => (t === null ? 0 : 1));
@@ -175,12 +175,12 @@ function finish(name: string, kind: Kind, parts: Part[]): { field: Field; data: 
   const listParts = kind === 'variant' && parts.every((p) => p.offsets || p.rows === 0);
   if (kind === 'utf8' || (kind === 'variant' && !listParts)) {
     const data = parts.map(
-      (p) => (vectorFromArray(p.text ?? new Array(p.rows).fill(null), new Utf8()) as Vector).data[0] as Data,
+      (p) => (vectorFromArray(p.text ?? new Array(p.rows).fill(null), new Utf8()) as Vector).data[0]!,
     );
     return { field: new Field(name, new Utf8(), true), data };
   }
   if (kind === 'bool') {
-    const data = parts.map((p) => (vectorFromArray(p.bool ?? [], new Bool()) as Vector).data[0] as Data);
+    const data = parts.map((p) => (vectorFromArray(p.bool ?? [], new Bool()) as Vector).data[0]!);
     return { field: new Field(name, new Bool(), true), data };
   }
   const integer = kind === 'int' || (listParts && parts.every((p) => !p.floats));
@@ -212,7 +212,7 @@ function finish(name: string, kind: Kind, parts: Part[]): { field: Field; data: 
 function fitsInt32(p: Part): boolean {
   if (p.big) return false;
   const a = p.num as Float64Array;
-  for (let i = 0; i < a.length; i++) if ((a[i] as number) < INT32_MIN || (a[i] as number) > INT32_MAX) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]! < INT32_MIN || a[i]! > INT32_MAX) return false;
   return true;
 }
 
@@ -226,7 +226,7 @@ function validity(valid: Uint8Array | null): { nullCount: number; nullBitmap?: U
   const bitmap = new Uint8Array(((valid.length + 63) >> 6) << 3);
   let nullCount = 0;
   for (let r = 0; r < valid.length; r++) {
-    if (valid[r]) bitmap[r >> 3] = (bitmap[r >> 3] as number) | (1 << (r & 7));
+    if (valid[r]) bitmap[r >> 3] = bitmap[r >> 3]! | (1 << (r & 7));
     else nullCount++;
   }
   return { nullCount, nullBitmap: bitmap };

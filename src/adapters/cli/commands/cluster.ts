@@ -126,7 +126,7 @@ function titleLookup(items: { getChild(name: string): { toArray(): unknown } | n
   const ids = items?.getChild('item')?.toArray() as ArrayLike<Id> | undefined;
   const titles = items?.getChild('title')?.toArray() as ArrayLike<string | null> | undefined;
   if (!ids || !titles) return out;
-  for (let r = 0; r < ids.length; r++) if (titles[r]) out.set(ids[r]!, titles[r] as string);
+  for (let r = 0; r < ids.length; r++) if (titles[r]) out.set(ids[r]!, titles[r]!);
   return out;
 }
 

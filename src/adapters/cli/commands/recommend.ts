@@ -80,10 +80,10 @@ export async function runRecommend(o: RecommendRun): Promise<RecommendReport> {
 function lists(top: TopN, model: Awaited<ReturnType<typeof loadModel>>): RecommendReport['recommendations'] {
   return Array.from(top.users, (u, r) => {
     const items: { item: Id; score: number }[] = [];
-    for (let j = 0; j < top.n && (top.items[r * top.n + j] as number) >= 0; j++) {
+    for (let j = 0; j < top.n && top.items[r * top.n + j]! >= 0; j++) {
       items.push({
-        item: model.items.idOf(top.items[r * top.n + j] as number),
-        score: top.scores[r * top.n + j] as number,
+        item: model.items.idOf(top.items[r * top.n + j]!),
+        score: top.scores[r * top.n + j]!,
       });
     }
     return { user: model.users.idOf(u), items };
