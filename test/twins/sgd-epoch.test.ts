@@ -40,7 +40,7 @@ async function fixture(grid: number, factors = 13, biased = true): Promise<{ pla
 
 function maxAbsDiff(a: Float32Array | Int32Array, b: Float32Array | Int32Array): number {
   let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
   return d;
 }
 

@@ -110,7 +110,7 @@ describe.each(availableBackends())('SVD fit [%s]', (name) => {
       onProgress: (f) => seen.push(f),
     });
     expect(seen.at(-1)).toBe(1);
-    for (let x = 1; x < seen.length; x++) expect(seen[x]).toBeGreaterThanOrEqual(seen[x - 1] as number);
+    for (let x = 1; x < seen.length; x++) expect(seen[x]).toBeGreaterThanOrEqual(seen[x - 1]!);
   });
 });
 

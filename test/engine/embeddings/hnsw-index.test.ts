@@ -37,7 +37,7 @@ describe('HnswIndex (hnswlib-node) behind the EmbeddingIndex API', () => {
       attributes: new Table({
         id: vectorFromArray(e.ids, new Float64()),
         shelf: vectorFromArray(
-          e.ids.map((id) => ['a', 'b', 'c', 'd'][id % 4] as string),
+          e.ids.map((id) => ['a', 'b', 'c', 'd'][id % 4]!),
           new Utf8(),
         ),
       }),

@@ -60,8 +60,8 @@ describe('FactorModel.predict (Surprise semantics)', () => {
         [29, 79],
       ] as const) {
         let s = 0;
-        for (let j = 0; j < k; j++) s += (f.userFactors[u * k + j] as number) * (f.itemFactors[i * k + j] as number);
-        const want = f.globalMean + (f.userBias[u] as number) + (f.itemBias[i] as number) + s;
+        for (let j = 0; j < k; j++) s += f.userFactors[u * k + j]! * f.itemFactors[i * k + j]!;
+        const want = f.globalMean + f.userBias[u]! + f.itemBias[i]! + s;
         expect(model.rawScore(u, i).score).toBe(want);
       }
     }
@@ -88,7 +88,7 @@ describe('FactorModel.predict (Surprise semantics)', () => {
     items.push(1001);
     const { scores, known } = m.predict(users, items);
     scores.forEach((s, p) => {
-      const one = m.predictOne(users[p] as Id, items[p] as Id);
+      const one = m.predictOne(users[p]!, items[p]!);
       expect(s).toBe(one.score);
       expect(known[p]).toBe(one.known ? 1 : 0);
       expect(s).toBeGreaterThanOrEqual(1);
