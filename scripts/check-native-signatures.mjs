@@ -107,7 +107,7 @@ const ts = new Map();
 const rowArgs = ROWS.map((r) => ({ name: r.name, type: r.type }));
 for (const file of readdirSync(addonDir).filter((f) => f.endsWith('.ts'))) {
   const text = readFileSync(join(addonDir, file), 'utf8');
-  for (const m of text.matchAll(/^interface \w+Binding \{/gm)) {
+  for (const m of text.matchAll(/^(?:export )?interface \w+Binding \{/gm)) {
     const body = blockAt(text, m.index);
     for (const f of body.matchAll(/^ {2}(\w+)\(\s*([\s\S]*?)\s*\):/gm)) {
       let params = splitParams(f[2].replace(/^\.\.\.args:\s*\[([\s\S]*)\]$/, '$1'));
@@ -116,37 +116,46 @@ for (const file of readdirSync(addonDir).filter((f) => f.endsWith('.ts'))) {
           ? rowArgs
           : [{ name: p.split(':')[0].replace('?', '').trim(), type: p.split(':').slice(1).join(':').trim() }],
       );
-      ts.set(f[1], { file, params });
+      // Every declaration is checked: two files may type the same function.
+      ts.set(f[1], [
+        ...(ts.get(f[1]) ?? []),
+        { file, params, untyped: /^\.\.\.\w+:\s*unknown\[\]$/.test(f[2].trim()) },
+      ]);
     }
   }
 }
 
-for (const [name, t] of ts) {
-  const n = native.get(name);
-  if (!n) {
-    if (name !== 'hardwareThreads') problems.push(`${t.file}: ${name} is declared but no native/*.cc registers it`);
-    continue;
-  }
-  const count = n.args.size ? Math.max(...n.args.keys()) + 1 : 0;
-  if (count !== t.params.length) {
-    problems.push(`${name}: ${n.file} reads ${count} arguments, ${t.file} declares ${t.params.length}`);
-  }
-  for (const [i, a] of n.args) {
-    const p = t.params[i];
-    if (!a || !p) continue;
-    if (a.name !== p.name)
-      problems.push(`${name} argument ${i}: ${n.file} reads "${a.name}", ${t.file} says "${p.name}"`);
-    if (
-      a.type &&
-      !p.type
-        .split('|')
-        .map((s) => s.trim())
-        .includes(a.type)
-    ) {
-      problems.push(`${name} argument ${i} (${p.name}): ${n.file} reads ${a.type}, ${t.file} says ${p.type}`);
+for (const [name, decls] of ts)
+  for (const t of decls) {
+    const n = native.get(name);
+    if (t.untyped) {
+      problems.push(`${t.file}: ${name} takes untyped ...args; declare its parameters so they can be checked`);
+      continue;
+    }
+    if (!n) {
+      if (name !== 'hardwareThreads') problems.push(`${t.file}: ${name} is declared but no native/*.cc registers it`);
+      continue;
+    }
+    const count = n.args.size ? Math.max(...n.args.keys()) + 1 : 0;
+    if (count !== t.params.length) {
+      problems.push(`${name}: ${n.file} reads ${count} arguments, ${t.file} declares ${t.params.length}`);
+    }
+    for (const [i, a] of n.args) {
+      const p = t.params[i];
+      if (!a || !p) continue;
+      if (a.name !== p.name)
+        problems.push(`${name} argument ${i}: ${n.file} reads "${a.name}", ${t.file} says "${p.name}"`);
+      if (
+        a.type &&
+        !p.type
+          .split('|')
+          .map((s) => s.trim())
+          .includes(a.type)
+      ) {
+        problems.push(`${name} argument ${i} (${p.name}): ${n.file} reads ${a.type}, ${t.file} says ${p.type}`);
+      }
     }
   }
-}
 for (const [name, n] of native) {
   if (!ts.has(name) && name !== 'hardwareThreads')
     problems.push(`${n.file}: ${name} is registered but no addon/*.ts declares it`);

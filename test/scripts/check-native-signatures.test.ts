@@ -52,6 +52,21 @@ test('a renamed, a retyped and a dropped argument each fail naming the function 
   expect(r.out).toContain('bprEpoch: bpr-epoch.cc reads 10 arguments, rank-kernels.ts declares 11');
 });
 
+test('every declaration is checked: a second, differently named one and untyped ...args fail', () => {
+  const root = copyKernels();
+  const extra = `
+interface ExtraBinding {
+  fillNormal(o: Float32Array, mean: number, std: number, seed: number): unknown;
+  scoreItems(...args: unknown[]): void;
+}
+`;
+  edit(root, 'addon/embedding-kernels.ts', 'const PANEL = 16;', `${extra}\nconst PANEL = 16;`);
+  const r = check(root);
+  expect(r.status).toBe(1);
+  expect(r.out).toContain('fillNormal argument 0: fill-normal.cc reads "out", embedding-kernels.ts says "o"');
+  expect(r.out).toContain('embedding-kernels.ts: scoreItems takes untyped ...args');
+});
+
 test('a raw info[i] read or a hand-written pin fails: jobs pin what rk::Args recorded', () => {
   const root = copyKernels();
   edit(

@@ -7,18 +7,12 @@ import type {
   TopNQuery,
   TopNResult,
 } from '../signatures.js';
-import type { NativeBinding, NativeJob } from './binding.js';
+import type { NativeBinding } from './binding.js';
 import { callNative, runNative } from './run-native.js';
+import type { ScoringBinding } from './scoring-kernels.js';
 
-/** The entries of native/top-n.cc this wrapper drives (their TS signatures are quoted there). */
-interface TopNBinding {
-  packItemPanels(f: Float32Array, b: Float32Array, e: Uint8Array, k: number, p: Float32Array, pb: Float32Array): void;
-  packHalfPanels(panels: Float32Array, k: number, outHalf: Uint16Array, outNorms: Float32Array): boolean;
-  /** (panels, pbias, k, nItems, factors, vector, offset, n, exclude, candidates, outItems, outScores, threads, half, norms) */
-  topNVector(...args: unknown[]): number;
-  /** (panels, pbias, k, nItems, queries, offsets, rows, n, skipOffsets, skipCols, threads, outItems, outScores) */
-  topNAll(...args: unknown[]): NativeJob<void>;
-}
+/** The entries of native/top-n.cc this wrapper drives, typed once in scoring-kernels.ts. */
+type TopNBinding = Pick<ScoringBinding, 'packItemPanels' | 'packHalfPanels' | 'topNVector' | 'topNAll'>;
 
 const PANEL = 16;
 /** Same threshold as addon/scoring-kernels.ts: 4 MB of factors and up get a float16 screening copy. */

@@ -5,7 +5,8 @@ import { wasmPairDot } from '../wasm/pair-dot.js';
 import type { NativeBinding, NativeJob } from './binding.js';
 import { callNative, runNative } from './run-native.js';
 
-interface ScoringBinding {
+/** native/top-n.cc and native/score-items.cc as JS sees them (addon/embedding-kernels.ts reuses it). */
+export interface ScoringBinding {
   packItemPanels(
     factors: Float32Array,
     bias: Float32Array,
