@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SageMakerClient, type SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
@@ -49,6 +49,8 @@ export interface SageMakerBackendOptions {
   jobPrefix?: string | undefined;
   /** Control plane client config (region, endpoint, credentials, maxAttempts); default chain otherwise. */
   clientConfig?: SageMakerClientConfig | undefined;
+  /** A control plane client to use instead (not destroyed by close()). */
+  client?: SageMakerClient | undefined;
   runtimeConfig?: SageMakerRuntimeClientConfig | undefined;
   /** S3 (default: a client from the default chain). */
   store?: ObjectStore | undefined;
@@ -80,8 +82,9 @@ export class SageMakerFunctionsBackend implements FunctionsBackend {
   constructor(private readonly o: SageMakerBackendOptions) {
     const at = parseUri(o.s3Prefix);
     if (at.kind !== 's3' && !o.s3Prefix.startsWith('file://')) throw new InputError(`${o.s3Prefix}: not an S3 URI`);
-    this.client = new SageMakerClient({ ...o.clientConfig });
+    this.client = o.client ?? new SageMakerClient({ ...o.clientConfig });
     this.store = o.store ?? new ObjectStore();
+    mkdirSync(o.stateDir, { recursive: true });
   }
 
   /** The training job of one batch row: the same run key always names the same job. */
@@ -153,7 +156,7 @@ export class SageMakerFunctionsBackend implements FunctionsBackend {
   async close(): Promise<void> {
     for (const p of this.predictors.values()) p.close();
     this.predictors.clear();
-    this.client.destroy();
+    if (!this.o.client) this.client.destroy();
     if (!this.o.store) this.store.close();
   }
 
