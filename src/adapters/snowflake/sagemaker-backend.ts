@@ -24,6 +24,7 @@ import {
 import { openWarehouse } from '../warehouse/open-warehouse.js';
 import type { SnowflakeWarehouseOptions } from '../warehouse/snowflake-warehouse.js';
 import type { FunctionsBackend, TrainOutcome } from './backend.js';
+import { PerNameQueue } from './per-name-queue.js';
 
 export interface SageMakerBackendOptions {
   /** The warehouse the tables live in (e.g. snowflake:prod, duckdb:reckit.duckdb). */
@@ -77,7 +78,7 @@ export class SageMakerFunctionsBackend implements FunctionsBackend {
   private readonly client: SageMakerClient;
   private readonly store: ObjectStore;
   private readonly predictors = new Map<string, Predictor>();
-  private readonly deploying = new Map<string, Promise<{ endpoint: string; reused: boolean }>>();
+  private readonly deploying = new PerNameQueue<{ endpoint: string; reused: boolean }>();
 
   constructor(private readonly o: SageMakerBackendOptions) {
     const at = parseUri(o.s3Prefix);
@@ -131,10 +132,7 @@ export class SageMakerFunctionsBackend implements FunctionsBackend {
 
   /** Serialised per name, so two rows deploying one name at once make one endpoint. */
   deploy(modelName: string, modelUrl: string): Promise<{ endpoint: string; reused: boolean }> {
-    const prior = this.deploying.get(modelName) ?? Promise.resolve();
-    const next = prior.catch(() => undefined).then(() => this.deployNow(modelName, modelUrl));
-    this.deploying.set(modelName, next);
-    return next;
+    return this.deploying.run(modelName, () => this.deployNow(modelName, modelUrl));
   }
 
   async invoke(modelName: string, pairs: readonly (readonly [Id, Id])[]): Promise<Prediction[]> {

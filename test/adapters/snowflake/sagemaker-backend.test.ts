@@ -6,6 +6,7 @@ import { ListTrainingJobsCommand } from '@aws-sdk/client-sagemaker';
 import type { Vector } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadMovieLens } from '../../../src/adapters/pipeline/load-movielens.js';
+import { SEED_UNRATED_PAIRS } from '../../../src/adapters/pipeline/quickstart.js';
 import type { TrainOutcome } from '../../../src/adapters/snowflake/backend.js';
 import { createFunctionsCore } from '../../../src/adapters/snowflake/functions-core.js';
 import { type FunctionsServer, serveFunctions } from '../../../src/adapters/snowflake/http-server.js';
@@ -182,12 +183,9 @@ describe.skipIf(!data || !built)(
     }, 60_000);
 
     test('invoke: rows grouped per model, chunked, answered in order; scores equal in-process predictions', async () => {
-      const pairs: [number, number][] = [
-        [1, 610],
-        [10, 313],
-        [10, 297],
-        [5, 18],
-        [5, 19],
+      // The seed's unrated pairs, a rated one, and ids the model never saw.
+      const pairs: (readonly [number, number])[] = [
+        ...SEED_UNRATED_PAIRS,
         [1, 1],
         [610, 50],
         [42, 999_999],
