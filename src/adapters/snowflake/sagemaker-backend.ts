@@ -66,12 +66,12 @@ export interface SageMakerBackendOptions {
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /**
- * The External Functions on SageMaker, as seed 1 runs them (docs/snowflake.md, "SageMaker
- * backend"): train exports the input table to S3 (Arrow IPC) and runs a training job named from the
- * batch row's run key (a retry finds the job instead of starting another), then writes the top-N
- * table from the model artifact; deploy creates or updates the endpoint named after the model;
- * invoke calls it through the runtime in bodies under the payload limit. AWS faults a retry can
- * cure are rethrown (503); other AWS 4xx become InputErrors (that row's error value).
+ * The External Functions on SageMaker, as seed 1 runs them (docs/snowflake.md, "The SageMaker
+ * backend"): train exports the input table to S3 (Arrow IPC) and runs a training job named from
+ * the batch row's run key (a retry finds the job instead of starting another), then writes the
+ * top-N table from the model artifact; deploy creates or updates the endpoint named after the
+ * model; invoke calls it through the runtime in bodies under the payload limit. AWS faults a retry
+ * can cure are rethrown (503); other AWS 4xx become InputErrors (that row's error value).
  */
 export class SageMakerFunctionsBackend implements FunctionsBackend {
   readonly kind = 'sagemaker';

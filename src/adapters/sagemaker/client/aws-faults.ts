@@ -42,7 +42,7 @@ export function isTransientAwsError(error: unknown): boolean {
  * Runs one step against AWS and sorts its failure for the External Functions core: transient
  * faults are rethrown as they are (the core answers 503 and Snowflake retries the batch); any
  * other AWS 4xx (a bad name, a missing object, a quota) becomes an InputError naming the step,
- * which the core answers as the row's error value. docs/snowflake.md, "SageMaker backend".
+ * which the core answers as the row's error value. docs/snowflake.md, "The SageMaker backend".
  */
 export async function awsStep<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
