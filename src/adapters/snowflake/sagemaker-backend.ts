@@ -118,6 +118,12 @@ export class SageMakerFunctionsBackend implements FunctionsBackend {
       );
     }
     const done = await awsStep(`training job ${name}`, () => waitForTrainingJob(this.client, name, this.o.wait));
+    // A stopped job (StopTrainingJob, MaxRuntimeInSeconds) may have uploaded a partial model: not ours to publish.
+    if (done.TrainingJobStatus !== 'Completed') {
+      throw new InputError(
+        `training job ${name} ended ${done.TrainingJobStatus} (${done.SecondaryStatus}); no table written`,
+      );
+    }
     const artifact = done.ModelArtifacts?.S3ModelArtifacts;
     if (!artifact) throw new InputError(`training job ${name} completed without a model artifact`);
     const written = await this.writeTopN(name, artifact, outputTable);

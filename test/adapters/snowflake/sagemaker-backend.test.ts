@@ -15,6 +15,7 @@ import { DuckDbWarehouse } from '../../../src/adapters/warehouse/duckdb-warehous
 import { loadModel } from '../../../src/engine/model/load-model.js';
 import type { Model } from '../../../src/engine/model/model.js';
 import { dataPath, missing } from '../../support/data-dir.js';
+import { openStandInWarehouse, standInConnection, startStandIn } from '../../support/snowflake-stand-in/fixture.js';
 import { BUCKET, CREDENTIALS, type LocalCloud, REGION, startLocalCloud } from '../sagemaker/local/local-cloud.js';
 import { batchId, call, callAsync } from './snowflake-requests.js';
 
@@ -71,21 +72,21 @@ let db: string;
 let outcome: TrainOutcome;
 let model: Model;
 
-const makeBackend = () =>
-  new SageMakerFunctionsBackend({
-    warehouse: `duckdb:${db}`,
-    roleArn: ROLE,
-    s3Prefix: `s3://${BUCKET}/functions`,
-    image: IMAGE,
-    // SVD, 10 factors, 5 epochs, seed 1: small for test time.
-    hyperParameters: { factors: 10, epochs: 5, seed: 1 },
-    stateDir: join(cloud.dir, 'backend'),
-    clientConfig: { endpoint: proxy.url, region: REGION, credentials: CREDENTIALS, maxAttempts: 1 },
-    runtimeConfig: { endpoint: proxy.url, region: REGION, credentials: CREDENTIALS },
-    store: cloud.store,
-    wait: { intervalMs: 200, timeoutMs: 90_000 },
-    invokeAttempts: 2,
-  });
+const backendOptions = () => ({
+  warehouse: `duckdb:${db}`,
+  roleArn: ROLE,
+  s3Prefix: `s3://${BUCKET}/functions`,
+  image: IMAGE,
+  // SVD, 10 factors, 5 epochs, seed 1: small for test time.
+  hyperParameters: { factors: 10, epochs: 5, seed: 1 },
+  stateDir: join(cloud.dir, 'backend'),
+  clientConfig: { endpoint: proxy.url, region: REGION, credentials: CREDENTIALS, maxAttempts: 1 },
+  runtimeConfig: { endpoint: proxy.url, region: REGION, credentials: CREDENTIALS },
+  store: cloud.store,
+  wait: { intervalMs: 200, timeoutMs: 90_000 },
+  invokeAttempts: 2,
+});
+const makeBackend = () => new SageMakerFunctionsBackend(backendOptions());
 
 const trainingJobs = async () =>
   (await cloud.client.send(new ListTrainingJobsCommand({}))).TrainingJobSummaries?.map((j) => j.TrainingJobName) ?? [];
@@ -214,6 +215,43 @@ describe.skipIf(!data || !built)(
         /expected a model name and two ids/,
       );
     }, 30_000);
+
+    test('tables in the Snowflake stand-in: the exported ratings train a job whose top-N lands in Snowflake', async () => {
+      const standIn = await startStandIn();
+      const wh = await openStandInWarehouse(standIn);
+      let sf: SageMakerFunctionsBackend | undefined;
+      let fnServer: FunctionsServer | undefined;
+      try {
+        await loadMovieLens(wh, 'ml-latest-small');
+        sf = new SageMakerFunctionsBackend({
+          ...backendOptions(),
+          warehouse: 'snowflake:',
+          snowflake: standInConnection(standIn),
+        });
+        fnServer = await serveFunctions(createFunctionsCore({ backend: sf, stateDir: join(cloud.dir, 'core-sf') }));
+        const { final } = await callAsync(fnServer.url, 'train_and_get_recommendations', {
+          batch: batchId(0),
+          rows: [[0, 'RATINGS', 'USER_MOVIE_RECOMMENDATIONS']],
+        });
+        expect(final.status).toBe(200);
+        const done = final.json.data?.[0]?.[1] as TrainOutcome;
+        expect(done.rows_written).toBe(610);
+        expect(await trainingJobs()).toHaveLength(2);
+        // Same data, same seed: the Snowflake-fed job's model recommends what the DuckDB-fed one does.
+        const first = await standIn.sql(
+          'SELECT "USERID", "TOP_10_RECOMMENDATIONS" FROM USER_MOVIE_RECOMMENDATIONS ORDER BY "USERID" LIMIT 2',
+        );
+        for (const [user, list] of first) {
+          const want = model.recommend(Number(user), { n: 10 }).map((x) => x.item);
+          expect((JSON.parse(String(list)) as number[]).map(Number)).toEqual(want);
+        }
+      } finally {
+        await fnServer?.close();
+        await sf?.close();
+        await wh.close();
+        await standIn.close();
+      }
+    }, 60_000);
 
     test('a throttled SageMaker answers 503 (Snowflake retries), never 400 or a row error', async () => {
       proxy.throttle = true;
