@@ -139,7 +139,9 @@ describe.skipIf(!built)(
         { env: { ...process.env, RECKIT_SAGEMAKER_ROLE: '' }, encoding: 'utf8' },
       );
       expect(missingRole.status).toBe(2);
-      expect(missingRole.stderr.trim()).toMatch(/^reckit: --backend sagemaker needs --role/);
+      expect(missingRole.stderr.trim()).toMatch(
+        /^reckit: the sagemaker backend needs --role \(or \$RECKIT_SAGEMAKER_ROLE\): the execution role ARN/,
+      );
       const sagemaker = await startLocalSageMaker();
       const { child, info } = await serveCli(
         [

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../../engine/errors.js';
 import type { FunctionsBackend } from '../../snowflake/backend.js';
+import { createBackend } from '../../snowflake/backend-settings.js';
 import { collect } from './algorithm-params.js';
 import { awsClients, parsePairs } from './sagemaker-config.js';
 
@@ -40,36 +41,34 @@ export function backendOptions(c: Command): Command {
  * The backend the flags ask for. SageMaker credentials and region come from the AWS SDK's default
  * chain (environment, profiles, SSO, instance roles); nothing secret is taken from flags.
  */
-export async function createBackend(o: BackendFlags, env = process.env): Promise<FunctionsBackend> {
-  if (o.backend === 'local') {
-    const { LocalBackend } = await import('../../snowflake/local-backend.js');
-    return new LocalBackend({ warehouse: o.warehouse, stateDir: o.stateDir, folds: Number(o.folds) });
-  }
-  if (o.backend !== 'sagemaker') throw new InputError(`--backend ${o.backend}: expected local or sagemaker`);
-  const roleArn = o.role ?? env.RECKIT_SAGEMAKER_ROLE;
-  if (!roleArn)
-    throw new InputError('--backend sagemaker needs --role (or $RECKIT_SAGEMAKER_ROLE): the execution role ARN');
-  if (!o.s3Prefix) throw new InputError('--backend sagemaker needs --s3-prefix s3://bucket/prefix');
-  if (!o.s3Prefix.startsWith('s3://')) throw new InputError(`--s3-prefix ${o.s3Prefix}: expected s3://bucket/prefix`);
-  const image = o.image ?? env.RECKIT_SAGEMAKER_IMAGE;
-  if (!image) throw new InputError('--backend sagemaker needs --image (or $RECKIT_SAGEMAKER_IMAGE)');
+export async function backendFromFlags(o: BackendFlags, env = process.env): Promise<FunctionsBackend> {
+  const names = {
+    backend: '--backend',
+    roleArn: '--role (or $RECKIT_SAGEMAKER_ROLE)',
+    s3Prefix: '--s3-prefix',
+    image: '--image (or $RECKIT_SAGEMAKER_IMAGE)',
+  };
+  const base = { backend: o.backend, warehouse: o.warehouse, stateDir: o.stateDir, folds: Number(o.folds) };
+  if (o.backend !== 'sagemaker') return createBackend(base, names);
   const timeout = Number(o.timeout);
   if (!(timeout > 0)) throw new InputError(`--timeout ${o.timeout}: expected seconds > 0`);
   const hyperParameters = parsePairs('--hp', o.hp);
-  const clients = awsClients(o, env);
-  const { SageMakerFunctionsBackend } = await import('../../snowflake/sagemaker-backend.js');
-  const backend = new SageMakerFunctionsBackend({
-    warehouse: o.warehouse,
-    roleArn,
+  const settings = {
+    ...base,
+    roleArn: o.role ?? env.RECKIT_SAGEMAKER_ROLE,
     s3Prefix: o.s3Prefix,
-    image,
+    image: o.image ?? env.RECKIT_SAGEMAKER_IMAGE,
     instanceType: o.instanceType,
     hyperParameters,
-    stateDir: o.stateDir,
-    client: clients.sagemaker,
-    runtimeConfig: clients.runtimeConfig,
-    store: clients.store,
     wait: { timeoutMs: timeout * 1000 },
+  };
+  const clients = awsClients(o, env);
+  const backend = await createBackend(
+    { ...settings, client: clients.sagemaker, runtimeConfig: clients.runtimeConfig, store: clients.store },
+    names,
+  ).catch((error) => {
+    clients.close();
+    throw error;
   });
   return {
     kind: backend.kind,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../../engine/errors.js';
 import { type CliContext, emit } from '../context.js';
-import { type BackendFlags, backendOptions, createBackend } from './functions-backend.js';
+import { type BackendFlags, backendFromFlags, backendOptions } from './functions-backend.js';
 
 /**
  * `reckit functions serve`: Snowflake's three External Functions over plain HTTP (the same core
@@ -49,7 +49,7 @@ export function registerFunctions(program: Command, ctx: CliContext): void {
       }
       const { createFunctionsCore } = await import('../../snowflake/functions-core.js');
       const { serveFunctions } = await import('../../snowflake/http-server.js');
-      const backend = await createBackend(o);
+      const backend = await backendFromFlags(o);
       const core = createFunctionsCore({ backend, stateDir: o.stateDir, secret, log: (l) => ctx.err(`${l}\n`) });
       const s = await serveFunctions(core, { port, host: o.host });
       const info = {
