@@ -30,10 +30,13 @@ const IMAGE = '000000000000.dkr.ecr.us-east-1.amazonaws.com/reckit:latest';
  * plane's JSON protocol answers HTTP 400 with `ThrottlingException` (the status alone says
  * "your fault"), the runtime the same; everything else is passed through untouched.
  */
-async function throttlingProxy(target: string): Promise<{ url: string; throttle: boolean; close(): Promise<void> }> {
-  const state = { throttle: false };
+async function throttlingProxy(
+  target: string,
+): Promise<{ url: string; throttle: boolean; throttled: number; close(): Promise<void> }> {
+  const state = { throttle: false, throttled: 0 };
   const server: Server = createServer((req, res) => {
     if (state.throttle) {
+      state.throttled++;
       req.resume();
       const body = JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' });
       res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ThrottlingException' });
@@ -55,6 +58,9 @@ async function throttlingProxy(target: string): Promise<{ url: string; throttle:
     },
     set throttle(v: boolean) {
       state.throttle = v;
+    },
+    get throttled() {
+      return state.throttled;
     },
     close: () =>
       new Promise<void>((r) => {
@@ -276,5 +282,34 @@ describe.skipIf(!data || !built)(
       expect(i.status).toBe(200);
       expect(i.json.data?.[0]?.[1] as number).toBeCloseTo(model.predict([1], [1]).scores[0] as number, 5);
     }, 30_000);
+
+    test('training throttled at its start: polls stay 202 through the backoff, then one job trains', async () => {
+      const jobsBefore = (await trainingJobs()).length;
+      const core = createFunctionsCore({
+        backend,
+        stateDir: join(cloud.dir, 'core-throttled'),
+        trainRetryDelayMs: 300,
+      });
+      const fn = await serveFunctions(core);
+      const batch = batchId(0);
+      const rows = [[0, 'ratings', 'recs_after_throttle']];
+      try {
+        proxy.throttle = true;
+        const seen = proxy.throttled;
+        expect((await call(fn.url, 'train_and_get_recommendations', { batch, rows })).status).toBe(202);
+        while (proxy.throttled === seen) await new Promise((r) => setTimeout(r, 10));
+        await core.idle();
+        // The first attempt failed on ThrottlingException: the batch is still in progress, not a row error.
+        expect((await call(fn.url, 'train_and_get_recommendations', { batch, method: 'GET' })).status).toBe(202);
+        proxy.throttle = false;
+        const { final } = await callAsync(fn.url, 'train_and_get_recommendations', { batch, rows });
+        expect(final.status).toBe(200);
+        expect((final.json.data?.[0]?.[1] as TrainOutcome | undefined)?.rows_written).toBe(610);
+        expect(await trainingJobs()).toHaveLength(jobsBefore + 1);
+      } finally {
+        proxy.throttle = false;
+        await fn.close();
+      }
+    }, 60_000);
   },
 );
