@@ -1,30 +1,20 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { SageMakerClient, type SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClientConfig } from '@aws-sdk/client-sagemaker-runtime';
 import { InputError } from '../../engine/errors.js';
 import type { Id } from '../../engine/matrix/id-index.js';
-import { loadModel } from '../../engine/model/load-model.js';
 import type { Prediction } from '../../engine/model/model.js';
-import { writeTableFile } from '../cli/write-table-file.js';
-import { seedTopNTable } from '../pipeline/seed-top-n.js';
 import { awsStep } from '../sagemaker/client/aws-faults.js';
 import { deployEndpoint } from '../sagemaker/client/endpoint-deployment.js';
 import { joinUri, ObjectStore, parseUri } from '../sagemaker/client/object-store.js';
 import type { WaitOptions } from '../sagemaker/client/poll.js';
 import { Predictor } from '../sagemaker/client/predictor.js';
-import {
-  describeTrainingJob,
-  downloadModelArtifact,
-  startTrainingJob,
-  waitForTrainingJob,
-} from '../sagemaker/client/training-job.js';
-import { openWarehouse } from '../warehouse/open-warehouse.js';
+import { describeTrainingJob, startTrainingJob, waitForTrainingJob } from '../sagemaker/client/training-job.js';
 import type { SnowflakeWarehouseOptions } from '../warehouse/snowflake-warehouse.js';
 import type { FunctionsBackend, TrainOutcome } from './backend.js';
 import { PerNameQueue } from './per-name-queue.js';
+import { exportRatings, writeTopNFromArtifact } from './sagemaker-tables.js';
 
 export interface SageMakerBackendOptions {
   /** The warehouse the tables live in (e.g. snowflake:prod, duckdb:reckit.duckdb). */
@@ -81,8 +71,7 @@ export class SageMakerFunctionsBackend implements FunctionsBackend {
   private readonly deploying = new PerNameQueue<{ endpoint: string; reused: boolean }>();
 
   constructor(private readonly o: SageMakerBackendOptions) {
-    const at = parseUri(o.s3Prefix);
-    if (at.kind !== 's3' && !o.s3Prefix.startsWith('file://')) throw new InputError(`${o.s3Prefix}: not an S3 URI`);
+    parseUri(o.s3Prefix); // s3://, or file:// with the local SageMaker
     this.client = o.client ?? new SageMakerClient({ ...o.clientConfig });
     this.store = o.store ?? new ObjectStore();
     mkdirSync(o.stateDir, { recursive: true });
@@ -100,7 +89,7 @@ export class SageMakerFunctionsBackend implements FunctionsBackend {
     const exists = await awsStep(`training job ${name}`, () => this.findJob(name));
     if (!exists) {
       const input = joinUri(this.o.s3Prefix, `${name}/input/`);
-      await this.exportTable(inputTable, joinUri(input, 'ratings.arrow'));
+      await exportRatings(this.place, inputTable, joinUri(input, 'ratings.arrow'));
       await awsStep(`training job ${name}`, () =>
         startTrainingJob(this.client, {
           name,
@@ -126,7 +115,7 @@ export class SageMakerFunctionsBackend implements FunctionsBackend {
     }
     const artifact = done.ModelArtifacts?.S3ModelArtifacts;
     if (!artifact) throw new InputError(`training job ${name} completed without a model artifact`);
-    const written = await this.writeTopN(name, artifact, outputTable);
+    const written = await writeTopNFromArtifact(this.place, name, artifact, outputTable, this.o.topN ?? 10);
     return {
       input_table: inputTable,
       output_table: outputTable,
@@ -198,43 +187,8 @@ export class SageMakerFunctionsBackend implements FunctionsBackend {
     }
   }
 
-  /**
-   * The ratings columns of `table` as one Arrow IPC object, which the container's channel reads
-   * with every id type kept exactly (64-bit and string ids included; Parquet and CSV would not).
-   */
-  private async exportTable(table: string, uri: string): Promise<void> {
-    const wh = await openWarehouse(this.o.warehouse, this.o.snowflake);
-    const tmp = await mkdtemp(join(this.o.stateDir, '.export-'));
-    try {
-      const ratings = await wh.readTable(table, { columns: ['USERID', 'MOVIEID', 'RATING'] });
-      if (ratings.numRows === 0) throw new InputError(`input table ${table} has no rows to train on`);
-      const file = join(tmp, 'ratings.arrow');
-      await writeTableFile(file, ratings);
-      await awsStep(`upload of ${table} to ${uri}`, () => this.store.upload(file, uri));
-    } finally {
-      await wh.close();
-      await rm(tmp, { recursive: true, force: true });
-    }
-  }
-
-  /** Each user's top N from the job's model, written to `outputTable` (atomic replace). */
-  private async writeTopN(job: string, artifact: string, outputTable: string) {
-    const dir = join(this.o.stateDir, 'models', job);
-    if (!existsSync(join(dir, 'model.json'))) {
-      await mkdir(join(this.o.stateDir, 'models'), { recursive: true });
-      await rm(dir, { recursive: true, force: true });
-      await awsStep(`download of ${artifact}`, () => downloadModelArtifact(this.store, artifact, dir));
-    }
-    const model = await loadModel(dir);
-    const n = this.o.topN ?? 10;
-    const top = await model.recommendAll({ n, excludeSeen: true });
-    const wh = await openWarehouse(this.o.warehouse, this.o.snowflake);
-    try {
-      const { rows } = await wh.writeTable(outputTable, seedTopNTable(top, model, n), { mode: 'replace' });
-      return { rows_written: rows, users: model.users.size, items: model.items.size };
-    } finally {
-      await wh.close();
-    }
+  private get place() {
+    return { warehouse: this.o.warehouse, snowflake: this.o.snowflake, stateDir: this.o.stateDir, store: this.store };
   }
 }
 
