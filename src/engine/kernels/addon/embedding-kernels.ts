@@ -6,28 +6,9 @@ import type {
   TopNQuery,
   TopNResult,
 } from '../signatures.js';
-import type { NativeBinding, NativeJob } from './binding.js';
-import { nativeTopNVector, type PackedItems, panelPacker } from './item-panels.js';
-import { runNative } from './run-native.js';
-
-/** The batched entry of native/top-n.cc (its TS signature is quoted there). */
-interface TopNBatchBinding {
-  topNAll(
-    panels: Float32Array,
-    pbias: Float32Array,
-    k: number,
-    nItems: number,
-    userFactors: Float32Array,
-    userOffset: Float32Array,
-    users: Int32Array,
-    n: number,
-    seenOffsets: Int32Array | null,
-    seenCols: Int32Array | null,
-    threads: number,
-    outItems: Int32Array,
-    outScores: Float32Array,
-  ): NativeJob<void>;
-}
+import { queriesAsUsers } from '../ts/masked-top-n.js';
+import type { NativeBinding } from './binding.js';
+import { nativeTopNAll, nativeTopNVector, type PackedItems, panelPacker } from './item-panels.js';
 
 /**
  * Native masked top-N (native/top-n.cc). The index's vectors are packed into 16-item panels once
@@ -36,7 +17,6 @@ interface TopNBatchBinding {
  * screen with an int8 copy (a quarter of the bytes) and rescore the survivors exactly.
  */
 export function nativeEmbeddingKernels(binding: NativeBinding): EmbeddingKernels {
-  const b = binding as unknown as TopNBatchBinding;
   const pack = panelPacker(binding, 'item vectors');
   // The last mask seen per packed index and its pbias with masked rows at -inf (requests often repeat a filter).
   const lastMask = new WeakMap<PackedItems, { mask: Uint8Array; pbias: Float32Array }>();
@@ -55,30 +35,9 @@ export function nativeEmbeddingKernels(binding: NativeBinding): EmbeddingKernels
       const p = pack(items);
       return nativeTopNVector(binding, p, maskedBias(p, mask), items, q);
     },
-    async maskedTopNBatch(a: MaskedTopNBatchArgs, run?: KernelRun): Promise<TopNResult> {
+    maskedTopNBatch(a: MaskedTopNBatchArgs, run?: KernelRun): Promise<TopNResult> {
       const p = pack(a.items);
-      const nQueries = a.queries.length / a.items.k;
-      const out = { items: new Int32Array(nQueries * a.n), scores: new Float32Array(nQueries * a.n) };
-      await runNative(
-        () =>
-          b.topNAll(
-            p.panels,
-            maskedBias(p, a.mask),
-            a.items.k,
-            a.items.bias.length,
-            a.queries,
-            new Float32Array(nQueries),
-            Int32Array.from({ length: nQueries }, (_, r) => r),
-            a.n,
-            a.exclude?.offsets ?? null,
-            a.exclude?.cols ?? null,
-            a.threads ?? 0,
-            out.items,
-            out.scores,
-          ),
-        run,
-      );
-      return out;
+      return nativeTopNAll(binding, p, maskedBias(p, a.mask), queriesAsUsers(a, a.items), run);
     },
   };
 }

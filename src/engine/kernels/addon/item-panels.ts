@@ -1,9 +1,9 @@
 import { InputError } from '../../errors.js';
-import type { ItemFactors, TopNQuery, TopNResult } from '../signatures.js';
-import type { NativeBinding } from './binding.js';
-import { callNative } from './run-native.js';
+import type { ItemFactors, KernelRun, TopNAllArgs, TopNQuery, TopNResult } from '../signatures.js';
+import type { NativeBinding, NativeJob } from './binding.js';
+import { callNative, runNative } from './run-native.js';
 
-/** The entries of native/top-n.cc that pack item panels and scan them for one vector. */
+/** The entries of native/top-n.cc that pack item panels and scan them for one vector or many. */
 interface PanelBinding {
   packItemPanels(
     factors: Float32Array,
@@ -38,6 +38,21 @@ interface PanelBinding {
     scales: Float32Array | null,
     weights: Float32Array | null,
   ): number;
+  topNAll(
+    panels: Float32Array,
+    pbias: Float32Array,
+    k: number,
+    nItems: number,
+    userFactors: Float32Array,
+    userOffset: Float32Array,
+    users: Int32Array,
+    n: number,
+    seenOffsets: Int32Array | null,
+    seenCols: Int32Array | null,
+    threads: number,
+    outItems: Int32Array,
+    outScores: Float32Array,
+  ): NativeJob<void>;
 }
 
 export const PANEL = 16;
@@ -126,6 +141,38 @@ export function nativeTopNVector(
       p.int8?.scales ?? null,
       p.int8?.weights ?? null,
     ),
+  );
+  return out;
+}
+
+/** Native top-N for many rows of `a.userFactors` (queries) on all cores, off the event loop, with `pbias` as above. */
+export async function nativeTopNAll(
+  binding: NativeBinding,
+  p: PackedItems,
+  pbias: Float32Array,
+  a: TopNAllArgs,
+  run?: KernelRun,
+): Promise<TopNResult> {
+  const b = binding as unknown as PanelBinding;
+  const out = { items: new Int32Array(a.users.length * a.n), scores: new Float32Array(a.users.length * a.n) };
+  await runNative(
+    () =>
+      b.topNAll(
+        p.panels,
+        pbias,
+        a.items.k,
+        a.items.bias.length,
+        a.userFactors,
+        a.userOffset,
+        a.users,
+        a.n,
+        a.seen?.offsets ?? null,
+        a.seen?.cols ?? null,
+        a.threads ?? 0,
+        out.items,
+        out.scores,
+      ),
+    run,
   );
   return out;
 }

@@ -1,26 +1,11 @@
 import type { ItemFactors, KernelRun, ScoringKernels, TopNAllArgs, TopNQuery, TopNResult } from '../signatures.js';
 import { pairDot } from '../ts/pair-dot.js';
 import { wasmPairDot } from '../wasm/pair-dot.js';
-import type { NativeBinding, NativeJob } from './binding.js';
-import { nativeTopNVector, panelPacker } from './item-panels.js';
-import { callNative, runNative } from './run-native.js';
+import type { NativeBinding } from './binding.js';
+import { nativeTopNAll, nativeTopNVector, panelPacker } from './item-panels.js';
+import { callNative } from './run-native.js';
 
 interface ScoringBinding {
-  topNAll(
-    panels: Float32Array,
-    pbias: Float32Array,
-    k: number,
-    nItems: number,
-    userFactors: Float32Array,
-    userOffset: Float32Array,
-    users: Int32Array,
-    n: number,
-    seenOffsets: Int32Array | null,
-    seenCols: Int32Array | null,
-    threads: number,
-    outItems: Int32Array,
-    outScores: Float32Array,
-  ): NativeJob<void>;
   scoreItems(
     panels: Float32Array,
     k: number,
@@ -49,29 +34,9 @@ export function nativeScoringKernels(binding: NativeBinding): ScoringKernels {
       const p = pack(items);
       return nativeTopNVector(binding, p, p.pbias, items, q);
     },
-    async topNAll(a: TopNAllArgs, run?: KernelRun): Promise<TopNResult> {
+    topNAll(a: TopNAllArgs, run?: KernelRun): Promise<TopNResult> {
       const p = pack(a.items);
-      const out = { items: new Int32Array(a.users.length * a.n), scores: new Float32Array(a.users.length * a.n) };
-      await runNative(
-        () =>
-          b.topNAll(
-            p.panels,
-            p.pbias,
-            a.items.k,
-            a.items.bias.length,
-            a.userFactors,
-            a.userOffset,
-            a.users,
-            a.n,
-            a.seen?.offsets ?? null,
-            a.seen?.cols ?? null,
-            a.threads ?? 0,
-            out.items,
-            out.scores,
-          ),
-        run,
-      );
-      return out;
+      return nativeTopNAll(binding, p, p.pbias, a, run);
     },
     // A single dot product is shorter than an addon call; WebAssembly runs it in-line.
     pairDot: (userFactors, itemFactors, k) =>
