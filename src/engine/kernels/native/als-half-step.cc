@@ -2,10 +2,14 @@
 // ts/als-half-step.ts with the same double sums in the same order. G = Y'Y is summed item by item
 // on one thread (k^2 per item: small next to the solves); rows are then solved in parallel, each
 // independent of the others, so any thread count gives the same bits. Per-row losses go to an
-// array summed in row order afterwards.
+// array summed in row order afterwards. The conjugate-gradient solve runs in float32 (cgPrecision 32,
+// as the implicit library does: twice the SIMD lanes and half the memory traffic of double) or in
+// double (64); the exact Cholesky solve and the loss are always double. Rows are handed out in
+// chunks from a shared counter, so a thread that drew heavy rows does not hold up the other.
 // TS: alsHalfStep(offsets: Int32Array, cols: Int32Array, conf: Float32Array, nCols: number,
 //   solve: Float32Array, fixed: Float32Array, k: number, reg: number, cgSteps: number,
-//   threads: number, regExponent: number, loss: boolean) -> NativeJob<number>
+//   threads: number, regExponent: number, loss: boolean, cgPrecision: number) -> NativeJob<number>
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <vector>
@@ -27,6 +31,7 @@ struct Als {
   double regExponent;
   int cgSteps;
   bool loss;
+  bool cgFloat;
 };
 
 // Four partial sums (lane = f % 4) combined as (s0 + s1) + (s2 + s3): four independent chains,
@@ -58,6 +63,88 @@ inline void GTimes(const std::vector<double>& g, double reg, const double* v, do
   for (int p = 0; p < k; ++p) out[p] += reg * v[p];
 }
 
+// The float32 versions: the same orders of summation, every operation rounded to float (the twin
+// rounds with Math.fround at the same points; -ffp-contract=off keeps multiply and add apart).
+inline float DotYF(const float* y, const float* v, int k) {
+  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int f = 0;
+  for (; f + 4 <= k; f += 4) {
+    s0 += y[f] * v[f];
+    s1 += y[f + 1] * v[f + 1];
+    s2 += y[f + 2] * v[f + 2];
+    s3 += y[f + 3] * v[f + 3];
+  }
+  if (f < k) s0 += y[f] * v[f], ++f;
+  if (f < k) s1 += y[f] * v[f], ++f;
+  if (f < k) s2 += y[f] * v[f];
+  return (s0 + s1) + (s2 + s3);
+}
+
+inline void GTimesF(const float* g, float reg, const float* v, float* out, int k) {
+  for (int p = 0; p < k; ++p) out[p] = 0;
+  for (int q = 0; q < k; ++q) {
+    const float* gq = g + static_cast<size_t>(q) * k;
+    const float vq = v[q];
+    for (int p = 0; p < k; ++p) out[p] += gq[p] * vq;
+  }
+  for (int p = 0; p < k; ++p) out[p] += reg * v[p];
+}
+
+// AVX2 doubles the float lanes where the CPU has it (GCC on x86-64 Linux picks the clone at load
+// time); no FMA is enabled, so both clones round exactly as the TypeScript twin does.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define RK_FLOAT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define RK_FLOAT_CLONES
+#endif
+
+// cgSteps conjugate-gradient steps on row u in float32, warm-started from xs; leaves the result in xs.
+RK_FLOAT_CLONES void SolveRowCgFloat(const Als& a, const float* g, long long u, double reg64, float* buf) {
+  const int k = a.k;
+  float* x = buf;
+  float* r = x + k;
+  float* p = r + k;
+  float* ap = p + k;
+  const int32_t b0 = a.offsets[u], b1 = a.offsets[u + 1];
+  const float reg = static_cast<float>(reg64);
+  float* xs = a.solve + u * k;
+  for (int f = 0; f < k; ++f) x[f] = xs[f];
+  GTimesF(g, reg, x, r, k);
+  for (int f = 0; f < k; ++f) r[f] = -r[f];
+  for (int32_t e = b0; e < b1; ++e) {
+    const float c = a.conf[e];
+    const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
+    const float t = c - (c - 1) * DotYF(y, x, k);
+    for (int f = 0; f < k; ++f) r[f] += t * y[f];
+  }
+  for (int f = 0; f < k; ++f) p[f] = r[f];
+  float rsOld = 0;
+  for (int f = 0; f < k; ++f) rsOld += r[f] * r[f];
+  for (int it = 0; it < a.cgSteps && rsOld >= 1e-20; ++it) {
+    GTimesF(g, reg, p, ap, k);
+    for (int32_t e = b0; e < b1; ++e) {
+      const float c = a.conf[e];
+      const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
+      const float t = (c - 1) * DotYF(y, p, k);
+      for (int f = 0; f < k; ++f) ap[f] += t * y[f];
+    }
+    float pAp = 0;
+    for (int f = 0; f < k; ++f) pAp += p[f] * ap[f];
+    if (!(pAp > 0)) break;
+    const float alpha = rsOld / pAp;
+    float rsNew = 0;
+    for (int f = 0; f < k; ++f) {
+      x[f] += alpha * p[f];
+      r[f] -= alpha * ap[f];
+      rsNew += r[f] * r[f];
+    }
+    const float beta = rsNew / rsOld;
+    for (int f = 0; f < k; ++f) p[f] = r[f] + beta * p[f];
+    rsOld = rsNew;
+  }
+  for (int f = 0; f < k; ++f) xs[f] = x[f];
+}
+
 void CholeskySolve(double* m, double* b, int k) {
   for (int j = 0; j < k; ++j) {
     double s = m[j * k + j];
@@ -83,7 +170,8 @@ void CholeskySolve(double* m, double* b, int k) {
   }
 }
 
-double SolveRow(const Als& a, const std::vector<double>& g, long long u, std::vector<double>& buf) {
+double SolveRow(const Als& a, const std::vector<double>& g, const std::vector<float>& gf, long long u,
+                std::vector<double>& buf, std::vector<float>& fbuf) {
   const int k = a.k;
   double* x = buf.data();
   double* r = x + k;
@@ -114,6 +202,9 @@ double SolveRow(const Als& a, const std::vector<double>& g, long long u, std::ve
     }
     CholeskySolve(m, r, k);
     for (int f = 0; f < k; ++f) x[f] = r[f];
+  } else if (a.cgFloat) {
+    SolveRowCgFloat(a, gf.data(), u, reg, fbuf.data());
+    for (int f = 0; f < k; ++f) x[f] = xs[f];
   } else {
     for (int f = 0; f < k; ++f) x[f] = xs[f];
     GTimes(g, reg, x, r, k);
@@ -181,6 +272,8 @@ Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
     const double regExponent = rk::NumberArg(info, 10, "regExponent");
     RK_CHECK(info.Length() > 11 && info[11].IsBoolean(), "loss must be a boolean");
     const bool wantLoss = info[11].As<Napi::Boolean>().Value();
+    const int cgPrecision = static_cast<int>(rk::NumberArg(info, 12, "cgPrecision"));
+    RK_CHECK(cgPrecision == 32 || cgPrecision == 64, "cgPrecision must be 32 or 64");
     RK_CHECK(offsets.length >= 1 && k >= 1, "offsets must not be empty and k >= 1");
     const long long nRows = static_cast<long long>(offsets.length) - 1;
     const long long nnz = offsets.data[nRows];
@@ -189,7 +282,8 @@ Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
     RK_CHECK(static_cast<long long>(solve.length) == nRows * k, "solve must be nRows x k");
     RK_CHECK(static_cast<long long>(fixed.length) == nCols * k, "fixed must be nCols x k");
     for (long long e = 0; e < nnz; ++e) RK_CHECK(cols.data[e] >= 0 && cols.data[e] < nCols, "column index out of range");
-    Als a{offsets.data, cols.data, conf.data, solve.data, fixed.data, k, reg, regExponent, cgSteps, wantLoss};
+    Als a{offsets.data, cols.data, conf.data, solve.data, fixed.data, k, reg, regExponent, cgSteps, wantLoss,
+          cgPrecision == 32 && cgSteps > 0};
     auto loss = std::make_shared<double>(0);
     auto* job = new rk::AsyncJob(
         info.Env(),
@@ -203,17 +297,21 @@ Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
               for (int q = 0; q < k; ++q) gp[q] += yp * static_cast<double>(y[q]);
             }
           }
+          std::vector<float> gf(a.cgFloat ? g.size() : 0);
+          for (size_t q = 0; q < gf.size(); ++q) gf[q] = static_cast<float>(g[q]);
           std::vector<double> rowLoss(static_cast<size_t>(nRows), 0.0);
-          std::atomic<long long> done{0};
-          rk::ParallelFor(nRows, threads, [&](long long begin, long long end, int) {
+          // Chunks of rows from a shared counter: rows differ in length, static blocks would not balance.
+          constexpr long long kChunk = 64;
+          std::atomic<long long> next{0};
+          const int workers = rk::ClampThreads(threads, (nRows + kChunk - 1) / kChunk);
+          rk::ParallelFor(workers, workers, [&](long long, long long, int) {
             std::vector<double> buf(static_cast<size_t>(4 * k + k * k));
-            for (long long u = begin; u < end; ++u) {
-              if ((u & 255) == 0) {
-                rk::ThrowIfCancelled(st);
-                st.progress.store(static_cast<double>(done.load()) / nRows, std::memory_order_relaxed);
-              }
-              rowLoss[u] = SolveRow(a, g, u, buf);
-              done.fetch_add(1, std::memory_order_relaxed);
+            std::vector<float> fbuf(static_cast<size_t>(4 * k));
+            for (long long begin; (begin = next.fetch_add(kChunk)) < nRows;) {
+              rk::ThrowIfCancelled(st);
+              st.progress.store(static_cast<double>(begin) / nRows, std::memory_order_relaxed);
+              const long long end = std::min(nRows, begin + kChunk);
+              for (long long u = begin; u < end; ++u) rowLoss[u] = SolveRow(a, g, gf, u, buf, fbuf);
             }
           });
           double s = 0;
