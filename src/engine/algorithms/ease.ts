@@ -51,8 +51,9 @@ export class EASE implements Algorithm<EaseParams> {
       const gb = (EASE_BYTES_PER_ITEM2 * n * n) / 1e9;
       throw new InputError(
         `ease: ${n} items is above maxItems ${p.maxItems}: EASE is dense and would need ${gb.toFixed(1)} GB ` +
-          `(${EASE_BYTES_PER_ITEM2} bytes per item pair). Keep the most popular items, raise --param maxItems ` +
-          'if the memory is there, or use a factor model (--algo als or bpr), whose memory grows with items x factors',
+          `(${EASE_BYTES_PER_ITEM2} bytes per item pair). Use item-kNN (--algo itemknn), which keeps sparse ` +
+          'top-k neighbour lists on large catalogs, or a factor model (--algo als or bpr), whose memory grows ' +
+          'with items x factors; or keep the most popular items, or raise --param maxItems if the memory is there',
       );
     }
     const k = this.kernels ?? activeKernels();
