@@ -34,60 +34,91 @@ struct Als {
   bool cgFloat;
 };
 
-// Four partial sums (lane = f % 4) combined as (s0 + s1) + (s2 + s3): four independent chains,
-// the order ts/als-half-step.ts uses too.
-inline double DotY(const float* y, const double* v, int k) {
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+// The CG arithmetic T is double or float (cgPrecision); every operation rounds to T, in the order
+// the twins use (ts/als-half-step.ts, ts/als-cg-float.ts with Math.fround); -ffp-contract=off keeps
+// multiply and add apart. GCC inlines these into both clones of the float solve below.
+#if defined(__GNUC__)
+#define RK_INLINE inline __attribute__((always_inline))
+#else
+#define RK_INLINE inline
+#endif
+
+// Four partial sums (lane = f % 4) combined as (s0 + s1) + (s2 + s3): four independent chains.
+template <typename T>
+RK_INLINE T DotY(const float* y, const T* v, int k) {
+  T s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   int f = 0;
   for (; f + 4 <= k; f += 4) {
-    s0 += static_cast<double>(y[f]) * v[f];
-    s1 += static_cast<double>(y[f + 1]) * v[f + 1];
-    s2 += static_cast<double>(y[f + 2]) * v[f + 2];
-    s3 += static_cast<double>(y[f + 3]) * v[f + 3];
+    s0 += static_cast<T>(y[f]) * v[f];
+    s1 += static_cast<T>(y[f + 1]) * v[f + 1];
+    s2 += static_cast<T>(y[f + 2]) * v[f + 2];
+    s3 += static_cast<T>(y[f + 3]) * v[f + 3];
   }
-  if (f < k) s0 += static_cast<double>(y[f]) * v[f], ++f;
-  if (f < k) s1 += static_cast<double>(y[f]) * v[f], ++f;
-  if (f < k) s2 += static_cast<double>(y[f]) * v[f];
+  if (f < k) s0 += static_cast<T>(y[f]) * v[f], ++f;
+  if (f < k) s1 += static_cast<T>(y[f]) * v[f], ++f;
+  if (f < k) s2 += static_cast<T>(y[f]) * v[f];
   return (s0 + s1) + (s2 + s3);
 }
 
 // out = (G + reg I) v. G is symmetric, so row p is also column p: walking q outside and p inside
 // keeps each out[p] summed in q order (as the twin) while the inner loop vectorises.
-inline void GTimes(const std::vector<double>& g, double reg, const double* v, double* out, int k) {
+template <typename T>
+RK_INLINE void GTimes(const T* g, T reg, const T* v, T* out, int k) {
   for (int p = 0; p < k; ++p) out[p] = 0;
   for (int q = 0; q < k; ++q) {
-    const double* gq = g.data() + static_cast<size_t>(q) * k;
-    const double vq = v[q];
+    const T* gq = g + static_cast<size_t>(q) * k;
+    const T vq = v[q];
     for (int p = 0; p < k; ++p) out[p] += gq[p] * vq;
   }
   for (int p = 0; p < k; ++p) out[p] += reg * v[p];
 }
 
-// The float32 versions: the same orders of summation, every operation rounded to float (the twin
-// rounds with Math.fround at the same points; -ffp-contract=off keeps multiply and add apart).
-inline float DotYF(const float* y, const float* v, int k) {
-  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  int f = 0;
-  for (; f + 4 <= k; f += 4) {
-    s0 += y[f] * v[f];
-    s1 += y[f + 1] * v[f + 1];
-    s2 += y[f + 2] * v[f + 2];
-    s3 += y[f + 3] * v[f + 3];
+// cgSteps conjugate-gradient steps on row u in T, warm-started from the stored row; stores the result.
+template <typename T>
+RK_INLINE void SolveRowCg(const Als& a, const T* g, long long u, double reg64, T* buf) {
+  const int k = a.k;
+  T* x = buf;
+  T* r = x + k;
+  T* p = r + k;
+  T* ap = p + k;
+  const int32_t b0 = a.offsets[u], b1 = a.offsets[u + 1];
+  const T reg = static_cast<T>(reg64);
+  float* xs = a.solve + u * k;
+  for (int f = 0; f < k; ++f) x[f] = xs[f];
+  GTimes<T>(g, reg, x, r, k);
+  for (int f = 0; f < k; ++f) r[f] = -r[f];
+  for (int32_t e = b0; e < b1; ++e) {
+    const T c = a.conf[e];
+    const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
+    const T t = c - (c - 1) * DotY<T>(y, x, k);
+    for (int f = 0; f < k; ++f) r[f] += t * static_cast<T>(y[f]);
   }
-  if (f < k) s0 += y[f] * v[f], ++f;
-  if (f < k) s1 += y[f] * v[f], ++f;
-  if (f < k) s2 += y[f] * v[f];
-  return (s0 + s1) + (s2 + s3);
-}
-
-inline void GTimesF(const float* g, float reg, const float* v, float* out, int k) {
-  for (int p = 0; p < k; ++p) out[p] = 0;
-  for (int q = 0; q < k; ++q) {
-    const float* gq = g + static_cast<size_t>(q) * k;
-    const float vq = v[q];
-    for (int p = 0; p < k; ++p) out[p] += gq[p] * vq;
+  for (int f = 0; f < k; ++f) p[f] = r[f];
+  T rsOld = 0;
+  for (int f = 0; f < k; ++f) rsOld += r[f] * r[f];
+  for (int it = 0; it < a.cgSteps && rsOld >= 1e-20; ++it) {
+    GTimes<T>(g, reg, p, ap, k);
+    for (int32_t e = b0; e < b1; ++e) {
+      const T c = a.conf[e];
+      const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
+      const T t = (c - 1) * DotY<T>(y, p, k);
+      for (int f = 0; f < k; ++f) ap[f] += t * static_cast<T>(y[f]);
+    }
+    T pAp = 0;
+    for (int f = 0; f < k; ++f) pAp += p[f] * ap[f];
+    if (!(pAp > 0)) break;
+    const T alpha = rsOld / pAp;
+    T rsNew = 0;
+    for (int f = 0; f < k; ++f) {
+      x[f] += alpha * p[f];
+      r[f] -= alpha * ap[f];
+      rsNew += r[f] * r[f];
+    }
+    const T beta = rsNew / rsOld;
+    for (int f = 0; f < k; ++f) p[f] = r[f] + beta * p[f];
+    rsOld = rsNew;
   }
-  for (int p = 0; p < k; ++p) out[p] += reg * v[p];
+  for (int f = 0; f < k; ++f) xs[f] = static_cast<float>(x[f]);
 }
 
 // AVX2 doubles the float lanes where the CPU has it (GCC on x86-64 Linux picks the clone at load
@@ -98,51 +129,8 @@ inline void GTimesF(const float* g, float reg, const float* v, float* out, int k
 #define RK_FLOAT_CLONES
 #endif
 
-// cgSteps conjugate-gradient steps on row u in float32, warm-started from xs; leaves the result in xs.
-RK_FLOAT_CLONES void SolveRowCgFloat(const Als& a, const float* g, long long u, double reg64, float* buf) {
-  const int k = a.k;
-  float* x = buf;
-  float* r = x + k;
-  float* p = r + k;
-  float* ap = p + k;
-  const int32_t b0 = a.offsets[u], b1 = a.offsets[u + 1];
-  const float reg = static_cast<float>(reg64);
-  float* xs = a.solve + u * k;
-  for (int f = 0; f < k; ++f) x[f] = xs[f];
-  GTimesF(g, reg, x, r, k);
-  for (int f = 0; f < k; ++f) r[f] = -r[f];
-  for (int32_t e = b0; e < b1; ++e) {
-    const float c = a.conf[e];
-    const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
-    const float t = c - (c - 1) * DotYF(y, x, k);
-    for (int f = 0; f < k; ++f) r[f] += t * y[f];
-  }
-  for (int f = 0; f < k; ++f) p[f] = r[f];
-  float rsOld = 0;
-  for (int f = 0; f < k; ++f) rsOld += r[f] * r[f];
-  for (int it = 0; it < a.cgSteps && rsOld >= 1e-20; ++it) {
-    GTimesF(g, reg, p, ap, k);
-    for (int32_t e = b0; e < b1; ++e) {
-      const float c = a.conf[e];
-      const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
-      const float t = (c - 1) * DotYF(y, p, k);
-      for (int f = 0; f < k; ++f) ap[f] += t * y[f];
-    }
-    float pAp = 0;
-    for (int f = 0; f < k; ++f) pAp += p[f] * ap[f];
-    if (!(pAp > 0)) break;
-    const float alpha = rsOld / pAp;
-    float rsNew = 0;
-    for (int f = 0; f < k; ++f) {
-      x[f] += alpha * p[f];
-      r[f] -= alpha * ap[f];
-      rsNew += r[f] * r[f];
-    }
-    const float beta = rsNew / rsOld;
-    for (int f = 0; f < k; ++f) p[f] = r[f] + beta * p[f];
-    rsOld = rsNew;
-  }
-  for (int f = 0; f < k; ++f) xs[f] = x[f];
+RK_FLOAT_CLONES void SolveRowCgFloat(const Als& a, const float* g, long long u, double reg, float* buf) {
+  SolveRowCg<float>(a, g, u, reg, buf);
 }
 
 void CholeskySolve(double* m, double* b, int k) {
@@ -201,57 +189,25 @@ double SolveRow(const Als& a, const std::vector<double>& g, const std::vector<fl
       }
     }
     CholeskySolve(m, r, k);
-    for (int f = 0; f < k; ++f) x[f] = r[f];
+    for (int f = 0; f < k; ++f) {
+      xs[f] = static_cast<float>(r[f]);
+      x[f] = xs[f];
+    }
   } else if (a.cgFloat) {
     SolveRowCgFloat(a, gf.data(), u, reg, fbuf.data());
     for (int f = 0; f < k; ++f) x[f] = xs[f];
   } else {
+    SolveRowCg<double>(a, g.data(), u, reg, x);
     for (int f = 0; f < k; ++f) x[f] = xs[f];
-    GTimes(g, reg, x, r, k);
-    for (int f = 0; f < k; ++f) r[f] = -r[f];
-    for (int32_t e = b0; e < b1; ++e) {
-      const double c = a.conf[e];
-      const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
-      const double t = c - (c - 1) * DotY(y, x, k);
-      for (int f = 0; f < k; ++f) r[f] += t * static_cast<double>(y[f]);
-    }
-    for (int f = 0; f < k; ++f) p[f] = r[f];
-    double rsOld = 0;
-    for (int f = 0; f < k; ++f) rsOld += r[f] * r[f];
-    for (int it = 0; it < a.cgSteps && rsOld >= 1e-20; ++it) {
-      GTimes(g, reg, p, ap, k);
-      for (int32_t e = b0; e < b1; ++e) {
-        const double c = a.conf[e];
-        const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
-        const double t = (c - 1) * DotY(y, p, k);
-        for (int f = 0; f < k; ++f) ap[f] += t * static_cast<double>(y[f]);
-      }
-      double pAp = 0;
-      for (int f = 0; f < k; ++f) pAp += p[f] * ap[f];
-      if (!(pAp > 0)) break;
-      const double alpha = rsOld / pAp;
-      double rsNew = 0;
-      for (int f = 0; f < k; ++f) {
-        x[f] += alpha * p[f];
-        r[f] -= alpha * ap[f];
-        rsNew += r[f] * r[f];
-      }
-      const double beta = rsNew / rsOld;
-      for (int f = 0; f < k; ++f) p[f] = r[f] + beta * p[f];
-      rsOld = rsNew;
-    }
   }
-  for (int f = 0; f < k; ++f) {
-    xs[f] = static_cast<float>(x[f]);
-    x[f] = xs[f];
-  }
+
   if (!a.loss) return NAN;
-  GTimes(g, 0, x, ap, k);
+  GTimes<double>(g.data(), 0, x, ap, k);
   double loss = 0;
   for (int f = 0; f < k; ++f) loss += x[f] * (ap[f] + reg * x[f]);
   for (int32_t e = b0; e < b1; ++e) {
     const double c = a.conf[e];
-    const double s = DotY(a.fixed + static_cast<size_t>(a.cols[e]) * k, x, k);
+    const double s = DotY<double>(a.fixed + static_cast<size_t>(a.cols[e]) * k, x, k);
     loss += c * (1 - s) * (1 - s) - s * s;
   }
   return loss;
