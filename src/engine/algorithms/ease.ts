@@ -2,8 +2,9 @@ import { InputError } from '../errors.js';
 import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
-import { ItemItemModel } from '../model/item-item-model.js';
+import type { ItemItemModel } from '../model/item-item-model.js';
 import type { Algorithm, FitOptions } from './algorithm.js';
+import { fittedItemItemModel } from './item-item-fit.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
 
 export interface EaseParams {
@@ -70,21 +71,8 @@ export class EASE implements Algorithm<EaseParams> {
       for (let j = 0; j < n; j++)
         if (i !== j) weights[i * n + j] = -(g[i * n + j] as number) / (g[j * n + j] as number);
     }
-    const itemKnown = new Uint8Array(n);
-    for (const c of train.csr.cols) itemKnown[c] = 1;
     o.onProgress?.(1);
-    return new ItemItemModel(
-      {
-        algorithm: this.name,
-        params: { ...p },
-        users: train.users,
-        items: train.items,
-        weights,
-        seen: train.csr,
-        itemKnown,
-      },
-      k,
-    );
+    return fittedItemItemModel(train, this.name, p, { weights }, k);
   }
 }
 

@@ -2,9 +2,10 @@ import { kernels as activeKernels } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
 import { TopHeap } from '../kernels/ts/top-heap.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
-import { ItemItemModel } from '../model/item-item-model.js';
+import type { ItemItemModel } from '../model/item-item-model.js';
 import type { Algorithm, FitOptions } from './algorithm.js';
 import { gram } from './ease.js';
+import { fittedItemItemModel } from './item-item-fit.js';
 import { sparseKnnWeights } from './item-knn-sparse.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
 
@@ -64,13 +65,10 @@ export class ItemKNN implements Algorithm<ItemKnnParams> {
     const p = this.params;
     const n = train.nItems;
     const k = this.kernels ?? activeKernels();
-    const itemKnown = new Uint8Array(n);
-    for (const c of train.csr.cols) itemKnown[c] = 1;
-    const base = { algorithm: this.name, params: { ...p }, users: train.users, items: train.items, seen: train.csr };
     if (n > p.maxItems) {
       const neighbours = await sparseKnnWeights(train, p, k, o);
       o.onProgress?.(1);
-      return new ItemItemModel({ ...base, weights: new Float32Array(0), neighbours, itemKnown }, k);
+      return fittedItemItemModel(train, this.name, p, { weights: new Float32Array(0), neighbours }, k);
     }
     o.signal?.throwIfAborted();
     const sim = p.similarity === 'adjusted-cosine' ? centredGram(train) : gram(train);
@@ -91,7 +89,7 @@ export class ItemKNN implements Algorithm<ItemKnnParams> {
       if ((i & 255) === 0) o.onProgress?.(i / n);
     }
     o.onProgress?.(1);
-    return new ItemItemModel({ ...base, weights, itemKnown }, k);
+    return fittedItemItemModel(train, this.name, p, { weights }, k);
   }
 }
 
