@@ -51,6 +51,27 @@ describe.each(availableBackends())('alsHalfStep [%s]', (name) => {
     expect(maxAbsDiff(a.y, b.y)).toBeLessThanOrEqual(1e-6);
   });
 
+  // The native solve packs a row's factor rows into a 2^18-float buffer when they fit: a row of
+  // 20,000 entries x 16 factors does not, so both of its paths are compared here.
+  test.each([32, 64] as const)('a row too long to pack matches the reference (float%i)', async (cgPrecision) => {
+    const n = 20_000;
+    const cols = Int32Array.from({ length: n + 10 }, (_, e) => (e < n ? e : (e - n) * 7));
+    const rows: Csr = {
+      offsets: Int32Array.of(0, n, n + 10),
+      cols,
+      values: Float32Array.from(cols, (_, e) => 1 + (e % 5) * 0.4),
+      nRows: 2,
+      nCols: n,
+    };
+    const y = normals(6, n * 16, 0.1);
+    const a = normals(7, 2 * 16, 0.1);
+    const b = a.slice();
+    const step = { rows, fixed: y, k: 16, reg: 0.5, cgSteps: 3, cgPrecision };
+    await k.alsHalfStep({ ...step, solve: a, threads: 2 });
+    await reference.alsHalfStep({ ...step, solve: b });
+    expect(maxAbsDiff(a, b)).toBeLessThanOrEqual(1e-6);
+  });
+
   test.each([32, 64] as const)(
     'conjugate gradient (float%i) converges to the exact (Cholesky) solve',
     async (cgPrecision) => {

@@ -73,9 +73,14 @@ RK_INLINE void GTimes(const T* g, T reg, const T* v, T* out, int k) {
   for (int p = 0; p < k; ++p) out[p] += reg * v[p];
 }
 
+// Floats of a thread's packing buffer: a row whose neighbours' factor rows fit (1 MB) reads them
+// from one contiguous copy in its 4+ passes instead of at random from the whole factor matrix,
+// which on large data (25M ratings) is what the solve waits on. Same values, same order.
+constexpr size_t kPackFloats = size_t{1} << 18;
+
 // cgSteps conjugate-gradient steps on row u in T, warm-started from the stored row; stores the result.
 template <typename T>
-RK_INLINE void SolveRowCg(const Als& a, const T* g, long long u, double reg64, T* buf) {
+RK_INLINE void SolveRowCg(const Als& a, const T* g, long long u, double reg64, T* buf, float* pack) {
   const int k = a.k;
   T* x = buf;
   T* r = x + k;
@@ -84,12 +89,22 @@ RK_INLINE void SolveRowCg(const Als& a, const T* g, long long u, double reg64, T
   const int32_t b0 = a.offsets[u], b1 = a.offsets[u + 1];
   const T reg = static_cast<T>(reg64);
   float* xs = a.solve + u * k;
+  const bool packed = static_cast<size_t>(b1 - b0) * k <= kPackFloats;
+  if (packed) {
+    for (int32_t e = b0; e < b1; ++e) {
+      const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
+      std::copy(y, y + k, pack + static_cast<size_t>(e - b0) * k);
+    }
+  }
+  auto row = [&](int32_t e) {
+    return packed ? pack + static_cast<size_t>(e - b0) * k : a.fixed + static_cast<size_t>(a.cols[e]) * k;
+  };
   for (int f = 0; f < k; ++f) x[f] = xs[f];
   GTimes<T>(g, reg, x, r, k);
   for (int f = 0; f < k; ++f) r[f] = -r[f];
   for (int32_t e = b0; e < b1; ++e) {
     const T c = a.conf[e];
-    const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
+    const float* y = row(e);
     const T t = c - (c - 1) * DotY<T>(y, x, k);
     for (int f = 0; f < k; ++f) r[f] += t * static_cast<T>(y[f]);
   }
@@ -100,7 +115,7 @@ RK_INLINE void SolveRowCg(const Als& a, const T* g, long long u, double reg64, T
     GTimes<T>(g, reg, p, ap, k);
     for (int32_t e = b0; e < b1; ++e) {
       const T c = a.conf[e];
-      const float* y = a.fixed + static_cast<size_t>(a.cols[e]) * k;
+      const float* y = row(e);
       const T t = (c - 1) * DotY<T>(y, p, k);
       for (int f = 0; f < k; ++f) ap[f] += t * static_cast<T>(y[f]);
     }
@@ -129,8 +144,9 @@ RK_INLINE void SolveRowCg(const Als& a, const T* g, long long u, double reg64, T
 #define RK_FLOAT_CLONES
 #endif
 
-RK_FLOAT_CLONES void SolveRowCgFloat(const Als& a, const float* g, long long u, double reg, float* buf) {
-  SolveRowCg<float>(a, g, u, reg, buf);
+RK_FLOAT_CLONES void SolveRowCgFloat(const Als& a, const float* g, long long u, double reg, float* buf,
+                                     float* pack) {
+  SolveRowCg<float>(a, g, u, reg, buf, pack);
 }
 
 void CholeskySolve(double* m, double* b, int k) {
@@ -159,7 +175,7 @@ void CholeskySolve(double* m, double* b, int k) {
 }
 
 double SolveRow(const Als& a, const std::vector<double>& g, const std::vector<float>& gf, long long u,
-                std::vector<double>& buf, std::vector<float>& fbuf) {
+                std::vector<double>& buf, std::vector<float>& fbuf, std::vector<float>& pack) {
   const int k = a.k;
   double* x = buf.data();
   double* r = x + k;
@@ -194,10 +210,10 @@ double SolveRow(const Als& a, const std::vector<double>& g, const std::vector<fl
       x[f] = xs[f];
     }
   } else if (a.cgFloat) {
-    SolveRowCgFloat(a, gf.data(), u, reg, fbuf.data());
+    SolveRowCgFloat(a, gf.data(), u, reg, fbuf.data(), pack.data());
     for (int f = 0; f < k; ++f) x[f] = xs[f];
   } else {
-    SolveRowCg<double>(a, g.data(), u, reg, x);
+    SolveRowCg<double>(a, g.data(), u, reg, x, pack.data());
     for (int f = 0; f < k; ++f) x[f] = xs[f];
   }
 
@@ -263,11 +279,12 @@ Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
           rk::ParallelFor(workers, workers, [&](long long, long long, int) {
             std::vector<double> buf(static_cast<size_t>(4 * k + k * k));
             std::vector<float> fbuf(static_cast<size_t>(4 * k));
+            std::vector<float> pack(a.cgSteps > 0 ? kPackFloats : 0);
             for (long long begin; (begin = next.fetch_add(kChunk)) < nRows;) {
               rk::ThrowIfCancelled(st);
               st.progress.store(static_cast<double>(begin) / nRows, std::memory_order_relaxed);
               const long long end = std::min(nRows, begin + kChunk);
-              for (long long u = begin; u < end; ++u) rowLoss[u] = SolveRow(a, g, gf, u, buf, fbuf);
+              for (long long u = begin; u < end; ++u) rowLoss[u] = SolveRow(a, g, gf, u, buf, fbuf, pack);
             }
           });
           double s = 0;
