@@ -49,7 +49,9 @@ export const ITEM_KNN_SCHEMA: ParamSchema = {
  *   cosine c_ij / (sqrt(n_i n_j) + shrink), jaccard c_ij / (n_i + n_j - c_ij + shrink),
  *   asymmetric cosine c_ij / (n_i^a n_j^(1-a) + shrink);
  * each item keeps its `neighbours` most similar items, and a user's score for item i is the sum of
- * sim(j, i) over the items j they have, among i's neighbours. Produces an ItemItemModel.
+ * sim(j, i) over the items j they have, among i's neighbours. Produces an ItemItemModel: with a
+ * dense W up to maxItems items, above it with W as neighbour lists (item-knn-sparse.ts), the same
+ * weights without the n^2 memory.
  */
 export class ItemKNN implements Algorithm<ItemKnnParams> {
   readonly name = 'itemknn';
