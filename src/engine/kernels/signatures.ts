@@ -347,6 +347,8 @@ export interface AlsHalfStepArgs {
   regExponent?: number | undefined;
   /** Conjugate-gradient steps per row (implicit's solver); 0 = exact Cholesky solve. */
   cgSteps: number;
+  /** Arithmetic of the CG solve: 32 (float32, default, as implicit) or 64 (double); Cholesky is always double. */
+  cgPrecision?: 32 | 64 | undefined;
   /** Compute the loss (default true); false skips that pass and returns loss NaN. */
   loss?: boolean | undefined;
   threads?: number | undefined;
