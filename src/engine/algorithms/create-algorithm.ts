@@ -12,6 +12,8 @@ import { KMeansRecommender } from './kmeans/kmeans-recommender.js';
 import { Popularity } from './popularity.js';
 import { SVD } from './svd.js';
 import type { SvdParams } from './svd-params.js';
+import { SVDpp } from './svdpp.js';
+import type { SvdppParams } from './svdpp-params.js';
 
 /** The algorithms `reckit evaluate|train --algo` knows: rating models, then the top-N rankers (docs/ranking.md). */
 export const ALGORITHM_NAMES = [
@@ -23,6 +25,7 @@ export const ALGORITHM_NAMES = [
   'als',
   'ease',
   'itemknn',
+  'svdpp',
 ] as const;
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
@@ -50,6 +53,8 @@ export function createAlgorithm(name: string, params: Record<string, unknown> = 
       return new ItemKNN(params as Partial<ItemKnnParams>);
     case 'bpr':
       return new BPR(params as Partial<BprParams>);
+    case 'svdpp':
+      return new SVDpp(params as Partial<SvdppParams>);
     case 'ease-als':
       return new EaseALS(params as Partial<EaseAlsParams>);
     default:

@@ -202,6 +202,36 @@ export interface MfKernels {
    * `seed` and the chunk index, Box-Muller pairs within a chunk (ts/fill-normal.ts).
    */
   fillNormal(out: Float32Array, mean: number, std: number, seed: number, run?: KernelRun): Promise<void>;
+  /**
+   * One SVD++ epoch (Surprise's SVDpp; ts/svdpp-epoch.ts) over the training CSR in row order,
+   * parameters in double updated in place. Returns the sum of squared pre-update errors and the
+   * L2 penalty after the epoch.
+   */
+  svdppEpoch(a: SvdppEpochArgs, run?: KernelRun): Promise<{ sse: number; penalty: number }>;
+}
+
+/** SVD++ state (double, row-major, k = factors): p_u, q_i, the implicit y_j, biases. */
+export interface SvdppParams {
+  userFactors: Float64Array;
+  itemFactors: Float64Array;
+  implicitFactors: Float64Array;
+  userBias: Float64Array;
+  itemBias: Float64Array;
+  factors: number;
+  globalMean: number;
+}
+
+/** SGD rates plus those of the implicit factors y_j. */
+export interface SvdppRates extends SgdRates {
+  lrYj: number;
+  regYj: number;
+}
+
+export interface SvdppEpochArgs {
+  /** Training ratings by user (each user's ratings are visited together, as Surprise does). */
+  csr: Csr;
+  params: SvdppParams;
+  rates: SvdppRates;
 }
 
 /** The item side of a factor model as the scoring kernels read it. */

@@ -1,4 +1,4 @@
-import type { KernelRun, MfKernels, SgdEpochArgs } from '../signatures.js';
+import type { KernelRun, MfKernels, SgdEpochArgs, SvdppEpochArgs } from '../signatures.js';
 import type { NativeBinding, NativeJob } from './binding.js';
 import { runNative } from './run-native.js';
 
@@ -21,9 +21,22 @@ interface MfBinding {
     threads: number,
   ): NativeJob<{ sse: number; penalty: number }>;
   fillNormal(out: Float32Array, mean: number, std: number, seed: number): NativeJob<void>;
+  svdppEpoch(
+    offsets: Int32Array,
+    cols: Int32Array,
+    values: Float32Array,
+    userFactors: Float64Array,
+    itemFactors: Float64Array,
+    implicitFactors: Float64Array,
+    userBias: Float64Array,
+    itemBias: Float64Array,
+    factors: number,
+    globalMean: number,
+    rates: Float64Array,
+  ): NativeJob<{ sse: number; penalty: number }>;
 }
 
-/** Native matrix-factorisation kernels (native/sgd-epoch.cc, native/fill-normal.cc). */
+/** Native matrix-factorisation kernels (native/sgd-epoch.cc, native/fill-normal.cc, native/svdpp-epoch.cc). */
 export function nativeMfKernels(binding: NativeBinding): MfKernels {
   const b = binding as unknown as MfBinding;
   return {
@@ -54,6 +67,38 @@ export function nativeMfKernels(binding: NativeBinding): MfKernels {
     },
     fillNormal(out: Float32Array, mean: number, std: number, seed: number, run?: KernelRun): Promise<void> {
       return runNative(() => b.fillNormal(out, mean, std, seed >>> 0), run);
+    },
+    svdppEpoch(a: SvdppEpochArgs, run?: KernelRun): Promise<{ sse: number; penalty: number }> {
+      const { csr, params: m, rates: r } = a;
+      const rates = Float64Array.of(
+        r.lrBu,
+        r.lrBi,
+        r.lrPu,
+        r.lrQi,
+        r.lrYj,
+        r.regBu,
+        r.regBi,
+        r.regPu,
+        r.regQi,
+        r.regYj,
+      );
+      return runNative(
+        () =>
+          b.svdppEpoch(
+            csr.offsets,
+            csr.cols,
+            csr.values,
+            m.userFactors,
+            m.itemFactors,
+            m.implicitFactors,
+            m.userBias,
+            m.itemBias,
+            m.factors,
+            m.globalMean,
+            rates,
+          ),
+        run,
+      );
     },
   };
 }

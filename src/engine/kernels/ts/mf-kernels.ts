@@ -1,5 +1,6 @@
 import type { MfKernels } from '../signatures.js';
 import { fillNormal } from './fill-normal.js';
 import { sgdEpoch } from './sgd-epoch.js';
+import { svdppEpoch } from './svdpp-epoch.js';
 
-export const mfKernels: MfKernels = { sgdEpoch, fillNormal };
+export const mfKernels: MfKernels = { sgdEpoch, fillNormal, svdppEpoch };
