@@ -9,6 +9,7 @@ import { ImplicitALS, type ImplicitAlsParams } from './implicit-als.js';
 import { ItemKNN, type ItemKnnParams } from './item-knn.js';
 import type { KmeansParams } from './kmeans/kmeans-params.js';
 import { KMeansRecommender } from './kmeans/kmeans-recommender.js';
+import { KNNBaseline, type KnnBaselineParams } from './knn-baseline.js';
 import { Popularity } from './popularity.js';
 import { SVD } from './svd.js';
 import type { SvdParams } from './svd-params.js';
@@ -26,6 +27,7 @@ export const ALGORITHM_NAMES = [
   'ease',
   'itemknn',
   'svdpp',
+  'knn-baseline',
 ] as const;
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
@@ -55,6 +57,8 @@ export function createAlgorithm(name: string, params: Record<string, unknown> = 
       return new BPR(params as Partial<BprParams>);
     case 'svdpp':
       return new SVDpp(params as Partial<SvdppParams>);
+    case 'knn-baseline':
+      return new KNNBaseline(params as Partial<KnnBaselineParams>);
     case 'ease-als':
       return new EaseALS(params as Partial<EaseAlsParams>);
     default:

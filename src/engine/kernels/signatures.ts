@@ -208,6 +208,32 @@ export interface MfKernels {
    * L2 penalty after the epoch.
    */
   svdppEpoch(a: SvdppEpochArgs, run?: KernelRun): Promise<{ sse: number; penalty: number }>;
+  /**
+   * Surprise's shrunk pearson_baseline similarity between every pair of items (ts/pearson-baseline-sims.ts):
+   * a dense nItems x nItems float32 matrix, symmetric, 1 on the diagonal. Rows run in parallel (native).
+   */
+  pearsonBaselineSims(a: PearsonBaselineArgs, run?: KernelRun): Promise<Float32Array>;
+}
+
+/** One side of the ratings with each rating's baseline residual r_ui - (mu + b_u + b_i), in double. */
+export interface ResidualRows {
+  offsets: Int32Array;
+  /** The other side's index per entry, ascending within a row. */
+  cols: Int32Array;
+  residuals: Float64Array;
+}
+
+export interface PearsonBaselineArgs {
+  /** Row i: the users who rated item i. */
+  byItem: ResidualRows;
+  /** Row u: the items user u rated. */
+  byUser: ResidualRows;
+  nItems: number;
+  /** The shrinkage s: rho (n - 1) / (n - 1 + s) for n common users. */
+  shrinkage: number;
+  /** Pairs with fewer common users score 0 (at least 2, as Surprise). */
+  minSupport: number;
+  threads?: number | undefined;
 }
 
 /** SVD++ state (double, row-major, k = factors): p_u, q_i, the implicit y_j, biases. */

@@ -1,4 +1,4 @@
-import type { KernelRun, MfKernels, SgdEpochArgs, SvdppEpochArgs } from '../signatures.js';
+import type { KernelRun, MfKernels, PearsonBaselineArgs, SgdEpochArgs, SvdppEpochArgs } from '../signatures.js';
 import type { NativeBinding, NativeJob } from './binding.js';
 import { runNative } from './run-native.js';
 
@@ -34,9 +34,23 @@ interface MfBinding {
     globalMean: number,
     rates: Float64Array,
   ): NativeJob<{ sse: number; penalty: number }>;
+  pearsonBaselineSims(
+    itemOffsets: Int32Array,
+    itemUsers: Int32Array,
+    itemResiduals: Float64Array,
+    userOffsets: Int32Array,
+    userItems: Int32Array,
+    userResiduals: Float64Array,
+    nItems: number,
+    shrinkage: number,
+    minSupport: number,
+    out: Float32Array,
+    threads: number,
+  ): NativeJob<void>;
 }
 
-/** Native matrix-factorisation kernels (native/sgd-epoch.cc, native/fill-normal.cc, native/svdpp-epoch.cc). */
+/** Native matrix-factorisation kernels (native/sgd-epoch.cc, native/fill-normal.cc, native/svdpp-epoch.cc,
+ * native/pearson-baseline-sims.cc). */
 export function nativeMfKernels(binding: NativeBinding): MfKernels {
   const b = binding as unknown as MfBinding;
   return {
@@ -99,6 +113,28 @@ export function nativeMfKernels(binding: NativeBinding): MfKernels {
           ),
         run,
       );
+    },
+    async pearsonBaselineSims(a: PearsonBaselineArgs, run?: KernelRun): Promise<Float32Array> {
+      const { byItem: i, byUser: u } = a;
+      const out = new Float32Array(a.nItems * a.nItems);
+      await runNative(
+        () =>
+          b.pearsonBaselineSims(
+            i.offsets,
+            i.cols,
+            i.residuals,
+            u.offsets,
+            u.cols,
+            u.residuals,
+            a.nItems,
+            a.shrinkage,
+            a.minSupport,
+            out,
+            a.threads ?? 0,
+          ),
+        run,
+      );
+      return out;
     },
   };
 }

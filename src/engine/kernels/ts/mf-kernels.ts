@@ -1,6 +1,7 @@
 import type { MfKernels } from '../signatures.js';
 import { fillNormal } from './fill-normal.js';
+import { pearsonBaselineSims } from './pearson-baseline-sims.js';
 import { sgdEpoch } from './sgd-epoch.js';
 import { svdppEpoch } from './svdpp-epoch.js';
 
-export const mfKernels: MfKernels = { sgdEpoch, fillNormal, svdppEpoch };
+export const mfKernels: MfKernels = { sgdEpoch, fillNormal, svdppEpoch, pearsonBaselineSims };
