@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { Algorithm } from './algorithm.js';
+import { type AlsExplicitParams, ExplicitALS } from './als-explicit.js';
 import { Baseline, type BaselineParams } from './baseline.js';
 import { BPR, type BprParams } from './bpr.js';
 import { EASE, type EaseParams } from './ease.js';
@@ -28,6 +29,7 @@ export const ALGORITHM_NAMES = [
   'itemknn',
   'svdpp',
   'knn-baseline',
+  'als-explicit',
 ] as const;
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
@@ -59,6 +61,8 @@ export function createAlgorithm(name: string, params: Record<string, unknown> = 
       return new SVDpp(params as Partial<SvdppParams>);
     case 'knn-baseline':
       return new KNNBaseline(params as Partial<KnnBaselineParams>);
+    case 'als-explicit':
+      return new ExplicitALS(params as Partial<AlsExplicitParams>);
     case 'ease-als':
       return new EaseALS(params as Partial<EaseAlsParams>);
     default:

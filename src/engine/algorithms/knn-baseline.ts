@@ -1,9 +1,10 @@
 import { InputError } from '../errors.js';
 import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
-import type { Csr, Kernels, ResidualRows } from '../kernels/signatures.js';
+import type { Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import { KnnBaselineModel } from '../model/knn-baseline-model.js';
 import type { Algorithm, FitOptions } from './algorithm.js';
+import { residuals } from './als-explicit.js';
 import { Baseline } from './baseline.js';
 import { factorDataBase } from './factor-data.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
@@ -116,15 +117,4 @@ export class KNNBaseline implements Algorithm<KnnBaselineParams> {
       metrics: { baselineTrainRmse: base.data.metrics?.trainRmse ?? Number.NaN },
     });
   }
-}
-
-/** Each entry's r - b(row, col), the baseline computed as Surprise does: (mu + b_u) + b_i, in double. */
-function residuals(m: Csr, baseline: (row: number, col: number) => number): ResidualRows {
-  const res = new Float64Array(m.cols.length);
-  for (let r = 0; r < m.nRows; r++) {
-    for (let p = m.offsets[r] as number; p < (m.offsets[r + 1] as number); p++) {
-      res[p] = (m.values[p] as number) - baseline(r, m.cols[p] as number);
-    }
-  }
-  return { offsets: m.offsets, cols: m.cols, residuals: res };
 }

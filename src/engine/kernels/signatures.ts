@@ -213,6 +213,24 @@ export interface MfKernels {
    * a dense nItems x nItems float32 matrix, symmetric, 1 on the diagonal. Rows run in parallel (native).
    */
   pearsonBaselineSims(a: PearsonBaselineArgs, run?: KernelRun): Promise<Float32Array>;
+  /**
+   * One half-step of explicit ALS (ts/als-explicit-half-step.ts): every row x of `solve` becomes the
+   * minimiser of sum_j (d_j - x . y_j)^2 + reg n ||x||^2 over its n entries. Rows run in parallel (native).
+   */
+  alsExplicitHalfStep(a: AlsExplicitArgs, run?: KernelRun): Promise<void>;
+}
+
+export interface AlsExplicitArgs {
+  /** Row r's entries: the other side's index and the target d_j (a residual after the biases). */
+  rows: ResidualRows;
+  /** The side held constant, nOther x k row-major. */
+  fixed: Float32Array;
+  /** The side solved, nRows x k row-major, overwritten (rows without entries become zero). */
+  solve: Float32Array;
+  k: number;
+  /** Regularisation per entry: the ridge is reg * n for a row with n entries (ALS-WR, as Spark). */
+  reg: number;
+  threads?: number | undefined;
 }
 
 /** One side of the ratings with each rating's baseline residual r_ui - (mu + b_u + b_i), in double. */

@@ -1,4 +1,11 @@
-import type { KernelRun, MfKernels, PearsonBaselineArgs, SgdEpochArgs, SvdppEpochArgs } from '../signatures.js';
+import type {
+  AlsExplicitArgs,
+  KernelRun,
+  MfKernels,
+  PearsonBaselineArgs,
+  SgdEpochArgs,
+  SvdppEpochArgs,
+} from '../signatures.js';
 import type { NativeBinding, NativeJob } from './binding.js';
 import { runNative } from './run-native.js';
 
@@ -47,10 +54,20 @@ interface MfBinding {
     out: Float32Array,
     threads: number,
   ): NativeJob<void>;
+  alsExplicitHalfStep(
+    offsets: Int32Array,
+    cols: Int32Array,
+    residuals: Float64Array,
+    fixed: Float32Array,
+    solve: Float32Array,
+    k: number,
+    reg: number,
+    threads: number,
+  ): NativeJob<void>;
 }
 
 /** Native matrix-factorisation kernels (native/sgd-epoch.cc, native/fill-normal.cc, native/svdpp-epoch.cc,
- * native/pearson-baseline-sims.cc). */
+ * native/pearson-baseline-sims.cc, native/als-explicit-half-step.cc). */
 export function nativeMfKernels(binding: NativeBinding): MfKernels {
   const b = binding as unknown as MfBinding;
   return {
@@ -135,6 +152,13 @@ export function nativeMfKernels(binding: NativeBinding): MfKernels {
         run,
       );
       return out;
+    },
+    alsExplicitHalfStep(a: AlsExplicitArgs, run?: KernelRun): Promise<void> {
+      const { offsets, cols, residuals } = a.rows;
+      return runNative(
+        () => b.alsExplicitHalfStep(offsets, cols, residuals, a.fixed, a.solve, a.k, a.reg, a.threads ?? 0),
+        run,
+      );
     },
   };
 }
