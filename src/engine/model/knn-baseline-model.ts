@@ -28,6 +28,8 @@ export interface KnnBaselineModelData extends ModelDataCore {
  * Scores clip to the rating scale in predict; recommend ranks by the unclipped score.
  */
 export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements Model {
+  private buffers: { sims: Float64Array; pos: Int32Array; sorted: Float64Array } | undefined;
+
   constructor(data: KnnBaselineModelData) {
     const nI = data.items.size;
     super(data, 'KnnBaselineModelData', [['sims', data.sims.length, nI * nI]]);
@@ -156,20 +158,36 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     const nI = this.items.size;
     const base = d.globalMean + bu;
     const est = base + (d.itemBias[i] as number);
-    const heap = new TopHeap(d.k);
-    const simRow = i * nI;
     // Only positive similarities count, so only they compete for the k places (Surprise takes the
-    // k largest and skips those <= 0: the same set). Ties keep the earlier rating, as heapq does.
+    // k largest and skips those <= 0: the same set).
+    const sc = this.scratch(row.length);
+    const simRow = i * nI;
+    let n = 0;
     for (let p = 0; p < row.length; p++) {
       const s = d.sims[simRow + (row[p] as number)] as number;
-      if (s > 0 && s > heap.threshold()) heap.offer(s, p);
+      if (s > 0) {
+        sc.sims[n] = s;
+        sc.pos[n++] = p;
+      }
     }
-    if (heap.size < d.minK || heap.size === 0) return est;
+    if (n < d.minK || n === 0) return est;
+    // More than k: keep those above the k-th largest similarity, and of those equal to it the
+    // earliest ratings (Surprise's heapq.nlargest keeps the earlier of equal keys).
+    let cut = Number.NEGATIVE_INFINITY;
+    let tiesLeft = 0;
+    if (n > d.k) {
+      sc.sorted.set(sc.sims.subarray(0, n));
+      cut = kthLargest(sc.sorted, n, d.k);
+      let above = 0;
+      for (let x = 0; x < n; x++) if ((sc.sims[x] as number) > cut) above++;
+      tiesLeft = d.k - above;
+    }
     let sumSim = 0;
     let sum = 0;
-    for (let x = 0; x < heap.size; x++) {
-      const s = heap.scores[x] as number;
-      const p = heap.items[x] as number;
+    for (let x = 0; x < n; x++) {
+      const s = sc.sims[x] as number;
+      if (s < cut || (s === cut && tiesLeft-- <= 0)) continue;
+      const p = sc.pos[x] as number;
       sumSim += s;
       sum += s * ((vals[p] as number) - (base + (d.itemBias[row[p] as number] as number)));
     }
@@ -211,6 +229,14 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     return res;
   }
 
+  /** Scratch arrays for one score (scoring is synchronous), grown to the longest row seen. */
+  private scratch(n: number): { sims: Float64Array; pos: Int32Array; sorted: Float64Array } {
+    if (!this.buffers || this.buffers.sims.length < n) {
+      this.buffers = { sims: new Float64Array(n), pos: new Int32Array(n), sorted: new Float64Array(n) };
+    }
+    return this.buffers;
+  }
+
   private clip(s: number): number {
     return Math.min(this.scale.max, Math.max(this.scale.min, s));
   }
@@ -230,4 +256,29 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     });
     return out;
   }
+}
+
+/** The k-th largest of a[0..n) (1-based k <= n), by quickselect; reorders a. */
+function kthLargest(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) > pivot) i++;
+      while ((a[j] as number) < pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i++] = a[j] as number;
+        a[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return a[target] as number;
+  }
+  return a[target] as number;
 }
