@@ -218,6 +218,34 @@ export interface MfKernels {
    * minimiser of sum_j (d_j - x . y_j)^2 + reg n ||x||^2 over its n entries. Rows run in parallel (native).
    */
   alsExplicitHalfStep(a: AlsExplicitArgs, run?: KernelRun): Promise<void>;
+  /**
+   * KNNBaseline's top-N for many users (ts/knn-baseline-top-n.ts): every eligible item scored as
+   * the model predicts, best n per user by score desc then item asc. Users run in parallel (native).
+   */
+  knnBaselineTopN(a: KnnBaselineTopNArgs, run?: KernelRun): Promise<TopNResult>;
+}
+
+/** A fitted KNNBaseline model's arrays, as its scoring reads them. */
+export interface KnnBaselineArrays {
+  /** Training ratings by user, items ascending. */
+  seen: Csr;
+  /** nItems x nItems, row-major. */
+  sims: Float32Array;
+  userBias: Float32Array;
+  itemBias: Float32Array;
+  globalMean: number;
+  k: number;
+  minK: number;
+}
+
+export interface KnnBaselineTopNArgs extends KnnBaselineArrays {
+  /** 0 = never recommended. */
+  eligible: Uint8Array;
+  /** Dense user indices; output row r is users[r]. */
+  users: Int32Array;
+  n: number;
+  excludeSeen: boolean;
+  threads?: number | undefined;
 }
 
 export interface AlsExplicitArgs {

@@ -1,4 +1,7 @@
 import { check, InputError } from '../errors.js';
+import { defaultThreads, kernels } from '../kernels/registry.js';
+import type { Kernels } from '../kernels/signatures.js';
+import { type KnnScratch, knnBaselineScore, knnScratch } from '../kernels/ts/knn-baseline-top-n.js';
 import { TopHeap } from '../kernels/ts/top-heap.js';
 import type { Id } from '../matrix/id-index.js';
 import { knnBaselineModelTables } from './knn-baseline-model-files.js';
@@ -28,9 +31,13 @@ export interface KnnBaselineModelData extends ModelDataCore {
  * Scores clip to the rating scale in predict; recommend ranks by the unclipped score.
  */
 export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements Model {
-  private buffers: { sims: Float64Array; pos: Int32Array; sorted: Float64Array } | undefined;
+  /** Scratch for scoring (synchronous), grown to the longest row seen. */
+  private buffers: KnnScratch | undefined;
 
-  constructor(data: KnnBaselineModelData) {
+  constructor(
+    data: KnnBaselineModelData,
+    private readonly backend: Kernels = kernels(),
+  ) {
     const nI = data.items.size;
     super(data, 'KnnBaselineModelData', [['sims', data.sims.length, nI * nI]]);
   }
@@ -92,22 +99,19 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     const n = o.n ?? 10;
     check(Number.isInteger(n) && n >= 1, () => `n must be a positive integer, got ${n}`);
     const users = o.users ? this.userIndices(o.users) : this.knownUsers();
-    const items = new Int32Array(users.length * n).fill(-1);
-    const scores = new Float32Array(users.length * n).fill(Number.NaN);
-    for (let r = 0; r < users.length; r++) {
-      if ((r & 63) === 0) {
-        o.signal?.throwIfAborted();
-        o.onProgress?.(r / users.length);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      const list = this.recommend(this.users.idOf(users[r] as number), { n, excludeSeen: o.excludeSeen ?? true });
-      list.forEach((s, x) => {
-        items[r * n + x] = this.items.indexOf(s.item);
-        scores[r * n + x] = s.score;
-      });
-    }
-    o.onProgress?.(1);
-    return { n, users, items, scores };
+    const d = this.data;
+    const r = await this.backend.knnBaselineTopN(
+      {
+        ...d,
+        eligible: d.itemKnown,
+        users,
+        n,
+        excludeSeen: o.excludeSeen ?? true,
+        threads: o.threads ?? defaultThreads(),
+      },
+      { signal: o.signal, onProgress: o.onProgress },
+    );
+    return { n, users, items: r.items, scores: r.scores };
   }
 
   /** A new user: b_u from the ratings given (one ALS step on the item baselines), then scored like a trained user. */
@@ -154,44 +158,8 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
 
   /** The score of item i for a user with rated items `row` (ratings `vals`) and bias `bu`. */
   private scoreFor(row: Int32Array, vals: Float32Array, bu: number, i: number): number {
-    const d = this.data;
-    const nI = this.items.size;
-    const base = d.globalMean + bu;
-    const est = base + (d.itemBias[i] as number);
-    // Only positive similarities count, so only they compete for the k places (Surprise takes the
-    // k largest and skips those <= 0: the same set).
-    const sc = this.scratch(row.length);
-    const simRow = i * nI;
-    let n = 0;
-    for (let p = 0; p < row.length; p++) {
-      const s = d.sims[simRow + (row[p] as number)] as number;
-      if (s > 0) {
-        sc.sims[n] = s;
-        sc.pos[n++] = p;
-      }
-    }
-    if (n < d.minK || n === 0) return est;
-    // More than k: keep those above the k-th largest similarity, and of those equal to it the
-    // earliest ratings (Surprise's heapq.nlargest keeps the earlier of equal keys).
-    let cut = Number.NEGATIVE_INFINITY;
-    let tiesLeft = 0;
-    if (n > d.k) {
-      sc.sorted.set(sc.sims.subarray(0, n));
-      cut = kthLargest(sc.sorted, n, d.k);
-      let above = 0;
-      for (let x = 0; x < n; x++) if ((sc.sims[x] as number) > cut) above++;
-      tiesLeft = d.k - above;
-    }
-    let sumSim = 0;
-    let sum = 0;
-    for (let x = 0; x < n; x++) {
-      const s = sc.sims[x] as number;
-      if (s < cut || (s === cut && tiesLeft-- <= 0)) continue;
-      const p = sc.pos[x] as number;
-      sumSim += s;
-      sum += s * ((vals[p] as number) - (base + (d.itemBias[row[p] as number] as number)));
-    }
-    return est + sum / sumSim;
+    this.buffers = knnScratch(row.length, this.buffers);
+    return knnBaselineScore(this.data, row, vals, bu, i, this.buffers);
   }
 
   private rank(row: Int32Array, vals: Float32Array, bu: number | undefined, o: RecommendOptions): Scored[] {
@@ -229,14 +197,6 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     return res;
   }
 
-  /** Scratch arrays for one score (scoring is synchronous), grown to the longest row seen. */
-  private scratch(n: number): { sims: Float64Array; pos: Int32Array; sorted: Float64Array } {
-    if (!this.buffers || this.buffers.sims.length < n) {
-      this.buffers = { sims: new Float64Array(n), pos: new Int32Array(n), sorted: new Float64Array(n) };
-    }
-    return this.buffers;
-  }
-
   private clip(s: number): number {
     return Math.min(this.scale.max, Math.max(this.scale.min, s));
   }
@@ -256,29 +216,4 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     });
     return out;
   }
-}
-
-/** The k-th largest of a[0..n) (1-based k <= n), by quickselect; reorders a. */
-function kthLargest(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1] as number;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((a[i] as number) > pivot) i++;
-      while ((a[j] as number) < pivot) j--;
-      if (i <= j) {
-        const t = a[i] as number;
-        a[i++] = a[j] as number;
-        a[j--] = t;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else return a[target] as number;
-  }
-  return a[target] as number;
 }

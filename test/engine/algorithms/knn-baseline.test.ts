@@ -75,3 +75,17 @@ test('a catalogue too large for the dense similarity matrix is refused with the 
   expect(err).toBeInstanceOf(InputError);
   expect(String(err.message)).toMatch(/16385 items would need 1\.0 GiB/);
 });
+
+test('recommendAll lists what recommend lists for each user', async () => {
+  const m = await ratings();
+  const model = await new KNNBaseline({ k: 5 }).fit(m);
+  const all = await model.recommendAll({ n: 6 });
+  expect(all.users.length).toBe(m.nUsers);
+  for (let r = 0; r < all.users.length; r++) {
+    const one = model.recommend(m.users.idOf(all.users[r] as number), { n: 6 });
+    expect(Array.from(all.items.subarray(r * 6, r * 6 + 6), (i) => m.items.idOf(i))).toEqual(one.map((s) => s.item));
+    one.forEach((s, x) => {
+      expect(all.scores[r * 6 + x]).toBeCloseTo(s.score, 5);
+    });
+  }
+});

@@ -1,10 +1,12 @@
 import type {
   AlsExplicitArgs,
   KernelRun,
+  KnnBaselineTopNArgs,
   MfKernels,
   PearsonBaselineArgs,
   SgdEpochArgs,
   SvdppEpochArgs,
+  TopNResult,
 } from '../signatures.js';
 import type { NativeBinding, NativeJob } from './binding.js';
 import { runNative } from './run-native.js';
@@ -64,10 +66,29 @@ interface MfBinding {
     reg: number,
     threads: number,
   ): NativeJob<void>;
+  knnBaselineTopN(
+    offsets: Int32Array,
+    cols: Int32Array,
+    values: Float32Array,
+    sims: Float32Array,
+    userBias: Float32Array,
+    itemBias: Float32Array,
+    globalMean: number,
+    k: number,
+    minK: number,
+    eligible: Uint8Array,
+    users: Int32Array,
+    n: number,
+    excludeSeen: boolean,
+    outItems: Int32Array,
+    outScores: Float32Array,
+    threads: number,
+  ): NativeJob<void>;
 }
 
 /** Native matrix-factorisation kernels (native/sgd-epoch.cc, native/fill-normal.cc, native/svdpp-epoch.cc,
- * native/pearson-baseline-sims.cc, native/als-explicit-half-step.cc). */
+ * native/pearson-baseline-sims.cc, native/als-explicit-half-step.cc,
+ * native/knn-baseline-top-n.cc). */
 export function nativeMfKernels(binding: NativeBinding): MfKernels {
   const b = binding as unknown as MfBinding;
   return {
@@ -159,6 +180,33 @@ export function nativeMfKernels(binding: NativeBinding): MfKernels {
         () => b.alsExplicitHalfStep(offsets, cols, residuals, a.fixed, a.solve, a.k, a.reg, a.threads ?? 0),
         run,
       );
+    },
+    async knnBaselineTopN(a: KnnBaselineTopNArgs, run?: KernelRun): Promise<TopNResult> {
+      const items = new Int32Array(a.users.length * a.n);
+      const scores = new Float32Array(a.users.length * a.n);
+      await runNative(
+        () =>
+          b.knnBaselineTopN(
+            a.seen.offsets,
+            a.seen.cols,
+            a.seen.values,
+            a.sims,
+            a.userBias,
+            a.itemBias,
+            a.globalMean,
+            a.k,
+            a.minK,
+            a.eligible,
+            a.users,
+            a.n,
+            a.excludeSeen,
+            items,
+            scores,
+            a.threads ?? 0,
+          ),
+        run,
+      );
+      return { items, scores };
     },
   };
 }
