@@ -28,6 +28,7 @@ const CXX_TYPE = {
   napi_float64_array: 'Float64Array',
   napi_uint8_array: 'Uint8Array',
   napi_uint16_array: 'Uint16Array',
+  napi_int8_array: 'Int8Array',
 };
 const ROWS = [
   { name: 'offsets', type: 'Int32Array' },

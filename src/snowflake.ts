@@ -1,7 +1,8 @@
 /**
  * `reckit/snowflake`: Snowflake's External Functions (train_and_get_recommendations, deploy_model,
  * invoke_model) as one core served over plain HTTP or as an AWS Lambda proxy handler, their
- * backend interface with the in-process implementation, and the SQL that wires Snowflake to them.
+ * backend interface with the in-process and SageMaker implementations, and the SQL that wires
+ * Snowflake to them.
  */
 export type { FunctionsBackend, TrainOutcome } from './adapters/snowflake/backend.js';
 export { BatchError, type BatchRow, encodeBatch, parseBatch } from './adapters/snowflake/batch.js';
@@ -23,4 +24,8 @@ export {
   handler,
 } from './adapters/snowflake/lambda.js';
 export { LocalBackend, type LocalBackendOptions } from './adapters/snowflake/local-backend.js';
+export {
+  type SageMakerBackendOptions,
+  SageMakerFunctionsBackend,
+} from './adapters/snowflake/sagemaker-backend.js';
 export { MAX_BATCH_ROWS, type SnowflakeSqlOptions, snowflakeSql } from './adapters/snowflake/sql.js';

@@ -3,21 +3,24 @@
  * embeddings-data.ts; dot product):
  *   exact batched: reckit EmbeddingIndex.searchBatch (native, all cores) vs TF.js wasm matMul + topk;
  *   exact single query: reckit search() vs TF.js matMul + topk, one query per call;
- *   approximate: reckit HnswIndex.searchBatch vs the same hnswlib-node graph searched directly,
- *     recall@10 against the exact lists; again with a filter (200 excluded ids + a 50% row mask).
+ *   approximate (embeddings-hnsw.ts): per graph (M, efConstruction), the recall@10 / queries-per-second
+ *     curve over ef, reckit HnswIndex.searchBatch vs the same hnswlib-node graph searched directly;
+ *     the default ef again with a filter (200 excluded ids + a 50% row mask).
  * Shapes: --quick 100k x 64; full 100k x 64, 100k x 256, 1M x 64, 1M x 256.
  * Run alone: npx tsc -p tsconfig.build.json && node dist/bench/embeddings.bench.js [--quick] [--shapes 100000x64,...]
+ *   [--hnsw 16:200,32:200] [--efs 32,64,128,256]
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeVector, Table } from 'apache-arrow';
-import { EmbeddingIndex, type Hit } from '../engine/embeddings/embedding-index.js';
-import { HnswIndex } from '../engine/embeddings/hnsw-index.js';
+import { EmbeddingIndex } from '../engine/embeddings/embedding-index.js';
+import { HNSW_DEFAULTS } from '../engine/embeddings/hnsw-index.js';
 import { defaultThreads, kernels } from '../engine/kernels/registry.js';
 import type { CaseResult } from './bench-case.js';
-import { recallAtK, syntheticEmbeddings } from './embeddings-data.js';
-import { measureSideBySide, type TimedCase } from './harness.js';
+import { syntheticEmbeddings } from './embeddings-data.js';
+import { type HnswParams, runHnswCases } from './embeddings-hnsw.js';
+import { measureSideBySide } from './harness.js';
 import { loadTfjs, type TfjsSetup } from './peers/tfjs-top-n.js';
 
 export interface EmbeddingsBenchOptions {
@@ -27,6 +30,10 @@ export interface EmbeddingsBenchOptions {
   shapes?: [number, number][] | undefined;
   /** Shapes above this many floats (items x dims) skip the HNSW cases (their build is single-threaded); default none. */
   approxMaxFloats?: number | undefined;
+  /** HNSW graphs to build per shape (default: HnswIndex's defaults). */
+  hnsw?: HnswParams[] | undefined;
+  /** ef values of the recall / speed curve (default 32, 64, 128, 256; --quick: the default ef). */
+  efs?: number[] | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -203,66 +210,30 @@ async function runShape(
     o.log?.(`approximate cases skipped for ${size} (approxMaxFloats ${o.approxMaxFloats})`);
     return out;
   }
-  // approximate: one graph, searched through reckit and directly
-  const t0 = performance.now();
-  const hnsw = await HnswIndex.build(index, { m: 16, efConstruction: 100, ef: 80 });
-  const buildSeconds = (performance.now() - t0) / 1000;
-  o.log?.(`hnsw build ${size}: ${buildSeconds.toFixed(1)} s (M 16, efConstruction 100)`);
-  const lib = hnsw.library;
-  const exactQps = out.find((r) => r.group === batchGroup && r.impl === 'reckit')?.metrics.queriesPerSec ?? Number.NaN;
+  // approximate: the recall / speed curve of each graph, against the exact references above
+  const exactOf = (g: string) => out.find((r) => r.group === g && r.impl === 'reckit')?.metrics.queriesPerSec;
   const filter = { exclude: Array.from({ length: 200 }, (_, i) => (i * 7919) % n), where: { shelf: 1 } };
-  const filteredExact = (await index.searchBatch(queries, { top: TOP, filter })).map((l) =>
+  const filteredLists = (await index.searchBatch(queries, { top: TOP, filter })).map((l) =>
     l.map((h) => h.id as number),
   );
-  const mask = index.rowMask(filter) as Uint8Array;
-  for (const [label, f, want] of [
-    ['', undefined, exactLists],
-    [', filtered', filter, filteredExact],
-  ] as const) {
-    const group = `approximate top-10 (HNSW), ${nBatch} queries${label}, ${size}`;
-    const cases: TimedCase[] = [
-      {
-        ...base,
-        group,
-        name: `${group} reckit`,
-        impl: 'reckit',
-        backend: 'hnswlib-node',
-        threads: 1,
-        notes: `ef ${hnsw.ef}; build ${buildSeconds.toFixed(1)} s; exact batched ${exactQps.toFixed(0)} q/s`,
-        run: async () => {
-          const s0 = performance.now();
-          const r: Hit[][] = await hnsw.searchBatch(queries, { top: TOP, filter: f });
-          const s = (performance.now() - s0) / 1000;
-          const recall = recallAtK(
-            r.map((l) => l.map((h) => h.id as number)),
-            want,
-          );
-          return { metrics: { queriesPerSec: nBatch / s, recall10: recall, speedupVsExact: nBatch / s / exactQps } };
-        },
-      },
-      {
-        ...base,
-        group,
-        name: `${group} hnswlib-node`,
-        impl: 'hnswlib-node',
-        backend: 'hnswlib-node',
-        threads: 1,
-        notes: 'the same graph, searchKnn called directly (labels are row numbers)',
-        run: () => {
-          const s0 = performance.now();
-          const keep = f ? (label: number) => mask[label] === 1 : undefined;
-          const r: number[][] = [];
-          for (let q = 0; q < nBatch; q++) {
-            r.push(lib.searchKnn(Array.from(queries.subarray(q * dim, (q + 1) * dim)), TOP, keep).neighbors);
-          }
-          const s = (performance.now() - s0) / 1000;
-          return { metrics: { queriesPerSec: nBatch / s, recall10: recallAtK(r, want) } };
-        },
-      },
-    ];
-    // graph searches are short: more rounds, so neighbours' load on the shared machine averages out
-    log(await measureSideBySide(SUITE, cases, { warmup: 1, runs: runs + 3 }));
-  }
+  await runHnswCases({
+    index,
+    queries,
+    nQueries: nBatch,
+    size,
+    top: TOP,
+    runs,
+    graphs: o.hnsw ?? [{ m: HNSW_DEFAULTS.m, efConstruction: HNSW_DEFAULTS.efConstruction }],
+    efs: o.efs ?? (o.quick ? [HNSW_DEFAULTS.ef] : [32, 64, 128, 256]),
+    defaultEf: HNSW_DEFAULTS.ef,
+    exactLists,
+    filteredLists,
+    filter,
+    exactSingleQps: exactOf(singleGroup) ?? Number.NaN,
+    exactBatchQps: exactOf(batchGroup) ?? Number.NaN,
+    log,
+    note: o.log,
+  });
   return out;
 }
 
@@ -273,6 +244,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       shapes: { type: 'string' },
       runs: { type: 'string' },
       'approx-max-floats': { type: 'string' },
+      hnsw: { type: 'string' },
+      efs: { type: 'string' },
       json: { type: 'string' },
     },
   });
@@ -282,6 +255,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     shapes,
     runs: values.runs ? Number(values.runs) : undefined,
     approxMaxFloats: values['approx-max-floats'] ? Number(values['approx-max-floats']) : undefined,
+    hnsw: values.hnsw?.split(',').map((s) => {
+      const [m, efConstruction] = s.split(':').map(Number);
+      return { m: m as number, efConstruction: efConstruction as number };
+    }),
+    efs: values.efs?.split(',').map(Number),
     log: (l) => process.stdout.write(`${l}\n`),
   });
   if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -6,13 +6,19 @@
  *   RMSE on the fold's test part next to the time, and SGD updates per second.
  *   One SGD epoch, 100 factors, on synthetic ml-25m-shape (25M ratings), native, 1 and all threads
  *   (factors initialised untimed; each run is one more epoch on the same parameters).
+ *   SVD++, KNNBaseline and explicit ALS defaults fit on the ml-100k fold (issue 17), next to
+ *   Surprise's quoted SVDpp 227 s and KNNBaseline 39 s for the 5-fold CV (docs/peer-figures.md).
  * Goals (issue 3): ml-100k fold <= 0.10 s, ml-1m fold <= 1.0 s, 25M epoch <= 2 s on both cores.
  * Run: npx tsc -p tsconfig.build.json && RECKIT_DATA_DIR=../shared/datasets node dist/bench/svd.bench.js [--quick] [--synthetic] [--json]
  */
 import { loadDataset } from '../adapters/datasets/load-dataset.js';
+import type { Algorithm } from '../engine/algorithms/algorithm.js';
+import { ExplicitALS } from '../engine/algorithms/als-explicit.js';
+import { KNNBaseline } from '../engine/algorithms/knn-baseline.js';
 import { buildSgdPlan, sgdGrid } from '../engine/algorithms/sgd-plan.js';
 import { SVD } from '../engine/algorithms/svd.js';
 import { resolveSvdParams, svdRates } from '../engine/algorithms/svd-params.js';
+import { SVDpp } from '../engine/algorithms/svdpp.js';
 import { evaluateSplit } from '../engine/eval/cross-validate.js';
 import { availableBackends, backend, defaultThreads } from '../engine/kernels/registry.js';
 import type { SgdParams, SgdPlan } from '../engine/kernels/signatures.js';
@@ -87,6 +93,62 @@ function fitCases(dataset: string, split: Split, withReference: boolean): TimedC
   }));
 }
 
+/**
+ * The explicit models beside SVD (issue 17) on the same fold, each fit from scratch with its
+ * defaults: SVD++ native and its TypeScript twin (the pure-JS line), KNNBaseline and explicit ALS
+ * native on all threads. Surprise's times are quoted, not run (no PyPI here).
+ */
+export function explicitCases(dataset: string, split: Split): TimedCase[] {
+  const all = defaultThreads();
+  const n = split.train.nRatings;
+  const hasNative = availableBackends().includes('native');
+  const variants: { algo: string; backend: 'native' | 'reference'; threads: number; make: () => Algorithm }[] = [];
+  if (hasNative) {
+    variants.push({
+      algo: 'SVD++',
+      backend: 'native',
+      threads: 1,
+      make: () => new SVDpp({}, { kernels: backend('native') }),
+    });
+  }
+  variants.push({
+    algo: 'SVD++',
+    backend: 'reference',
+    threads: 1,
+    make: () => new SVDpp({}, { kernels: backend('reference') }),
+  });
+  if (hasNative) {
+    variants.push({
+      algo: 'KNNBaseline',
+      backend: 'native',
+      threads: all,
+      make: () => new KNNBaseline({ threads: all }, { kernels: backend('native') }),
+    });
+    variants.push({
+      algo: 'explicit ALS',
+      backend: 'native',
+      threads: all,
+      make: () => new ExplicitALS({ threads: all }, { kernels: backend('native') }),
+    });
+  }
+  return variants.map((v) => ({
+    // Not "fold 1/5": the SVD bands match on that, and these models have bands of their own.
+    group: `${v.algo} defaults fit, ${dataset} KFold fold 1 of 5`,
+    name: `${v.algo} defaults fit, ${dataset} KFold fold 1 of 5: ${v.backend}, ${v.threads} thread${v.threads > 1 ? 's' : ''}`,
+    impl: 'reckit',
+    dataset,
+    size: `${fmt(n)} train ratings`,
+    backend: v.backend,
+    threads: v.threads,
+    maxRuns: v.backend === 'reference' ? 1 : undefined,
+    run: async () => {
+      const c0 = process.cpuUsage();
+      const r = await evaluateSplit(v.make(), split, { ranking: false });
+      return { seconds: r.fitSeconds, metrics: { rmse: r.rmse, mae: r.mae, cpuSeconds: cpuSince(c0) } };
+    },
+  }));
+}
+
 /** One epoch on the 25M synthetic set: the plan and the N(0, 0.1) init are built untimed. */
 function epochCases(dataset: string, m: RatingMatrix): TimedCase[] {
   const all = defaultThreads();
@@ -148,6 +210,7 @@ export async function runSvdBench(o: SvdBenchOptions = {}): Promise<CaseResult[]
   };
   const small = firstFold(await matrixOf('ml-100k', o.dataDir));
   emit(await measureSideBySide(SUITE, fitCases('ml-100k', small, true), { warmup: 1, runs }));
+  emit(await measureSideBySide(SUITE, explicitCases('ml-100k', small), { warmup: 1, runs }));
   if (o.ml1m ?? true) {
     const m1 = firstFold(await matrixOf('ml-1m-triples', o.dataDir));
     emit(await measureSideBySide(SUITE, fitCases('ml-1m-triples', m1, false), { warmup: 1, runs }));

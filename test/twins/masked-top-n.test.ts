@@ -55,7 +55,7 @@ describe.each(availableBackends())('masked top-N kernels [%s]', (name) => {
   });
 
   test('single vector with a mask, candidates and exclusions equals the reference', () => {
-    const f = fixture(7, 20_000, 64, 2); // 5 MB of vectors: the native float16 screen runs
+    const f = fixture(7, 20_000, 64, 2); // 5 MB of vectors: the native int8 screen runs
     for (const threads of [1, 2]) {
       const q = { vector: f.queries.subarray(0, 64), offset: 0, n: 30, exclude: Int32Array.of(4, 9, 77), threads };
       const got = k.maskedTopNVector(f.items, f.mask, q);
@@ -67,6 +67,36 @@ describe.each(availableBackends())('masked top-N kernels [%s]', (name) => {
     const got = k.maskedTopNVector(f.items, f.mask, q);
     expect(got).toEqual(reference.maskedTopNVector(f.items, f.mask, q));
     for (const i of got.items) if (i >= 0) expect(candidates.includes(i) && f.mask[i] === 1).toBe(true);
+  });
+
+  test('one-thread search (native: int8 screen) returns exactly the float32 scan on unquantised data', () => {
+    // 24,000 x 48: 40 Gaussian directions, each copied 600 times with noise far below int8
+    // resolution (1e-4 of a component) and tiny biases, so the screen cannot tell a direction's
+    // copies apart: every copy must survive it, and only the exact rescoring orders them
+    const rng = new Rng(23);
+    const gauss = () => Math.sqrt(-2 * Math.log(rng.nextDouble() || 1e-12)) * Math.cos(2 * Math.PI * rng.nextDouble());
+    const nItems = 24_000;
+    const dim = 48;
+    const base = Float32Array.from({ length: 40 * dim }, gauss);
+    const items: ItemFactors = {
+      factors: Float32Array.from({ length: nItems * dim }, (_, j) => {
+        const row = Math.floor(j / dim);
+        return base[(row % 40) * dim + (j % dim)]! * (1 + 1e-4 * gauss());
+      }),
+      bias: Float32Array.from({ length: nItems }, () => 1e-4 * gauss()),
+      k: dim,
+      eligible: new Uint8Array(nItems).fill(1),
+    };
+    const mask = Uint8Array.from({ length: nItems }, (_, i) => (i % 5 === 0 ? 0 : 1));
+    for (let r = 0; r < 4; r++) {
+      const vector = Float32Array.from({ length: dim }, gauss);
+      const q = { vector, offset: 0.5, n: 25, exclude: Int32Array.of(1, 41, 81) };
+      const screened = k.maskedTopNVector(items, mask, { ...q, threads: 1 });
+      // more than one thread never screens: the plain float32 scan, the same sums
+      expect(screened).toEqual(k.maskedTopNVector(items, mask, { ...q, threads: 2 }));
+      // (the double-precision reference orders some of these near-ties differently: not compared)
+      for (const i of screened.items) expect(mask[i] === 1 && i !== 1 && i !== 41 && i !== 81).toBe(true);
+    }
   });
 
   test('a changed mask on the same vectors is honoured (no stale masked bias)', () => {

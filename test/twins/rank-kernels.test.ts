@@ -22,8 +22,9 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
-// The twins sum every double in the same order and round to float32 at the same points, so they
-// agree to the last bit in practice; the tolerance leaves room for a libm or compiler difference.
+// The twins sum every double (or, for the float32 CG, every float) in the same order and round to
+// float32 at the same points, so they agree to the last bit in practice; the tolerance leaves room
+// for a libm or compiler difference.
 describe.each(availableBackends())('alsHalfStep [%s]', (name) => {
   const k = backend(name);
   // 13 factors: the 4-lane dot product's full lanes and its tail; a row with no entries (row 0 of 61).
@@ -31,13 +32,14 @@ describe.each(availableBackends())('alsHalfStep [%s]', (name) => {
     { cgSteps: 0, threads: 1, factors: 13 },
     { cgSteps: 3, threads: 2, factors: 13 },
     { cgSteps: 3, threads: 3, factors: 16 },
+    { cgSteps: 3, threads: 2, factors: 13, cgPrecision: 64 as const },
   ])('matches the reference over 3 sweeps: %o', async (c) => {
     const rows = await confidenceRows(7, 61, 40, 700);
     const cols = await reference.transposeCsr(rows);
     const make = () => ({ x: normals(1, 61 * c.factors, 0.1), y: normals(2, 40 * c.factors, 0.1) });
     const a = make();
     const b = make();
-    const step = { k: c.factors, reg: 0.5, cgSteps: c.cgSteps };
+    const step = { k: c.factors, reg: 0.5, cgSteps: c.cgSteps, cgPrecision: c.cgPrecision };
     for (let it = 0; it < 3; it++) {
       const got = await k.alsHalfStep({ rows, solve: a.x, fixed: a.y, ...step, threads: c.threads });
       const want = await reference.alsHalfStep({ rows, solve: b.x, fixed: b.y, ...step });
@@ -49,20 +51,44 @@ describe.each(availableBackends())('alsHalfStep [%s]', (name) => {
     expect(maxAbsDiff(a.y, b.y)).toBeLessThanOrEqual(1e-6);
   });
 
-  test('conjugate gradient converges to the exact (Cholesky) solve', async () => {
-    const rows = await confidenceRows(8, 50, 30, 500);
-    const y = normals(3, 30 * 8, 0.3);
-    const exact = normals(4, 50 * 8, 0.1);
-    const cg = exact.slice();
-    await k.alsHalfStep({ rows, solve: exact, fixed: y, k: 8, reg: 0.2, cgSteps: 0 });
-    await k.alsHalfStep({ rows, solve: cg, fixed: y, k: 8, reg: 0.2, cgSteps: 8 });
-    // 8 CG steps on an 8 x 8 SPD system: exact up to rounding.
-    expect(maxAbsDiff(cg, exact)).toBeLessThanOrEqual(1e-4);
-    const once = normals(4, 50 * 8, 0.1);
-    await k.alsHalfStep({ rows, solve: once, fixed: y, k: 8, reg: 0.2, cgSteps: 1 });
-    // One step from a random start is not there yet: the comparison above is not vacuous.
-    expect(maxAbsDiff(once, exact)).toBeGreaterThan(1e-3);
+  // The native solve packs a row's factor rows into a 2^18-float buffer when they fit: a row of
+  // 20,000 entries x 16 factors does not, so both of its paths are compared here.
+  test.each([32, 64] as const)('a row too long to pack matches the reference (float%i)', async (cgPrecision) => {
+    const n = 20_000;
+    const cols = Int32Array.from({ length: n + 10 }, (_, e) => (e < n ? e : (e - n) * 7));
+    const rows: Csr = {
+      offsets: Int32Array.of(0, n, n + 10),
+      cols,
+      values: Float32Array.from(cols, (_, e) => 1 + (e % 5) * 0.4),
+      nRows: 2,
+      nCols: n,
+    };
+    const y = normals(6, n * 16, 0.1);
+    const a = normals(7, 2 * 16, 0.1);
+    const b = a.slice();
+    const step = { rows, fixed: y, k: 16, reg: 0.5, cgSteps: 3, cgPrecision };
+    await k.alsHalfStep({ ...step, solve: a, threads: 2 });
+    await reference.alsHalfStep({ ...step, solve: b });
+    expect(maxAbsDiff(a, b)).toBeLessThanOrEqual(1e-6);
   });
+
+  test.each([32, 64] as const)(
+    'conjugate gradient (float%i) converges to the exact (Cholesky) solve',
+    async (cgPrecision) => {
+      const rows = await confidenceRows(8, 50, 30, 500);
+      const y = normals(3, 30 * 8, 0.3);
+      const exact = normals(4, 50 * 8, 0.1);
+      const cg = exact.slice();
+      await k.alsHalfStep({ rows, solve: exact, fixed: y, k: 8, reg: 0.2, cgSteps: 0 });
+      await k.alsHalfStep({ rows, solve: cg, fixed: y, k: 8, reg: 0.2, cgSteps: 8, cgPrecision });
+      // 8 CG steps on an 8 x 8 SPD system: exact up to rounding (float32's included).
+      expect(maxAbsDiff(cg, exact)).toBeLessThanOrEqual(1e-4);
+      const once = normals(4, 50 * 8, 0.1);
+      await k.alsHalfStep({ rows, solve: once, fixed: y, k: 8, reg: 0.2, cgSteps: 1 });
+      // One step from a random start is not there yet: the comparison above is not vacuous.
+      expect(maxAbsDiff(once, exact)).toBeGreaterThan(1e-3);
+    },
+  );
 
   test('the exact solve minimises the row objective (gradient ~ 0)', async () => {
     const rows = await confidenceRows(9, 5, 12, 40);

@@ -154,12 +154,12 @@ describe.each(availableBackends())('scoring kernels [%s]', (name) => {
     const want = reference.topNVector(f.items, q);
     expectSameTopN(f, k.topNVector(f.items, { ...q, threads: 2 }), want, Int32Array.from([0]), 20);
     expectSameTopN(f, k.topNVector(f.items, q), want, Int32Array.from([0]), 20);
-    // native: one thread screens with float16 panels (half-screen.h), several scan float32 only;
+    // native: one thread screens with int8 panels (int8-screen.h), several scan float32 only;
     // both must give exactly the float32 scan's result
     expect(k.topNVector(f.items, q)).toEqual(k.topNVector(f.items, { ...q, threads: 2 }));
   });
 
-  test('float16 screening keeps exact ties and their order (large quantised catalog)', () => {
+  test('int8 screening keeps exact ties and their order (large quantised catalog)', () => {
     const f = fixture(41, 2, 16_000, 70, true);
     for (const u of [0, 1]) {
       const q = { vector: f.userFactors.subarray(u * 70, u * 70 + 70), offset: f.userOffset[u]!, n: 60 };

@@ -15,7 +15,8 @@ export interface UserCluster {
 /**
  * A k-means view of the users: spherical k-means (cosine) on each user's sparse rating row, the
  * labels written to `outputTable` (USERID, CLUSTER), then one SQL query in the warehouse sums up
- * each cluster: size, mean rating and its most-rated titles.
+ * each cluster: size, mean rating and its most-rated titles (joined by the warehouse's own string
+ * aggregate, its dialect's one non-standard piece).
  */
 export async function clusterUsers(
   warehouse: Warehouse,
@@ -59,7 +60,7 @@ export async function clusterUsers(
      ranked AS (
        SELECT *, row_number() OVER (PARTITION BY "CLUSTER" ORDER BY n DESC, "MOVIEID") AS rk FROM per_movie),
      tops AS (
-       SELECT k."CLUSTER", string_agg(m."TITLE", '\n' ORDER BY k.rk) AS titles
+       SELECT k."CLUSTER", ${warehouse.dialect.stringAgg('m."TITLE"', '\n', 'k.rk')} AS titles
        FROM ranked k JOIN ${movies} m ON m."MOVIEID" = k."MOVIEID" WHERE k.rk <= 3 GROUP BY 1),
      sizes AS (
        SELECT c."CLUSTER", count(DISTINCT c."USERID") AS users, avg(r."RATING") AS mean_rating

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { Table, type Vector } from 'apache-arrow';
 import type { EpochReport } from '../../engine/algorithms/algorithm.js';
 import { createAlgorithm, RANKER_NAMES } from '../../engine/algorithms/create-algorithm.js';
 import type { SvdParams } from '../../engine/algorithms/svd-params.js';
@@ -8,9 +7,9 @@ import { evaluateRanking } from '../../engine/eval/evaluate-ranking.js';
 import { protocolSplit } from '../../engine/eval/protocols.js';
 import type { RankingMetrics } from '../../engine/eval/ranking-metrics.js';
 import { RatingMatrix, type RatingScale } from '../../engine/matrix/rating-matrix.js';
-import { topNListTable } from '../../engine/model/top-n-table.js';
 import { parseTableName } from '../warehouse/table-name.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import { seedTopNTable } from './seed-top-n.js';
 
 export interface TrainOptions {
   /** Input column names (default the seed's USERID, MOVIEID, RATING). */
@@ -123,13 +122,7 @@ export async function trainAndGetRecommendations(
     onProgress: o.onProgress && ((f) => o.onProgress?.('recommend', f)),
   });
   const recommend = clock();
-  // The seed's output columns: USERID and the list of movie ids (Snowflake's VARIANT array).
-  const lists = topNListTable(top, model);
-  const output = new Table({
-    USERID: lists.getChild('user') as Vector,
-    [`TOP_${n}_RECOMMENDATIONS`]: lists.getChild('items') as Vector,
-  });
-  const { rows } = await warehouse.writeTable(outputTable, output, {
+  const { rows } = await warehouse.writeTable(outputTable, seedTopNTable(top, model, n), {
     mode: 'replace',
     signal: o.signal,
   });

@@ -3,12 +3,15 @@ import type { EmbeddingFilter } from '../../engine/embeddings/filters.js';
 import { InputError } from '../../engine/errors.js';
 import type { Id } from '../../engine/matrix/id-index.js';
 import { round } from './format-scores.js';
+import { Tally } from './instance-work.js';
 import { MAX_TOP_N } from './instances.js';
 import { InvocationError } from './invocation-error.js';
 import { type MediaType, requestType, responseType } from './media-types.js';
+import { DEFAULT_LIMITS, type RequestLimits } from './server-limits.js';
 
 /** What the server needs of an index: the exact EmbeddingIndex and the HnswIndex both fit. */
 export interface IndexSearcher {
+  readonly size: number;
   search(vector: ArrayLike<number>, o?: SearchOptions): Hit[];
   similar(id: Id, o?: SearchOptions): Hit[];
 }
@@ -27,13 +30,16 @@ interface IndexQuery {
  *   {"vector": [...], "top": 10, "filter": {"exclude": [...], "candidates": [...], "where": {...}}}
  *   {"like": "item-id", "top": 10, "filter": ...}
  * Answers are {"items": [...], "scores": [...]} in request order. A body that mixes index and
- * model instances is a 400; so is bad input, naming the instance.
+ * model instances is a 400; so is bad input, naming the instance. Every query counts against the
+ * per-request limits like a model's top-N list (it scans the whole index): a 413 comes before
+ * any query runs.
  */
 export function invokeIndex(
   index: IndexSearcher,
   body: Buffer,
   contentType: string | undefined,
   accept: string | undefined,
+  limits: RequestLimits = DEFAULT_LIMITS,
 ): { type: MediaType; body: string } | undefined {
   const inType = requestType(contentType);
   if (inType === 'text/csv') return undefined;
@@ -42,7 +48,13 @@ export function invokeIndex(
   if (!text.includes('"vector"') && !text.includes('"like"')) return undefined;
   const docs = inType === 'application/json' ? jsonInstances(text) : jsonLines(text);
   if (!docs.some((d) => isObject(d.x) && ('vector' in d.x || 'like' in d.x))) return undefined;
-  const answers = docs.map(({ x, where }) => answer(index, toQuery(x, where), where));
+  const tally = new Tally(index.size, limits);
+  const queries = docs.map(({ x, where }, k) => {
+    const q = toQuery(x, where);
+    tally.addIndexQuery(q.top, k);
+    return q;
+  });
+  const answers = queries.map((q, k) => answer(index, q, docs[k]?.where as string));
   const outType = responseType(accept, inType);
   if (outType === 'text/csv') throw new InvocationError(406, 'index answers have no text/csv form; ask for JSON');
   return {

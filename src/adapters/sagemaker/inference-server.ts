@@ -108,7 +108,7 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
     let work: ReturnType<typeof startInvocation>;
     try {
       // Embedding-index queries (when the server holds an index) are answered at once, in one turn.
-      const indexed = o.index && invokeIndex(o.index, body, type, accept);
+      const indexed = o.index && invokeIndex(o.index, body, type, accept, limits);
       if (indexed) {
         send(res, 200, indexed.type, indexed.body);
         return;

@@ -20,7 +20,8 @@ export class Tally {
   returned = 0;
 
   constructor(
-    private readonly model: Model,
+    /** Items a top-N list scores: the model's catalogue, or the served embedding index's size. */
+    private readonly catalogue: number,
     private readonly limits: RequestLimits,
     /** What the request counts in, for messages: JSON instances or CSV lines. */
     private readonly unit: 'instance' | 'line' = 'instance',
@@ -33,12 +34,20 @@ export class Tally {
       this.scored++;
       this.returned++;
     } else if (x.kind === 'new-user') {
-      this.scored += this.model.items.size; // a fold-in or a cluster assignment reads the whole catalogue
+      this.scored += this.catalogue; // a fold-in or a cluster assignment reads the whole catalogue
       this.returned += x.top ?? x.items?.length ?? 1;
     } else {
-      this.scored += this.model.items.size; // a top-N list scores the whole catalogue
+      this.scored += this.catalogue; // a top-N list scores the whole catalogue
       this.returned += x.n;
     }
+    this.check(k);
+  }
+
+  /** Counts an embedding-index query (embedding-instances.ts) returning `top`: it scans the whole index. */
+  addIndexQuery(top: number, k: number): void {
+    this.instances++;
+    this.scored += this.catalogue;
+    this.returned += top;
     this.check(k);
   }
 
@@ -57,7 +66,7 @@ export class Tally {
     if (this.scored > l.maxScored) {
       this.over(
         k,
-        `more than ${l.maxScored} items scored (a prediction scores 1, a top-N list all ${this.model.items.size} items)`,
+        `more than ${l.maxScored} items scored (a prediction scores 1, a top-N list all ${this.catalogue} items)`,
         'RECKIT_SERVE_MAX_SCORED',
       );
     }

@@ -101,7 +101,7 @@ function* csvWork(
       `text/csv body ${start > 0 ? 'has only a header line' : 'is empty'}; send "user,item" lines`,
     );
   }
-  const tally = new Tally(model, limits, 'line');
+  const tally = new Tally(model.items.size, limits, 'line');
   const text = new AnswerText(outType);
   let at = start;
   let line = start > 0 ? 2 : 1;
@@ -134,7 +134,7 @@ function* instanceWork(
   const reader = yield* scan;
   const total = reader.total;
   if (total === 0) throw new InvocationError(400, 'no instances in the request');
-  const tally = new Tally(model, limits);
+  const tally = new Tally(model.items.size, limits);
   if (total > limits.maxInstances) tally.addPairs(total, limits.maxInstances); // 413 before any work
   // First every instance is read and counted, so a request over a limit is refused before any
   // scoring; a body of more than one slice is then read again rather than held as objects.

@@ -37,6 +37,8 @@ export interface FunctionsCoreOptions {
   invokeChunk?: number | undefined;
   /** Seconds an orphaned training record waits before another instance resumes it (tests). */
   staleMs?: number | undefined;
+  /** Backoff before a training that hit a transient fault runs again (default 5 s, doubling). */
+  trainRetryDelayMs?: number | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -59,7 +61,11 @@ export interface FunctionsCore {
  */
 export function createFunctionsCore(o: FunctionsCoreOptions): FunctionsCore {
   const expected = o.secret ? digest(o.secret) : undefined;
-  const trains = new TrainBatches(o.stateDir, o.backend, { maxRunning: o.maxTrainings, staleMs: o.staleMs });
+  const trains = new TrainBatches(o.stateDir, o.backend, {
+    maxRunning: o.maxTrainings,
+    staleMs: o.staleMs,
+    retryDelayMs: o.trainRetryDelayMs,
+  });
   const maxBytes = o.maxResponseBytes ?? 10 * 1024 * 1024;
   let inFlight = 0;
 

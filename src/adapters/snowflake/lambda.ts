@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createBackend } from './backend-settings.js';
 import { createFunctionsCore, type FunctionsCore, type FunctionsCoreOptions } from './functions-core.js';
-import { LocalBackend } from './local-backend.js';
 
 /** The parts of an API Gateway REST proxy event (payload format 1.0) the functions use. */
 export interface ApiGatewayProxyEvent {
@@ -51,17 +51,37 @@ let fromEnv: ((event: ApiGatewayProxyEvent) => Promise<ApiGatewayProxyResult>) |
 /**
  * The deployable handler, configured from the environment: RECKIT_WAREHOUSE (e.g. snowflake:prod,
  * credentials from SNOWFLAKE_* variables), RECKIT_STATE_DIR (default /tmp/reckit-functions; use a
- * mounted EFS path so batch state outlives the container), RECKIT_FUNCTIONS_SECRET (optional).
+ * mounted EFS path so batch state outlives the container), RECKIT_FUNCTIONS_SECRET (optional);
+ * RECKIT_BACKEND=sagemaker with RECKIT_SAGEMAKER_ROLE, RECKIT_S3_PREFIX, RECKIT_SAGEMAKER_IMAGE and
+ * optionally RECKIT_SAGEMAKER_INSTANCE_TYPE trains and serves on SageMaker (AWS credentials: the
+ * function's role, through the SDK's default chain).
  */
 export async function handler(event: ApiGatewayProxyEvent): Promise<ApiGatewayProxyResult> {
-  fromEnv ??= createLambdaHandler(createFunctionsCore(lambdaOptions(process.env)));
+  fromEnv ??= createLambdaHandler(createFunctionsCore(await lambdaOptions(process.env)));
   return fromEnv(event);
 }
 
-function lambdaOptions(env: NodeJS.ProcessEnv): FunctionsCoreOptions {
+async function lambdaOptions(env: NodeJS.ProcessEnv): Promise<FunctionsCoreOptions> {
   const stateDir = env.RECKIT_STATE_DIR ?? join(tmpdir(), 'reckit-functions');
+  const backend = await createBackend(
+    {
+      backend: env.RECKIT_BACKEND || undefined,
+      warehouse: env.RECKIT_WAREHOUSE ?? 'snowflake:',
+      stateDir,
+      roleArn: env.RECKIT_SAGEMAKER_ROLE,
+      s3Prefix: env.RECKIT_S3_PREFIX,
+      image: env.RECKIT_SAGEMAKER_IMAGE,
+      instanceType: env.RECKIT_SAGEMAKER_INSTANCE_TYPE || undefined,
+    },
+    {
+      backend: 'RECKIT_BACKEND',
+      roleArn: 'RECKIT_SAGEMAKER_ROLE',
+      s3Prefix: 'RECKIT_S3_PREFIX',
+      image: 'RECKIT_SAGEMAKER_IMAGE',
+    },
+  );
   return {
-    backend: new LocalBackend({ warehouse: env.RECKIT_WAREHOUSE ?? 'snowflake:', stateDir }),
+    backend,
     stateDir,
     secret: env.RECKIT_FUNCTIONS_SECRET || undefined,
     maxResponseBytes: LAMBDA_MAX_RESPONSE,

@@ -9,6 +9,7 @@ import { trainAndGetRecommendations } from '../pipeline/train-and-get-recommenda
 import { openWarehouse } from '../warehouse/open-warehouse.js';
 import type { SnowflakeWarehouseOptions } from '../warehouse/snowflake-warehouse.js';
 import type { FunctionsBackend, TrainOutcome } from './backend.js';
+import { PerNameQueue } from './per-name-queue.js';
 
 export interface LocalBackendOptions {
   /** The warehouse the tables live in (e.g. snowflake:prod, duckdb:reckit.duckdb). */
@@ -30,7 +31,7 @@ export interface LocalBackendOptions {
 export class LocalBackend implements FunctionsBackend {
   readonly kind = 'local';
   private readonly registryFile: string;
-  private readonly deploying = new Map<string, Promise<{ endpoint: string; reused: boolean }>>();
+  private readonly deploying = new PerNameQueue<{ endpoint: string; reused: boolean }>();
 
   constructor(private readonly o: LocalBackendOptions) {
     mkdirSync(join(o.stateDir, 'models'), { recursive: true });
@@ -62,10 +63,7 @@ export class LocalBackend implements FunctionsBackend {
 
   /** Serialised per name, so two rows deploying one name at once start one server. */
   deploy(modelName: string, modelUrl: string): Promise<{ endpoint: string; reused: boolean }> {
-    const prior = this.deploying.get(modelName) ?? Promise.resolve();
-    const next = prior.catch(() => undefined).then(() => this.deployNow(modelName, modelUrl));
-    this.deploying.set(modelName, next);
-    return next;
+    return this.deploying.run(modelName, () => this.deployNow(modelName, modelUrl));
   }
 
   async invoke(modelName: string, pairs: readonly (readonly [Id, Id])[]): Promise<Prediction[]> {

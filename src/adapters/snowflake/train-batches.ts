@@ -19,6 +19,8 @@ interface BatchRecord {
   rows: BatchRow[];
   values?: unknown[];
   lastError?: string;
+  /** After a transient fault: not started again before this time (ms), so throttling can clear. */
+  retryAt?: number;
 }
 
 export type BatchState =
@@ -30,6 +32,8 @@ export type BatchState =
 const HEARTBEAT_MS = 10_000;
 /** Training runs of one batch at most this often after transient faults or restarts. */
 const MAX_ATTEMPTS = 3;
+/** Wait before the first retry after a transient fault; doubled for each later one. */
+const RETRY_DELAY_MS = 5_000;
 /** Snowflake may poll for up to 10 minutes and asks services to keep state >= 12 h; we keep 24 h. */
 const KEEP_MS = 24 * 3600 * 1000;
 
@@ -38,7 +42,8 @@ const KEEP_MS = 24 * 3600 * 1000;
  * is answered 202; GETs with the same sf-external-function-query-batch-id are answered 202 until
  * the rows are done, then 200. State is written to disk before anything starts, so a retried or
  * repeated POST never starts a second training, and a restarted service answers finished batches
- * and resumes ones a restart cut off (bounded attempts). See docs/snowflake.md.
+ * and resumes ones a restart cut off (bounded attempts, with a backoff after transient faults).
+ * See docs/snowflake.md.
  */
 export class TrainBatches {
   private readonly owner = randomUUID();
@@ -48,7 +53,11 @@ export class TrainBatches {
   constructor(
     stateDir: string,
     private readonly backend: FunctionsBackend,
-    private readonly o: { maxRunning?: number | undefined; staleMs?: number | undefined } = {},
+    private readonly o: {
+      maxRunning?: number | undefined;
+      staleMs?: number | undefined;
+      retryDelayMs?: number | undefined;
+    } = {},
   ) {
     this.dir = join(stateDir, 'batches');
     mkdirSync(this.dir, { recursive: true });
@@ -87,6 +96,7 @@ export class TrainBatches {
 
   private resume(r: BatchRecord): BatchState {
     if (r.status === 'done') return { state: 'done', rows: r.rows, values: r.values as unknown[] };
+    if (r.status === 'retry' && Date.now() < (r.retryAt ?? 0)) return { state: 'running' };
     const stale = Date.now() - r.heartbeatAt > (this.o.staleMs ?? HEARTBEAT_MS * 3);
     if (!this.active.has(r.batchId) && (r.status === 'retry' || (r.owner !== this.owner && stale))) {
       if (r.attempts >= MAX_ATTEMPTS) {
@@ -148,8 +158,9 @@ export class TrainBatches {
       }
       this.write({ ...record, status: 'done', values });
     } catch (error) {
-      // A transient fault (warehouse unreachable, ...): the next poll starts it again.
-      this.write({ ...record, status: 'retry', lastError: String((error as Error)?.message ?? error) });
+      // A transient fault (warehouse unreachable, AWS throttling, ...): a poll after the backoff starts it again.
+      const retryAt = Date.now() + (this.o.retryDelayMs ?? RETRY_DELAY_MS) * 2 ** (record.attempts - 1);
+      this.write({ ...record, status: 'retry', lastError: String((error as Error)?.message ?? error), retryAt });
     }
   }
 

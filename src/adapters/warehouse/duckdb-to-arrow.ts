@@ -8,26 +8,9 @@ import {
   DuckDBTypeId,
   type DuckDBVector,
 } from '@duckdb/node-api';
-import {
-  Bool,
-  type Data,
-  type DataType,
-  Field,
-  Float32,
-  Float64,
-  Int32,
-  Int64,
-  List,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  Table,
-  Utf8,
-  type Vector,
-  vectorFromArray,
-} from 'apache-arrow';
+import { Bool, type Data, type DataType, Field, Float32, Float64, Int32, Int64, type Table, Utf8 } from 'apache-arrow';
 import { CancelledError, InputError } from '../../engine/errors.js';
+import { listData, numericData, tableOf, valuesData } from './arrow-columns.js';
 
 type NumKind = 'i32' | 'i64' | 'f32' | 'f64';
 type Kind = NumKind | 'utf8' | 'bool' | { list: NumKind };
@@ -61,10 +44,7 @@ export async function duckDbResultToArrow(result: DuckDBResult, source: string, 
     fields.push(new Field(names[c]!, data.type, true));
     columns.push(data);
   }
-  const schema = new Schema(fields);
-  const length = columns[0]?.length ?? 0;
-  const struct = makeData({ type: new Struct(fields), length, nullCount: 0, children: columns });
-  return length ? new Table(schema, [new RecordBatch(schema, struct)]) : new Table(schema);
+  return tableOf(fields, [columns]);
 }
 
 interface Part {
@@ -176,25 +156,18 @@ function readList(vector: DuckDBListVector, rows: number, kind: NumKind, where: 
   return { values, valid, offsets, rows };
 }
 
-function arrowType(kind: NumKind | 'utf8' | 'bool'): DataType {
-  return {
-    i32: new Int32(),
-    i64: new Int64(),
-    f32: new Float32(),
-    f64: new Float64(),
-    utf8: new Utf8(),
-    bool: new Bool(),
-  }[kind];
+function arrowType(kind: NumKind): DataType {
+  return { i32: new Int32(), i64: new Int64(), f32: new Float32(), f64: new Float64() }[kind];
 }
 
 function buildColumn(kind: Kind, parts: Part[]): Data {
   const rows = parts.reduce((s, p) => s + p.rows, 0);
-  const valid = mergeValidity(parts, rows);
   if (kind === 'utf8' || kind === 'bool') {
     const all: (string | boolean | null)[] = [];
     for (const p of parts) for (const v of p.values as (string | boolean | null)[]) all.push(v);
-    return (vectorFromArray(all, arrowType(kind)) as Vector).data[0]!;
+    return valuesData(all, kind === 'utf8' ? new Utf8() : new Bool());
   }
+  const valid = mergeMasks(parts, rows);
   if (typeof kind === 'object') {
     const total = parts.reduce((s, p) => s + (p.values as NumArray).length, 0);
     const values = new ARRAYS[kind.list](total);
@@ -207,16 +180,7 @@ function buildColumn(kind: Kind, parts: Part[]): Data {
       at += (p.values as NumArray).length;
       row += p.rows;
     }
-    const childType = arrowType(kind.list);
-    const child = makeData({ type: childType, length: total, nullCount: 0, data: values } as never) as Data;
-    return makeData({
-      type: new List(new Field('item', childType, false)),
-      length: rows,
-      nullCount: valid.nullCount,
-      nullBitmap: valid.bitmap,
-      valueOffsets: offsets,
-      child,
-    } as never) as Data;
+    return listData(arrowType(kind.list), rows, offsets, values, valid);
   }
   const values = new ARRAYS[kind](rows);
   let at = 0;
@@ -224,29 +188,17 @@ function buildColumn(kind: Kind, parts: Part[]): Data {
     (values as Float64Array).set(p.values as Float64Array, at);
     at += p.rows;
   }
-  return makeData({
-    type: arrowType(kind),
-    length: rows,
-    nullCount: valid.nullCount,
-    nullBitmap: valid.bitmap,
-    data: values,
-  } as never) as Data;
+  return numericData(arrowType(kind), rows, values, valid);
 }
 
-/** Packs the parts' validity masks into one Arrow null bitmap (undefined when nothing is null). */
-function mergeValidity(parts: Part[], rows: number): { nullCount: number; bitmap: Uint8Array | undefined } {
-  if (parts.every((p) => !p.valid && !(Array.isArray(p.values) && p.values.includes(null as never)))) {
-    return { nullCount: 0, bitmap: undefined };
-  }
-  const bitmap = new Uint8Array(((rows + 63) >> 6) << 3);
-  let nullCount = 0;
+/** The parts' 0/1 validity masks end to end (null when no part has a null). */
+function mergeMasks(parts: Part[], rows: number): Uint8Array | null {
+  if (parts.every((p) => !p.valid)) return null;
+  const mask = new Uint8Array(rows).fill(1);
   let row = 0;
   for (const p of parts) {
-    for (let r = 0; r < p.rows; r++, row++) {
-      const ok = p.valid ? p.valid[r] === 1 : !Array.isArray(p.values) || p.values[r] !== null;
-      if (ok) bitmap[row >> 3] = bitmap[row >> 3]! | (1 << (row & 7));
-      else nullCount++;
-    }
+    if (p.valid) mask.set(p.valid, row);
+    row += p.rows;
   }
-  return { nullCount, bitmap };
+  return mask;
 }

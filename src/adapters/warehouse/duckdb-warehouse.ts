@@ -6,6 +6,7 @@ import type { Table } from 'apache-arrow';
 import { InputError } from '../../engine/errors.js';
 import { appendArrowTable, columnDefinitions } from './arrow-to-duckdb.js';
 import { duckDbResultToArrow } from './duckdb-to-arrow.js';
+import { DUCKDB_DIALECT } from './sql-dialect.js';
 import { parseTableName, quoteColumn, type TableName } from './table-name.js';
 import type { ReadOptions, SqlParam, Warehouse, WriteOptions } from './warehouse.js';
 
@@ -17,6 +18,7 @@ const DEFAULT_BATCH_ROWS = 2048;
  * are serialised by a queue so a transaction never interleaves with another call's statements.
  */
 export class DuckDbWarehouse implements Warehouse {
+  readonly dialect = DUCKDB_DIALECT;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(

@@ -1,22 +1,6 @@
-import {
-  Bool,
-  type Data,
-  type DataType,
-  Field,
-  Float64,
-  Int32,
-  Int64,
-  List,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  Table,
-  Utf8,
-  type Vector,
-  vectorFromArray,
-} from 'apache-arrow';
+import { Bool, type Data, Field, Float64, Int32, Int64, List, type Table, Utf8 } from 'apache-arrow';
 import { CancelledError, InputError } from '../../engine/errors.js';
+import { listData, numericData, tableOf, valuesData } from './arrow-columns.js';
 import type { SnowflakeColumn } from './snowflake-client.js';
 
 /** Rows per Arrow record batch while streaming. */
@@ -72,17 +56,11 @@ export async function snowflakeRowsToArrow(
   }
   if (batch.length || parts[0]?.length === 0) flush();
   const plans = columns.map((c, i) => finish(c.name, kinds[i]!, parts[i]!));
-  const fields = plans.map((p) => p.field);
-  const batches: RecordBatch[] = [];
-  const firstColumn = parts[0] ?? [];
-  const schema = new Schema(fields);
-  for (let b = 0; b < firstColumn.length; b++) {
-    const children = plans.map((p) => p.data[b]!);
-    const length = firstColumn[b]?.rows ?? 0;
-    if (length === 0) continue;
-    batches.push(new RecordBatch(schema, makeData({ type: new Struct(fields), length, nullCount: 0, children })));
-  }
-  return batches.length ? new Table(schema, batches) : new Table(schema);
+  const batches = (parts[0] ?? []).map((_, b) => plans.map((p) => p.data[b]!));
+  return tableOf(
+    plans.map((p) => p.field),
+    batches,
+  );
 }
 
 function kindOf(c: SnowflakeColumn, source: string): Kind {
@@ -174,13 +152,11 @@ function variantPart(batch: unknown[][], c: number, where: string): Part {
 function finish(name: string, kind: Kind, parts: Part[]): { field: Field; data: Data[] } {
   const listParts = kind === 'variant' && parts.every((p) => p.offsets || p.rows === 0);
   if (kind === 'utf8' || (kind === 'variant' && !listParts)) {
-    const data = parts.map(
-      (p) => (vectorFromArray(p.text ?? new Array(p.rows).fill(null), new Utf8()) as Vector).data[0]!,
-    );
+    const data = parts.map((p) => valuesData(p.text ?? new Array(p.rows).fill(null), new Utf8()));
     return { field: new Field(name, new Utf8(), true), data };
   }
   if (kind === 'bool') {
-    const data = parts.map((p) => (vectorFromArray(p.bool ?? [], new Bool()) as Vector).data[0]!);
+    const data = parts.map((p) => valuesData(p.bool ?? [], new Bool()));
     return { field: new Field(name, new Bool(), true), data };
   }
   const integer = kind === 'int' || (listParts && parts.every((p) => !p.floats));
@@ -192,21 +168,11 @@ function finish(name: string, kind: Kind, parts: Part[]): { field: Field; data: 
         ? Int32Array.from(p.num as Float64Array)
         : (p.big ?? BigInt64Array.from(p.num as Float64Array, (v) => BigInt(v)));
   if (!listParts) {
-    const data = parts.map((p) => numeric(type, p.rows, values(p), p.valid));
+    const data = parts.map((p) => numericData(type, p.rows, values(p), p.valid));
     return { field: new Field(name, type, true), data };
   }
-  const listType = new List(new Field('item', type, false));
-  const data = parts.map((p) => {
-    const child = numeric(type, (p.num as Float64Array).length, values(p), null);
-    return makeData({
-      type: listType,
-      length: p.rows,
-      ...validity(p.valid),
-      valueOffsets: p.offsets,
-      child,
-    } as never) as Data;
-  });
-  return { field: new Field(name, listType, true), data };
+  const data = parts.map((p) => listData(type, p.rows, p.offsets as Int32Array, values(p), p.valid));
+  return { field: new Field(name, new List(new Field('item', type, false)), true), data };
 }
 
 function fitsInt32(p: Part): boolean {
@@ -214,20 +180,4 @@ function fitsInt32(p: Part): boolean {
   const a = p.num as Float64Array;
   for (let i = 0; i < a.length; i++) if (a[i]! < INT32_MIN || a[i]! > INT32_MAX) return false;
   return true;
-}
-
-function numeric(type: DataType, length: number, data: ArrayLike<number | bigint>, valid: Uint8Array | null): Data {
-  return makeData({ type, length, ...validity(valid), data } as never) as Data;
-}
-
-/** A 0/1 per-row mask as Arrow's null bitmap. */
-function validity(valid: Uint8Array | null): { nullCount: number; nullBitmap?: Uint8Array } {
-  if (!valid) return { nullCount: 0 };
-  const bitmap = new Uint8Array(((valid.length + 63) >> 6) << 3);
-  let nullCount = 0;
-  for (let r = 0; r < valid.length; r++) {
-    if (valid[r]) bitmap[r >> 3] = bitmap[r >> 3]! | (1 << (r & 7));
-    else nullCount++;
-  }
-  return { nullCount, nullBitmap: bitmap };
 }

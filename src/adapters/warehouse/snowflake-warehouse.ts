@@ -6,6 +6,7 @@ import { type BulkPath, insertArrowTable, snowflakeColumns } from './arrow-to-sn
 import { SnowflakeClient } from './snowflake-client.js';
 import { resolveConnection, type SnowflakeConnectionOptions } from './snowflake-config.js';
 import { snowflakeRowsToArrow } from './snowflake-to-arrow.js';
+import { SNOWFLAKE_DIALECT } from './sql-dialect.js';
 import { parseTableName, quoteColumn } from './table-name.js';
 import type { ReadOptions, SqlParam, Warehouse, WriteOptions } from './warehouse.js';
 
@@ -26,6 +27,7 @@ export interface SnowflakeWarehouseOptions extends SnowflakeConnectionOptions {
  * docs/snowflake.md describes the connection settings, type mapping and modes.
  */
 export class SnowflakeWarehouse implements Warehouse {
+  readonly dialect = SNOWFLAKE_DIALECT;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(

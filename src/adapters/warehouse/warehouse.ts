@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import type { SqlDialect } from './sql-dialect.js';
 
 /** A scalar bound to a `?` placeholder: values travel separately from the SQL text. */
 export type SqlParam = string | number | bigint | boolean | null;
@@ -29,6 +30,8 @@ export interface ReadOptions {
 export interface Warehouse {
   /** e.g. `duckdb:/path/reckit.duckdb`, for messages and reports. */
   readonly location: string;
+  /** The SQL pieces that differ between warehouses (string aggregation, ...). */
+  readonly dialect: SqlDialect;
   readTable(name: string, o?: ReadOptions): Promise<Table>;
   /** Writes every row of `table`; a failure at any point leaves the previous table as it was. */
   writeTable(name: string, table: Table, o?: WriteOptions): Promise<{ rows: number }>;

@@ -1,10 +1,10 @@
 import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
-import { FactorModel } from '../model/factor-model.js';
+import type { FactorModel } from '../model/factor-model.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
-import { factorDataBase } from './factor-data.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
+import { initRankingFactors, rankingFactorModel, reportEpoch } from './ranking-factors.js';
 
 export interface BprParams {
   factors: number;
@@ -52,10 +52,7 @@ export class BPR implements Algorithm<BprParams> {
     const p = this.params;
     const k = this.kernels ?? activeKernels();
     const threads = p.threads > 0 ? p.threads : defaultThreads();
-    const both = new Float32Array((train.nUsers + train.nItems) * p.factors);
-    await k.fillNormal(both, 0, p.initStd, p.seed, { signal: o.signal });
-    const userFactors = both.subarray(0, train.nUsers * p.factors);
-    const itemFactors = both.subarray(train.nUsers * p.factors);
+    const { userFactors, itemFactors } = await initRankingFactors(k, train, p, o.signal);
     const itemBias = new Float32Array(train.nItems);
     const history: EpochReport[] = [];
     for (let epoch = 0; epoch < p.epochs; epoch++) {
@@ -75,23 +72,9 @@ export class BPR implements Algorithm<BprParams> {
         { signal: o.signal },
       );
       // loss: the share of sampled pairs still ranked wrong before their update.
-      const report = { epoch: epoch + 1, loss: 1 - correct };
-      history.push(report);
-      o.onEpoch?.(report);
-      o.onProgress?.((epoch + 1) / p.epochs);
+      reportEpoch(history, o, epoch + 1, p.epochs, 1 - correct);
     }
-    return new FactorModel({
-      ...factorDataBase(train, this.name, p),
-      scale: { min: 0, max: 1 },
-      globalMean: 0,
-      factors: p.factors,
-      userFactors,
-      itemFactors,
-      userBias: new Float32Array(train.nUsers),
-      itemBias,
-      biased: true,
-      metrics: { epochs: p.epochs, trainAuc: 1 - (history[history.length - 1]?.loss ?? Number.NaN) },
-      history,
-    });
+    const metrics = { epochs: p.epochs, trainAuc: 1 - (history[history.length - 1]?.loss ?? Number.NaN) };
+    return rankingFactorModel(train, this.name, p, { userFactors, itemFactors, itemBias, metrics, history });
   }
 }

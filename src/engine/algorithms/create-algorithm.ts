@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { Algorithm } from './algorithm.js';
+import { type AlsExplicitParams, ExplicitALS } from './als-explicit.js';
 import { Baseline, type BaselineParams } from './baseline.js';
 import { BPR, type BprParams } from './bpr.js';
 import { EASE, type EaseParams } from './ease.js';
@@ -9,9 +10,12 @@ import { ImplicitALS, type ImplicitAlsParams } from './implicit-als.js';
 import { ItemKNN, type ItemKnnParams } from './item-knn.js';
 import type { KmeansParams } from './kmeans/kmeans-params.js';
 import { KMeansRecommender } from './kmeans/kmeans-recommender.js';
+import { KNNBaseline, type KnnBaselineParams } from './knn-baseline.js';
 import { Popularity } from './popularity.js';
 import { SVD } from './svd.js';
 import type { SvdParams } from './svd-params.js';
+import { SVDpp } from './svdpp.js';
+import type { SvdppParams } from './svdpp-params.js';
 
 /** The algorithms `reckit evaluate|train --algo` knows: rating models, then the top-N rankers (docs/ranking.md). */
 export const ALGORITHM_NAMES = [
@@ -23,6 +27,9 @@ export const ALGORITHM_NAMES = [
   'als',
   'ease',
   'itemknn',
+  'svdpp',
+  'knn-baseline',
+  'als-explicit',
 ] as const;
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
@@ -50,6 +57,12 @@ export function createAlgorithm(name: string, params: Record<string, unknown> = 
       return new ItemKNN(params as Partial<ItemKnnParams>);
     case 'bpr':
       return new BPR(params as Partial<BprParams>);
+    case 'svdpp':
+      return new SVDpp(params as Partial<SvdppParams>);
+    case 'knn-baseline':
+      return new KNNBaseline(params as Partial<KnnBaselineParams>);
+    case 'als-explicit':
+      return new ExplicitALS(params as Partial<AlsExplicitParams>);
     case 'ease-als':
       return new EaseALS(params as Partial<EaseAlsParams>);
     default:

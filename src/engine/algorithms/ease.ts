@@ -2,8 +2,9 @@ import { InputError } from '../errors.js';
 import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
-import { ItemItemModel } from '../model/item-item-model.js';
+import type { ItemItemModel } from '../model/item-item-model.js';
 import type { Algorithm, FitOptions } from './algorithm.js';
+import { fittedItemItemModel } from './item-item-fit.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
 
 export interface EaseParams {
@@ -51,8 +52,9 @@ export class EASE implements Algorithm<EaseParams> {
       const gb = (EASE_BYTES_PER_ITEM2 * n * n) / 1e9;
       throw new InputError(
         `ease: ${n} items is above maxItems ${p.maxItems}: EASE is dense and would need ${gb.toFixed(1)} GB ` +
-          `(${EASE_BYTES_PER_ITEM2} bytes per item pair). Keep the most popular items, raise --param maxItems ` +
-          'if the memory is there, or use a factor model (--algo als or bpr), whose memory grows with items x factors',
+          `(${EASE_BYTES_PER_ITEM2} bytes per item pair). Use item-kNN (--algo itemknn), which keeps sparse ` +
+          'top-k neighbour lists on large catalogs, or a factor model (--algo als or bpr), whose memory grows ' +
+          'with items x factors; or keep the most popular items, or raise --param maxItems if the memory is there',
       );
     }
     const k = this.kernels ?? activeKernels();
@@ -68,21 +70,8 @@ export class EASE implements Algorithm<EaseParams> {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) if (i !== j) weights[i * n + j] = -g[i * n + j]! / g[j * n + j]!;
     }
-    const itemKnown = new Uint8Array(n);
-    for (const c of train.csr.cols) itemKnown[c] = 1;
     o.onProgress?.(1);
-    return new ItemItemModel(
-      {
-        algorithm: this.name,
-        params: { ...p },
-        users: train.users,
-        items: train.items,
-        weights,
-        seen: train.csr,
-        itemKnown,
-      },
-      k,
-    );
+    return fittedItemItemModel(train, this.name, p, { weights }, k);
   }
 }
 

@@ -2,10 +2,10 @@ import { InputError } from '../errors.js';
 import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
 import type { Csr, Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
-import { FactorModel } from '../model/factor-model.js';
+import type { FactorModel } from '../model/factor-model.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
-import { factorDataBase } from './factor-data.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
+import { initRankingFactors, rankingFactorModel, reportEpoch } from './ranking-factors.js';
 
 export interface ImplicitAlsParams {
   factors: number;
@@ -17,6 +17,7 @@ export interface ImplicitAlsParams {
   scaling: 'linear' | 'log';
   eps: number;
   cgSteps: number;
+  cgPrecision: 'float32' | 'float64';
   initStd: number;
   seed: number;
   threads: number;
@@ -53,6 +54,12 @@ export const IMPLICIT_ALS_SCHEMA: ParamSchema = {
     min: 0,
     max: 1000,
     doc: 'conjugate-gradient steps per row and half-step (implicit: 3); 0 solves each row exactly (Cholesky)',
+  },
+  cgPrecision: {
+    type: 'string',
+    default: 'float32',
+    oneOf: ['float32', 'float64'],
+    doc: 'arithmetic of the CG solve (implicit: float32, about twice as fast); the exact solve is always float64',
   },
   initStd: { type: 'number', default: 0.01, min: 0, doc: 'standard deviation of the normal initialisation' },
   seed: { type: 'integer', default: 0, min: 0, max: 0xffffffff, doc: 'seed of the initialisation' },
@@ -92,13 +99,17 @@ export class ImplicitALS implements Algorithm<ImplicitAlsParams> {
     const threads = p.threads > 0 ? p.threads : defaultThreads();
     const byUser = confidenceCsr(train.csr, p);
     const byItem = await k.transposeCsr(byUser, { signal: o.signal });
-    const both = new Float32Array((train.nUsers + train.nItems) * p.factors);
-    await k.fillNormal(both, 0, p.initStd, p.seed, { signal: o.signal });
-    const userFactors = both.subarray(0, train.nUsers * p.factors);
-    const itemFactors = both.subarray(train.nUsers * p.factors);
+    const { userFactors, itemFactors } = await initRankingFactors(k, train, p, o.signal);
     const history: EpochReport[] = [];
+    const step = {
+      k: p.factors,
+      reg: p.reg,
+      regExponent: p.regExponent,
+      cgSteps: p.cgSteps,
+      cgPrecision: p.cgPrecision === 'float32' ? (32 as const) : (64 as const),
+      threads,
+    };
     for (let it = 0; it < p.iterations; it++) {
-      const step = { k: p.factors, reg: p.reg, regExponent: p.regExponent, cgSteps: p.cgSteps, threads };
       await k.alsHalfStep(
         { rows: byUser, solve: userFactors, fixed: itemFactors, ...step, loss: false },
         { signal: o.signal },
@@ -107,24 +118,10 @@ export class ImplicitALS implements Algorithm<ImplicitAlsParams> {
         { rows: byItem, solve: itemFactors, fixed: userFactors, ...step },
         { signal: o.signal },
       );
-      const report = { epoch: it + 1, loss: loss + p.reg * squaredNorm(userFactors) };
-      history.push(report);
-      o.onEpoch?.(report);
-      o.onProgress?.((it + 1) / p.iterations);
+      reportEpoch(history, o, it + 1, p.iterations, loss + p.reg * squaredNorm(userFactors));
     }
-    return new FactorModel({
-      ...factorDataBase(train, this.name, p),
-      scale: { min: 0, max: 1 },
-      globalMean: 0,
-      factors: p.factors,
-      userFactors,
-      itemFactors,
-      userBias: new Float32Array(train.nUsers),
-      itemBias: new Float32Array(train.nItems),
-      biased: false,
-      metrics: { iterations: p.iterations, loss: history[history.length - 1]?.loss ?? Number.NaN },
-      history,
-    });
+    const metrics = { iterations: p.iterations, loss: history[history.length - 1]?.loss ?? Number.NaN };
+    return rankingFactorModel(train, this.name, p, { userFactors, itemFactors, metrics, history });
   }
 }
 

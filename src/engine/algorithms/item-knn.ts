@@ -1,11 +1,12 @@
-import { InputError } from '../errors.js';
 import { kernels as activeKernels } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
 import { TopHeap } from '../kernels/ts/top-heap.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
-import { ItemItemModel } from '../model/item-item-model.js';
+import type { ItemItemModel } from '../model/item-item-model.js';
 import type { Algorithm, FitOptions } from './algorithm.js';
 import { gram } from './ease.js';
+import { fittedItemItemModel } from './item-item-fit.js';
+import { sparseKnnWeights } from './item-knn-sparse.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
 
 export type KnnSimilarity = 'cosine' | 'adjusted-cosine' | 'jaccard' | 'asymmetric-cosine';
@@ -34,7 +35,12 @@ export const ITEM_KNN_SCHEMA: ParamSchema = {
     max: 1,
     doc: 'asymmetric cosine: c_ij / (n_i^alpha n_j^(1 - alpha)); 0.5 is plain cosine',
   },
-  maxItems: { type: 'integer', default: 15000, min: 1, doc: 'refuse larger catalogs (the similarity matrix is dense)' },
+  maxItems: {
+    type: 'integer',
+    default: 15000,
+    min: 1,
+    doc: 'dense weights (n^2 floats) up to this many items; above it, sparse neighbour lists (neighbours x n)',
+  },
 };
 
 /**
@@ -43,7 +49,9 @@ export const ITEM_KNN_SCHEMA: ParamSchema = {
  *   cosine c_ij / (sqrt(n_i n_j) + shrink), jaccard c_ij / (n_i + n_j - c_ij + shrink),
  *   asymmetric cosine c_ij / (n_i^a n_j^(1-a) + shrink);
  * each item keeps its `neighbours` most similar items, and a user's score for item i is the sum of
- * sim(j, i) over the items j they have, among i's neighbours. Produces an ItemItemModel.
+ * sim(j, i) over the items j they have, among i's neighbours. Produces an ItemItemModel: with a
+ * dense W up to maxItems items, above it with W as neighbour lists (item-knn-sparse.ts), the same
+ * weights without the n^2 memory.
  */
 export class ItemKNN implements Algorithm<ItemKnnParams> {
   readonly name = 'itemknn';
@@ -58,11 +66,11 @@ export class ItemKNN implements Algorithm<ItemKnnParams> {
   async fit(train: RatingMatrix, o: FitOptions = {}): Promise<ItemItemModel> {
     const p = this.params;
     const n = train.nItems;
+    const k = this.kernels ?? activeKernels();
     if (n > p.maxItems) {
-      throw new InputError(
-        `itemknn: ${n} items is above maxItems ${p.maxItems}: the similarity matrix is dense ` +
-          `(${((8 * n * n) / 1e9).toFixed(1)} GB); raise --param maxItems if the memory is there`,
-      );
+      const neighbours = await sparseKnnWeights(train, p, k, o);
+      o.onProgress?.(1);
+      return fittedItemItemModel(train, this.name, p, { weights: new Float32Array(0), neighbours }, k);
     }
     o.signal?.throwIfAborted();
     const sim = p.similarity === 'adjusted-cosine' ? centredGram(train) : gram(train);
@@ -72,7 +80,7 @@ export class ItemKNN implements Algorithm<ItemKnnParams> {
     const heap = new TopHeap(Math.min(p.neighbours, n));
     const col = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) col[j] = j === i ? 0 : similarity(p, sim[j * n + i]!, norms[j]!, norms[i]!);
+      for (let j = 0; j < n; j++) col[j] = j === i ? 0 : itemSimilarity(p, sim[j * n + i]!, norms[j]!, norms[i]!);
       for (let j = 0; j < n; j++) if (col[j]! > 0) heap.offer(col[j]!, j);
       for (let h = 0; h < heap.size; h++) {
         const j = heap.items[h]!;
@@ -81,26 +89,13 @@ export class ItemKNN implements Algorithm<ItemKnnParams> {
       heap.size = 0;
       if ((i & 255) === 0) o.onProgress?.(i / n);
     }
-    const itemKnown = new Uint8Array(n);
-    for (const c of train.csr.cols) itemKnown[c] = 1;
     o.onProgress?.(1);
-    return new ItemItemModel(
-      {
-        algorithm: this.name,
-        params: { ...p },
-        users: train.users,
-        items: train.items,
-        weights,
-        seen: train.csr,
-        itemKnown,
-      },
-      this.kernels ?? activeKernels(),
-    );
+    return fittedItemItemModel(train, this.name, p, { weights }, k);
   }
 }
 
 /** sim(j, i) from the co-occurrence c = c_ji and the self-co-occurrences (norms) nj = c_jj, ni = c_ii. */
-function similarity(p: ItemKnnParams, c: number, nj: number, ni: number): number {
+export function itemSimilarity(p: ItemKnnParams, c: number, nj: number, ni: number): number {
   if (c === 0) return 0;
   switch (p.similarity) {
     case 'jaccard':

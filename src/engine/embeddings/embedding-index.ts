@@ -172,7 +172,7 @@ export class EmbeddingIndex {
       n,
       exclude: f.exclude,
       candidates,
-      // One thread: it screens with the float16 copy of the vectors (half the memory traffic);
+      // One thread: it screens with the int8 copy of the vectors (a quarter of the memory traffic);
       // measured faster per query than splitting the float32 scan over 2 cores.
       threads: 1,
     });

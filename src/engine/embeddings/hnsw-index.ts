@@ -20,6 +20,9 @@ export interface HnswOptions extends KernelRun {
   seed?: number | undefined;
 }
 
+/** Graph and search defaults; docs/embeddings.md gives the recall / speed curve they were picked from. */
+export const HNSW_DEFAULTS = { m: 16, efConstruction: 200, ef: 128 } as const;
+
 /** Filters that leave fewer than size / this rows are answered by the exact scan (a graph walk would starve). */
 const SELECTIVE = 50;
 const BUILD_CHUNK = 2000;
@@ -41,8 +44,8 @@ export class HnswIndex {
 
   /** Builds the graph over every row of `exact`, yielding to the event loop between chunks. */
   static async build(exact: EmbeddingIndex, o: HnswOptions = {}): Promise<HnswIndex> {
-    const m = o.m ?? 16;
-    const efConstruction = o.efConstruction ?? 200;
+    const m = o.m ?? HNSW_DEFAULTS.m;
+    const efConstruction = o.efConstruction ?? HNSW_DEFAULTS.efConstruction;
     check(Number.isInteger(m) && m >= 2 && m <= 256, () => `hnsw: m ${m} must be an integer in [2, 256]`);
     check(efConstruction >= 1, () => `hnsw: efConstruction ${efConstruction} must be >= 1`);
     const lib = await loadHnswlib();
@@ -56,7 +59,7 @@ export class HnswIndex {
       await yieldToLoop();
     }
     const index = new HnswIndex(exact, graph, m, efConstruction);
-    index.setEf(o.ef ?? 128);
+    index.setEf(o.ef ?? HNSW_DEFAULTS.ef);
     return index;
   }
 

@@ -202,6 +202,108 @@ export interface MfKernels {
    * `seed` and the chunk index, Box-Muller pairs within a chunk (ts/fill-normal.ts).
    */
   fillNormal(out: Float32Array, mean: number, std: number, seed: number, run?: KernelRun): Promise<void>;
+  /**
+   * One SVD++ epoch (Surprise's SVDpp; ts/svdpp-epoch.ts) over the training CSR in row order,
+   * parameters in double updated in place. Returns the sum of squared pre-update errors and the
+   * L2 penalty after the epoch.
+   */
+  svdppEpoch(a: SvdppEpochArgs, run?: KernelRun): Promise<{ sse: number; penalty: number }>;
+  /**
+   * Surprise's shrunk pearson_baseline similarity between every pair of items (ts/pearson-baseline-sims.ts):
+   * a dense nItems x nItems float32 matrix, symmetric, 1 on the diagonal. Rows run in parallel (native).
+   */
+  pearsonBaselineSims(a: PearsonBaselineArgs, run?: KernelRun): Promise<Float32Array>;
+  /**
+   * One half-step of explicit ALS (ts/als-explicit-half-step.ts): every row x of `solve` becomes the
+   * minimiser of sum_j (d_j - x . y_j)^2 + reg n ||x||^2 over its n entries. Rows run in parallel (native).
+   */
+  alsExplicitHalfStep(a: AlsExplicitArgs, run?: KernelRun): Promise<void>;
+  /**
+   * KNNBaseline's top-N for many users (ts/knn-baseline-top-n.ts): every eligible item scored as
+   * the model predicts, best n per user by score desc then item asc. Users run in parallel (native).
+   */
+  knnBaselineTopN(a: KnnBaselineTopNArgs, run?: KernelRun): Promise<TopNResult>;
+}
+
+/** A fitted KNNBaseline model's arrays, as its scoring reads them. */
+export interface KnnBaselineArrays {
+  /** Training ratings by user, items ascending. */
+  seen: Csr;
+  /** nItems x nItems, row-major. */
+  sims: Float32Array;
+  userBias: Float32Array;
+  itemBias: Float32Array;
+  globalMean: number;
+  k: number;
+  minK: number;
+}
+
+export interface KnnBaselineTopNArgs extends KnnBaselineArrays {
+  /** 0 = never recommended. */
+  eligible: Uint8Array;
+  /** Dense user indices; output row r is users[r]. */
+  users: Int32Array;
+  n: number;
+  excludeSeen: boolean;
+  threads?: number | undefined;
+}
+
+export interface AlsExplicitArgs {
+  /** Row r's entries: the other side's index and the target d_j (a residual after the biases). */
+  rows: ResidualRows;
+  /** The side held constant, nOther x k row-major. */
+  fixed: Float32Array;
+  /** The side solved, nRows x k row-major, overwritten (rows without entries become zero). */
+  solve: Float32Array;
+  k: number;
+  /** Regularisation per entry: the ridge is reg * n for a row with n entries (ALS-WR, as Spark). */
+  reg: number;
+  threads?: number | undefined;
+}
+
+/** One side of the ratings with each rating's baseline residual r_ui - (mu + b_u + b_i), in double. */
+export interface ResidualRows {
+  offsets: Int32Array;
+  /** The other side's index per entry, ascending within a row. */
+  cols: Int32Array;
+  residuals: Float64Array;
+}
+
+export interface PearsonBaselineArgs {
+  /** Row i: the users who rated item i. */
+  byItem: ResidualRows;
+  /** Row u: the items user u rated. */
+  byUser: ResidualRows;
+  nItems: number;
+  /** The shrinkage s: rho (n - 1) / (n - 1 + s) for n common users. */
+  shrinkage: number;
+  /** Pairs with fewer common users score 0 (at least 2, as Surprise). */
+  minSupport: number;
+  threads?: number | undefined;
+}
+
+/** SVD++ state (double, row-major, k = factors): p_u, q_i, the implicit y_j, biases. */
+export interface SvdppParams {
+  userFactors: Float64Array;
+  itemFactors: Float64Array;
+  implicitFactors: Float64Array;
+  userBias: Float64Array;
+  itemBias: Float64Array;
+  factors: number;
+  globalMean: number;
+}
+
+/** SGD rates plus those of the implicit factors y_j. */
+export interface SvdppRates extends SgdRates {
+  lrYj: number;
+  regYj: number;
+}
+
+export interface SvdppEpochArgs {
+  /** Training ratings by user (each user's ratings are visited together, as Surprise does). */
+  csr: Csr;
+  params: SvdppParams;
+  rates: SvdppRates;
 }
 
 /** The item side of a factor model as the scoring kernels read it. */
@@ -347,6 +449,8 @@ export interface AlsHalfStepArgs {
   regExponent?: number | undefined;
   /** Conjugate-gradient steps per row (implicit's solver); 0 = exact Cholesky solve. */
   cgSteps: number;
+  /** Arithmetic of the CG solve: 32 (float32, default, as implicit) or 64 (double); Cholesky is always double. */
+  cgPrecision?: 32 | 64 | undefined;
   /** Compute the loss (default true); false skips that pass and returns loss NaN. */
   loss?: boolean | undefined;
   threads?: number | undefined;

@@ -9,6 +9,7 @@ import { implicitUserVector } from './implicit-fold-in.js';
 import { itemItemModelTables } from './item-item-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { writeModelDir } from './model-dir.js';
+import { sparseItemItemTopN, sparseScoreRow, sparseWeight } from './sparse-item-weights.js';
 
 /** What an item-item model holds: a dense weight matrix and the training interactions. */
 export interface ItemItemModelData {
@@ -16,8 +17,13 @@ export interface ItemItemModelData {
   params: Record<string, unknown>;
   users: IdIndex;
   items: IdIndex;
-  /** nItems x nItems row-major float32: row j is what having seen item j adds to every item's score. */
+  /**
+   * nItems x nItems row-major float32: row j is what having seen item j adds to every item's score.
+   * Empty when `neighbours` holds the weights instead.
+   */
   weights: Float32Array;
+  /** The same weights as neighbour lists (row j: the items i with W[j, i] != 0, ascending): large catalogues. */
+  neighbours?: Csr | undefined;
   /** Training interactions (CSR by user); every entry counts 1 in the scores. */
   seen: Csr;
   /** 1 for items with training interactions: the only recommendable ones. */
@@ -56,8 +62,10 @@ export class ItemItemModel implements Model {
     this.users = data.users;
     this.items = data.items;
     const nI = data.items.size;
+    check(!(data.neighbours && data.factors), () => 'ItemItemModelData: neighbour lists take no factor term');
     checkLengths('ItemItemModelData', [
-      ['weights', data.weights.length, nI * nI],
+      ['weights', data.weights.length, data.neighbours ? 0 : nI * nI],
+      ...(data.neighbours ? ([['neighbour rows', data.neighbours.nRows, nI]] as const) : []),
       ['itemKnown', data.itemKnown.length, nI],
       ['seen rows', data.seen.nRows, data.users.size],
       ...(data.factors
@@ -111,6 +119,14 @@ export class ItemItemModel implements Model {
     const n = o.n ?? 10;
     check(Number.isInteger(n) && n >= 1, () => `n must be a positive integer, got ${n}`);
     const users = o.users ? this.userIndices(o.users) : this.knownUsers();
+    const { neighbours } = this.data;
+    if (neighbours) {
+      const run = { signal: o.signal, onProgress: o.onProgress };
+      const { seen, itemKnown: eligible } = this.data;
+      const excludeSeen = o.excludeSeen ?? true;
+      const r = await sparseItemItemTopN({ seen, weights: neighbours, users, n, eligible, excludeSeen }, run);
+      return { n, users, items: r.items, scores: r.scores };
+    }
     const r = await this.backend.itemItemTopN(
       {
         seen: this.data.seen,
@@ -174,10 +190,12 @@ export class ItemItemModel implements Model {
   scoreRow(row: Int32Array, vector?: Float32Array): Float32Array {
     const nI = this.items.size;
     const acc = new Float32Array(nI);
-    for (const j of row) {
-      const w = this.data.weights.subarray(j * nI, (j + 1) * nI);
-      for (let i = 0; i < nI; i++) acc[i] = acc[i]! + w[i]!;
-    }
+    if (this.data.neighbours) sparseScoreRow(this.data.neighbours, row, acc);
+    else
+      for (const j of row) {
+        const w = this.data.weights.subarray(j * nI, (j + 1) * nI);
+        for (let i = 0; i < nI; i++) acc[i] = acc[i]! + w[i]!;
+      }
     const f = this.data.factors;
     if (f && vector) for (let i = 0; i < nI; i++) acc[i] = acc[i]! + f.weight * this.factorDot(vector, i);
     return acc;
@@ -186,7 +204,10 @@ export class ItemItemModel implements Model {
   private scoreFor(row: Int32Array, i: number, vector?: Float32Array): number {
     const nI = this.items.size;
     let s = 0;
-    for (const j of row) s = Math.fround(s + this.data.weights[j * nI + i]!);
+    const sparse = this.data.neighbours;
+    for (const j of row) {
+      s = Math.fround(s + (sparse ? sparseWeight(sparse, j, i) : this.data.weights[j * nI + i]!));
+    }
     const f = this.data.factors;
     return f && vector ? Math.fround(s + f.weight * this.factorDot(vector, i)) : s;
   }

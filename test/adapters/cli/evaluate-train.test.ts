@@ -21,6 +21,13 @@ test('--param flags parse as JSON values, bare words as strings', () => {
     learningRate: 0.001,
   });
   expect(() => parseParamFlags(['factors'])).toThrow(/--param factors: expected name=value/);
+  // Comparing algorithms, `algo.name` routes a value to one of them (evaluate-compare.ts).
+  expect(parseParamFlags(['als.factors=128', 'ease-als.weight=2'])).toEqual({
+    'als.factors': 128,
+    'ease-als.weight': 2,
+  });
+  expect(() => parseParamFlags(['als.constructor=1'])).toThrow(/"als.constructor" is not a parameter name/);
+  expect(() => parseParamFlags(['a.b.c=1'])).toThrow(/"a.b.c" is not a parameter name/);
 });
 
 describe.skipIf(!has100k)(`reckit evaluate / train as functions (${missing('ml-100k', 'u.data')})`, () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createInferenceServer, type InferenceServer } from '../../../src/adapters/sagemaker/inference-server.js';
 import { DEFAULT_LIMITS, resolveLimits } from '../../../src/adapters/sagemaker/server-limits.js';
 import { SVD } from '../../../src/engine/algorithms/svd.js';
+import { EmbeddingIndex } from '../../../src/engine/embeddings/embedding-index.js';
 import { RatingMatrix } from '../../../src/engine/matrix/rating-matrix.js';
 import type { Model } from '../../../src/engine/model/model.js';
 import { TinyModel } from '../../support/tiny-model.js';
@@ -154,6 +155,75 @@ describe('per-request work limits (TinyModel: 20 items)', () => {
     const only = await call(port, 'POST', '/invocations', 'user,item\n', 'text/csv');
     expect(only.status).toBe(400);
     expect(JSON.parse(only.body).error).toMatch(/only a header line/);
+  });
+});
+
+describe('embedding-index queries count against the same limits (40-item index)', () => {
+  const errors: unknown[] = [];
+  const exact = EmbeddingIndex.fromArrays(
+    Array.from({ length: 40 }, (_, i) => i + 1),
+    Float32Array.from({ length: 160 }, (_, j) => Math.sin(j)),
+    4,
+  );
+  let searches = 0;
+  let srv: InferenceServer;
+  let port: number;
+  beforeAll(async () => {
+    const index = {
+      size: exact.size,
+      search: (...a: Parameters<EmbeddingIndex['search']>) => {
+        searches++;
+        return exact.search(...a);
+      },
+      similar: (...a: Parameters<EmbeddingIndex['similar']>) => {
+        searches++;
+        return exact.similar(...a);
+      },
+    };
+    srv = createInferenceServer(new TinyModel(), {
+      index,
+      limits: { maxInstances: 100, maxScored: 1000, maxReturned: 200 },
+      onError: (e) => errors.push(e),
+    });
+    port = await srv.listen(0, '127.0.0.1');
+  });
+  afterAll(() => srv.drain());
+
+  const queries = (count: number, top: number) =>
+    JSON.stringify({
+      instances: Array.from({ length: count }, (_, k) =>
+        k % 2 ? { like: 1 + (k % 40), top } : { vector: [1, 0, k % 3, 0.5], top },
+      ),
+    });
+
+  test('a query scans the whole index: 25 x 40 = 1000 items scored pass, 26 get 413 before any search', async () => {
+    const ok = await call(port, 'POST', '/invocations', queries(25, 3), 'application/json');
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).predictions).toHaveLength(25);
+    expect(searches).toBe(25);
+    const over = await call(port, 'POST', '/invocations', queries(26, 3), 'application/json');
+    expect(over.status).toBe(413);
+    expect(JSON.parse(over.body).error).toMatch(
+      /more than 1000 items scored \(.*all 40 items\) by instance 26.*RECKIT_SERVE_MAX_SCORED/,
+    );
+    expect(searches).toBe(25); // refused before the first query ran
+    expect(errors).toEqual([]);
+  });
+
+  test('"top" counts against the returned limit; JSON Lines queries are counted the same way', async () => {
+    const returned = await call(port, 'POST', '/invocations', queries(11, 20), 'application/json');
+    expect(returned.status).toBe(413);
+    expect(JSON.parse(returned.body).error).toMatch(
+      /more than 200 scores returned .*by instance 11.*RECKIT_SERVE_MAX_RETURNED/,
+    );
+    const lines = (n: number) => Array.from({ length: n }, (_, k) => JSON.stringify({ like: 1 + (k % 40), top: 1 }));
+    const fits = await call(port, 'POST', '/invocations', lines(25).join('\n'), 'application/jsonlines');
+    expect(fits.status).toBe(200);
+    expect(fits.body.trim().split('\n')).toHaveLength(25);
+    const over = await call(port, 'POST', '/invocations', lines(26).join('\n'), 'application/jsonlines');
+    expect(over.status).toBe(413);
+    expect(JSON.parse(over.body).error).toMatch(/more than 1000 items scored .* by instance 26/);
+    expect(errors).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '../../../src/adapters/cli/main.js';
+import { startLocalSageMaker } from '../../../src/adapters/sagemaker/local/local-sagemaker.js';
 import { FUNCTIONS, SECRET_HEADER } from '../../../src/adapters/snowflake/functions-core.js';
 import { batchId, call } from './snowflake-requests.js';
 
@@ -70,6 +71,26 @@ describe('reckit snowflake sql', () => {
 });
 
 const built = existsSync('dist/adapters/cli/commands/functions.js');
+
+/** `reckit functions serve --port 0 --json ARGS` as a child process, once it prints its listening line. */
+async function serveCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['bin/reckit.js', 'functions', 'serve', '--port', '0', '--json', ...args], {
+    env: { ...process.env, ...env },
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const info = await new Promise<{ url: string; backend: string }>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('}')) resolve(JSON.parse(out) as { url: string; backend: string });
+    });
+    child.on('exit', () => reject(new Error(`exited: ${err}`)));
+  });
+  return { child, info, output: () => out + err };
+}
 describe.skipIf(!built)(
   `reckit functions serve (built CLI${built ? '' : '; dist/ not built: npx tsc -p tsconfig.build.json'})`,
   () => {
@@ -84,34 +105,10 @@ describe.skipIf(!built)(
 
     test('serves, checks the secret, answers rows, stops on SIGTERM; the secret is never printed', async () => {
       const secret = 'cli-test-secret-value';
-      const child = spawn(
-        process.execPath,
-        [
-          'bin/reckit.js',
-          'functions',
-          'serve',
-          '--port',
-          '0',
-          '--json',
-          '--warehouse',
-          `duckdb:${join(dir, 'w.duckdb')}`,
-          '--state-dir',
-          join(dir, 'state'),
-        ],
-        { env: { ...process.env, RECKIT_FUNCTIONS_SECRET: secret } },
+      const { child, info, output } = await serveCli(
+        ['--warehouse', `duckdb:${join(dir, 'w.duckdb')}`, '--state-dir', join(dir, 'state')],
+        { RECKIT_FUNCTIONS_SECRET: secret },
       );
-      let out = '';
-      let err = '';
-      child.stderr.on('data', (c: Buffer) => {
-        err += c.toString();
-      });
-      const info = await new Promise<{ url: string }>((resolve, reject) => {
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          if (out.includes('}')) resolve(JSON.parse(out) as { url: string });
-        });
-        child.on('exit', () => reject(new Error(`exited: ${err}`)));
-      });
       try {
         expect((await call(info.url, 'deploy_model', { batch: batchId(0), rows: [[0, 'm', '/nope']] })).status).toBe(
           401,
@@ -132,7 +129,52 @@ describe.skipIf(!built)(
       }
       const code = await new Promise((resolve) => child.on('exit', resolve));
       expect(code).toBe(0);
-      expect(out + err).not.toContain(secret);
+      expect(output()).not.toContain(secret);
+    });
+
+    test('--backend sagemaker: flags checked, then rows reach SageMaker through the real clients', async () => {
+      const missingRole = spawnSync(
+        process.execPath,
+        ['bin/reckit.js', 'functions', 'serve', '--no-secret', '--backend', 'sagemaker', '--s3-prefix', 's3://b/p'],
+        { env: { ...process.env, RECKIT_SAGEMAKER_ROLE: '' }, encoding: 'utf8' },
+      );
+      expect(missingRole.status).toBe(2);
+      expect(missingRole.stderr.trim()).toMatch(
+        /^reckit: the sagemaker backend needs --role \(or \$RECKIT_SAGEMAKER_ROLE\): the execution role ARN/,
+      );
+      const sagemaker = await startLocalSageMaker();
+      const { child, info } = await serveCli(
+        [
+          '--no-secret',
+          '--backend',
+          'sagemaker',
+          '--role',
+          'arn:aws:iam::000000000000:role/reckit',
+          '--s3-prefix',
+          's3://reckit-test/functions',
+          '--image',
+          'reckit:latest',
+          '--endpoint-url',
+          sagemaker.url,
+          '--warehouse',
+          `duckdb:${join(dir, 'w.duckdb')}`,
+          '--state-dir',
+          join(dir, 'state-sm'),
+        ],
+        // The SDK's default chain reads these; the local SageMaker does not check signatures.
+        { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' },
+      );
+      try {
+        expect(info.backend).toBe('sagemaker');
+        // No such endpoint: SageMaker's runtime says so (a 4xx), and the row gets it as its error.
+        const r = await call(info.url, 'invoke_model', { batch: batchId(0), rows: [[0, 'no-such-model', 1, 2]] });
+        expect(r.status).toBe(200);
+        expect(r.json.data?.[0]?.[1]).toMatchObject({ error: expect.stringMatching(/no-such-model/) });
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.on('exit', resolve));
+        await sagemaker.close();
+      }
     });
   },
 );

@@ -47,16 +47,22 @@ async function settle(t: TrainBatches, batch: string) {
   throw new Error('never finished');
 }
 
-test('a transient training fault is retried on the next poll, at most 3 attempts, then reported per row', async () => {
+test('a transient training fault is retried by a poll after the backoff, at most 3 attempts, then reported per row', async () => {
   const backend = scripted(['transient', 'ok']);
-  const t = new TrainBatches(join(dir, 'a'), backend);
+  const t = new TrainBatches(join(dir, 'a'), backend, { retryDelayMs: 300 });
   expect(t.submit('q1:1:1:0:0', rows(['ratings', 'recs']))).toEqual({ state: 'running' });
+  // Polls inside the backoff answer "running" without training again (throttling gets time to clear).
+  await t.idle();
+  expect(t.poll('q1:1:1:0:0')).toEqual({ state: 'running' });
+  await t.idle();
+  expect(backend.calls).toHaveLength(1);
+  await new Promise((r) => setTimeout(r, 320));
   const done = await settle(t, 'q1:1:1:0:0');
   expect(backend.calls).toHaveLength(2);
   expect((done.values[0] as TrainOutcome).rows_written).toBe(3);
 
   const failing = scripted(['transient', 'transient', 'transient', 'ok']);
-  const t2 = new TrainBatches(join(dir, 'b'), failing);
+  const t2 = new TrainBatches(join(dir, 'b'), failing, { retryDelayMs: 0 });
   t2.submit('q2:1:1:0:0', rows(['ratings', 'recs']));
   const gaveUp = await settle(t2, 'q2:1:1:0:0');
   expect(failing.calls).toHaveLength(3);

@@ -140,6 +140,15 @@ export function warehouseConformance(label: string, open: () => Promise<Warehous
         String(tables.getChild(tables.schema.fields[0]?.name as string)?.get(r)),
       );
       expect(names.filter((n) => /__reckit_tmp_/i.test(n))).toEqual([]);
+      // A first write that fails creates nothing.
+      const first = wh.writeTable(name('never'), ratings(900), {
+        batchRows: 100,
+        onBatch: (rows) => {
+          if (rows > 200) throw new Error('boom (injected)');
+        },
+      });
+      await expect(first).rejects.toThrow('injected');
+      expect(await wh.hasTable(name('never'))).toBe(false);
     });
 
     test('table names that try to inject SQL are refused before any SQL runs; the victim survives', async () => {
@@ -153,6 +162,9 @@ export function warehouseConformance(label: string, open: () => Promise<Warehous
         '1abc',
         '',
         `${name('victim')} WHERE 1=1`,
+        `${name('victim')}' OR '1'='1`,
+        `${name('victim')})`,
+        'x"y',
       ];
       for (const n of bad) {
         await expect(wh.readTable(n)).rejects.toBeInstanceOf(InputError);
@@ -162,6 +174,9 @@ export function warehouseConformance(label: string, open: () => Promise<Warehous
       await expect(wh.readTable(name('ratings'), { columns: ['RATING" FROM x; --'] })).rejects.toBeInstanceOf(
         InputError,
       );
+      const evil = tableFromArrays({ [`a"); DROP TABLE ${name('victim')}; --`]: Int32Array.of(1) });
+      await expect(wh.writeTable(name('ok_name'), evil)).rejects.toBeInstanceOf(InputError);
+      expect(await wh.hasTable(name('ok_name'))).toBe(false);
       expect((await wh.readTable(name('victim'))).numRows).toBe(5);
     });
 
@@ -174,6 +189,8 @@ export function warehouseConformance(label: string, open: () => Promise<Warehous
       expect((await wh.readTable(t)).numRows).toBe(25);
       expect(await wh.hasTable(t)).toBe(true);
       expect(await wh.hasTable(name('qualified'))).toBe(false);
+      // Plain identifiers match whatever their case, as in SQL.
+      expect((await wh.readTable(t.toUpperCase())).numRows).toBe(25);
     });
 
     test('a missing table is an InputError naming it', async () => {

@@ -44,7 +44,7 @@ describe.skipIf(!data)(
           '--folds',
           '0',
           '--clusters',
-          '0',
+          '3',
           '--json',
         ],
         { out: (s) => void (out += s), err: (s) => void (err += s) },
@@ -56,6 +56,7 @@ describe.skipIf(!data)(
         train: { ratings: number; rowsWritten: number };
         sample: { user: number; items: { movie: number; title: string }[] }[];
         predictions: { user: number; movie: number; title: string; score: number }[];
+        clusters?: { clusters: { users: number; topMovies: string[] }[] };
       };
       expect(r.warehouse).toBe('snowflake:standin');
       expect(r.train.ratings).toBe(100_836);
@@ -71,6 +72,14 @@ describe.skipIf(!data)(
         [5, 19],
       ]);
       expect(r.predictions.every((p) => p.score >= 0.5 && p.score <= 5)).toBe(true);
+      // The cluster summary's titles come from Snowflake's LISTAGG ... WITHIN GROUP (the DuckDB-only
+      // string_agg never reached the wire): three per cluster.
+      expect(r.clusters?.clusters).toHaveLength(3);
+      expect(r.clusters?.clusters.reduce((n, c) => n + c.users, 0)).toBe(610);
+      for (const c of r.clusters?.clusters ?? []) {
+        expect(c.topMovies).toHaveLength(3);
+        expect(c.topMovies.every((t) => t.length > 0 && !t.includes('\n'))).toBe(true);
+      }
       // The tables landed in the account (names folded to upper case, as Snowflake does), the top-10
       // lists as VARIANT arrays, and no staging table is left.
       const tables = (
@@ -80,6 +89,7 @@ describe.skipIf(!data)(
         'MOVIES',
         'NO_RATINGS',
         'RATINGS',
+        'USER_CLUSTERS',
         'USER_MOVIE_RECOMMENDATIONS',
         'USER_MOVIE_RECOMMENDATIONS_RANKED',
       ]);
@@ -87,6 +97,9 @@ describe.skipIf(!data)(
         'SELECT json_array_length("TOP_10_RECOMMENDATIONS") FROM USER_MOVIE_RECOMMENDATIONS LIMIT 3',
       );
       expect(top.flat().map(Number)).toEqual([10, 10, 10]);
+      const sent = JSON.stringify(standIn.log.map((l) => l.body));
+      expect(sent).toMatch(/LISTAGG\(m\.\\"TITLE\\", '\\n'\) WITHIN GROUP \(ORDER BY k\.rk\)/);
+      expect(sent).not.toMatch(/string_agg/i);
       // The password never travelled outside the login request.
       const elsewhere = standIn.log.filter((l) => l.path !== '/session/v1/login-request');
       expect(JSON.stringify(elsewhere)).not.toContain(PASSWORD);

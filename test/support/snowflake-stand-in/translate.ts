@@ -15,12 +15,12 @@ export type Translated =
 /**
  * Rewrites the Snowflake-isms reckit uses into DuckDB SQL: IDENTIFIER(?) resolved server-side from
  * its bind (unquoted parts fold to upper case), PARSE_JSON, TABLE(FLATTEN(...)) with `value[i]`,
- * NUMBER/FLOAT/VARIANT/ARRAY types, TRANSIENT tables, ALTER TABLE ... SWAP WITH, and array binds
+ * NUMBER/FLOAT/VARIANT/ARRAY types, LISTAGG ... WITHIN GROUP, TRANSIENT tables, ALTER TABLE ... SWAP WITH, and array binds
  * (only on INSERT ... VALUES of plain `?`, as in Snowflake; function calls in VALUES are refused).
  */
 export function translate(sqlText: string, bindings: Record<string, WireBind> | undefined): Translated {
   const binds = bindings ?? {};
-  const segments = split(sqlText);
+  const segments = split(rewriteListagg(sqlText));
   let bindNo = 0;
   const params: DuckDBValue[] = [];
   const types: (DuckDBType | undefined)[] = [];
@@ -76,6 +76,38 @@ export function translate(sqlText: string, bindings: Record<string, WireBind> | 
   }
   if (arrayRows !== null) out = arrayInsert(out);
   return { kind: 'sql', sql: out, params, types, arrayRows };
+}
+
+/** LISTAGG(expr, sep) WITHIN GROUP (ORDER BY o) -> DuckDB's string_agg(expr, sep ORDER BY o). */
+function rewriteListagg(sql: string): string {
+  for (;;) {
+    // Literals and quoted names masked out, so only SQL code is matched; slices come from `sql`.
+    const mask = split(sql)
+      .map((x) => (x.quoted ? '_'.repeat(x.text.length) : x.text))
+      .join('');
+    const head = /\bLISTAGG\s*\(/i.exec(mask);
+    if (!head) return sql;
+    const argsEnd = closing(mask, head.index + head[0].length);
+    const within = /^\s*WITHIN\s+GROUP\s*\(\s*ORDER\s+BY\s+/i.exec(mask.slice(argsEnd + 1));
+    if (!within) {
+      throw new SnowflakeSqlError('001003', '42000', 'SQL compilation error:\nsyntax error near LISTAGG');
+    }
+    const orderFrom = argsEnd + 1 + within[0].length;
+    const orderEnd = closing(mask, orderFrom);
+    const args = sql.slice(head.index + head[0].length, argsEnd);
+    const order = sql.slice(orderFrom, orderEnd);
+    sql = `${sql.slice(0, head.index)}string_agg(${args} ORDER BY ${order})${sql.slice(orderEnd + 1)}`;
+  }
+}
+
+/** The index of the `)` closing the parenthesis opened just before `from`. */
+function closing(text: string, from: number): number {
+  let depth = 1;
+  for (let j = from; j < text.length; j++) {
+    if (text[j] === '(') depth++;
+    else if (text[j] === ')' && --depth === 0) return j;
+  }
+  throw new SnowflakeSqlError('001003', '42000', 'SQL compilation error:\nunbalanced parentheses');
 }
 
 /** Splits SQL into string literals / quoted identifiers (left alone) and the code between them. */

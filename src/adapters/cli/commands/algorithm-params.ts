@@ -15,7 +15,9 @@ export function parseParamFlags(flags: readonly string[] | undefined): Record<st
     const name = flag.slice(0, eq).trim();
     // A name such as __proto__ or constructor would set or shadow an Object built-in instead of a
     // parameter, and slip past an `in` check of the schema: only plain identifiers are names.
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || RESERVED.has(name)) {
+    // `algo.name` (comparing algorithms: --param als.factors=128) routes a value to one of them.
+    const param = name.slice(name.indexOf('.') + 1);
+    if (!/^(?:[a-z][a-z0-9-]*\.)?[A-Za-z][A-Za-z0-9_]*$/.test(name) || RESERVED.has(param)) {
       throw new InputError(`--param ${flag.slice(0, 80)}: "${name.slice(0, 40)}" is not a parameter name`);
     }
     const raw = flag.slice(eq + 1).trim();

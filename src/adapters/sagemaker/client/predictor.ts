@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-sagemaker-runtime';
 import { InputError } from '../../../engine/errors.js';
 import type { Id } from '../../../engine/matrix/id-index.js';
+import { isTransientAwsError } from './aws-faults.js';
 import { packLines } from './pack-lines.js';
 import { sleep } from './poll.js';
 
@@ -148,6 +149,8 @@ interface SdkError {
 function retryable(error: unknown): boolean {
   const e = error as SdkError;
   if (e.name === 'ModelError' || e.name === 'AbortError') return false;
+  // Throttling names arrive with HTTP 400 on AWS's JSON protocols: retry them like a 429.
+  if (e.$metadata?.httpStatusCode !== undefined && isTransientAwsError(error)) return true;
   const status = e.$metadata?.httpStatusCode;
   if (status === undefined)
     return /ECONNRESET|ECONNREFUSED|socket hang up|ETIMEDOUT|TimeoutError/i.test(`${e.name} ${e.message}`);
@@ -163,7 +166,7 @@ function surfaced(endpoint: string, error: unknown): unknown {
     );
   }
   const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined && status >= 400 && status < 500) {
+  if (status !== undefined && status >= 400 && status < 500 && !isTransientAwsError(error)) {
     return new InputError(`endpoint ${endpoint}: ${e.name} (${status}): ${e.message}`, { cause: error });
   }
   return error;

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Table, type Vector } from 'apache-arrow';
 import type { Model } from '../../../engine/model/model.js';
-import { topNListTable, topNLongTable } from '../../../engine/model/top-n-table.js';
+import { topNLongTable } from '../../../engine/model/top-n-table.js';
 import { writeTableFile } from '../../cli/write-table-file.js';
+import { seedTopNTable } from '../../pipeline/seed-top-n.js';
 import { openWarehouseLazily } from './lazy-warehouse.js';
 import type { TrainSettings } from './train-settings.js';
 
@@ -31,11 +31,7 @@ export async function writeTopN(
   const n = s.topN ?? 10;
   const top = await model.recommendAll({ n, excludeSeen: !s.includeSeen, signal });
   if (s.outputTable && s.warehouse) {
-    const lists = topNListTable(top, model);
-    const table = new Table({
-      USERID: lists.getChild('user') as Vector,
-      [`TOP_${n}_RECOMMENDATIONS`]: lists.getChild('items') as Vector,
-    });
+    const table = seedTopNTable(top, model, n);
     const wh = await openWarehouseLazily(s.warehouse);
     try {
       const { rows } = await wh.writeTable(s.outputTable, table, { mode: 'replace', signal });

@@ -23,6 +23,7 @@ interface RankBinding {
     threads: number,
     regExponent: number,
     loss: boolean,
+    cgPrecision: number,
   ): NativeJob<number>;
   spdInverse(a: Float64Array, n: number, threads: number): NativeJob<void>;
   bprEpoch(
@@ -77,6 +78,7 @@ export function nativeRankKernels(binding: NativeBinding): RankKernels {
             a.threads ?? 0,
             a.regExponent ?? 0,
             a.loss !== false,
+            a.cgPrecision ?? 32,
           ),
         run,
       );

@@ -8,9 +8,10 @@
 // TS: topNVector(panels: Float32Array, pbias: Float32Array, k: number, nItems: number,
 //   factors: Float32Array, vector: Float32Array, offset: number, n: number, exclude: Int32Array,
 //   candidates: Int32Array | null, outItems: Int32Array, outScores: Float32Array, threads?: number (default 1;
-//   0 = all cores), half?: Uint16Array | null, norms?: Float32Array) -> number
-// TS: packHalfPanels(panels: Float32Array, k: number, outHalf: Uint16Array, outNorms: Float32Array) -> boolean
-//   (false: no F16C here or a factor too large for float16; topNVector then scans float32 only)
+//   0 = all cores), codes?: Int8Array | null, scales?: Float32Array | null, weights?: Float32Array | null)
+//   -> number (one thread with codes: the int8 screen of int8-screen.h)
+// TS: packInt8Panels(panels: Float32Array, k: number, outCodes: Int8Array, outScales: Float32Array,
+//   outWeights: Float32Array) -> boolean (false: no AVX2 here; topNVector then does not screen int8)
 // TS: topNAll(panels: Float32Array, pbias: Float32Array, k: number, nItems: number,
 //   userFactors: Float32Array, userOffset: Float32Array, users: Int32Array, n: number,
 //   seenOffsets: Int32Array | null, seenCols: Int32Array | null, threads: number,
@@ -21,7 +22,7 @@
 #include <vector>
 
 #include "async-job.h"
-#include "half-screen.h"
+#include "int8-screen.h"
 #include "item-panels.h"
 #include "napi-args.h"
 #include "parallel.h"
@@ -278,22 +279,22 @@ Napi::Value PackItemPanels(const Napi::CallbackInfo& info) {
 }
 RK_REGISTER("packItemPanels", PackItemPanels);
 
-// Two passes (half-screen.h): float16 scores with error bounds pick the items that can make the
-// top n; those are rescored from the float32 panels exactly as the full scan would score them.
-// The first pass keeps its survivors in a short list (item order) rather than a dense per-item
-// array, so the second pass touches only the panels that hold one.
-void ScreenHalf(const float* v, const float* panels, const uint16_t* half, const float* norms, const float* pbias,
-                long long nP, int k, float offset, rk::View<int32_t> exclude, TopHeap& heap) {
-#ifdef RK_X86
-  rk::HalfBound bound(v, k);
+// Two passes (int8-screen.h): int8 scores with error bounds pick the items that can make the top
+// n; those are rescored from the float32 panels exactly as the full scan would score them.
+// scan(sink) walks the int8 panels; weights[i] is the item's factor of the bound. The first pass
+// keeps its survivors in a short list (item order) rather than a dense per-item array, so the
+// second pass touches only the panels that hold one.
+template <typename Scan>
+void Screen(Scan&& scan, const rk::ScreenBound& bound, const float* v, const float* panels, const float* weights,
+            const float* pbias, int k, float offset, rk::View<int32_t> exclude, TopHeap& heap) {
   std::vector<Hit> kept;  // (upper bound, item) of every item that passed the screen, item order
   kept.reserve(256);
   std::vector<Hit> lowStore(static_cast<size_t>(heap.cap));
   TopHeap low{lowStore.data(), heap.cap, 0};  // the n best lower bounds
   float lowT = low.Threshold();
   float below = rk::NextDown(lowT);  // hi < lowT  <=>  float(a + e) < NextDown(lowT), hi = NextUp(float(a + e))
-  rk::ScanHalfPanels(v, half, nP, k, [&](long long p, const float* acc) {
-    // Panel pretest: Of is non-decreasing in the norm, |dot| and |bias| and every rounding is
+  scan([&](long long p, const float* acc) {
+    // Panel pretest: Of is non-decreasing in the weight, |dot| and |bias| and every rounding is
     // monotone, so the panel's largest score plus the bound for its largest parts bounds each
     // item's upper bound; below the threshold, no item of the panel can pass.
     float maxA = kNegInf, maxN = 0, maxD = 0, maxB = 0;
@@ -303,7 +304,7 @@ void ScreenHalf(const float* v, const float* panels, const uint16_t* half, const
       if (b == kNegInf) continue;
       float a = (acc[j] + b) + offset;
       maxA = a > maxA ? a : maxA;
-      maxN = norms[i] > maxN ? norms[i] : maxN;
+      maxN = weights[i] > maxN ? weights[i] : maxN;
       maxD = std::fabs(acc[j]) > maxD ? std::fabs(acc[j]) : maxD;
       maxB = std::fabs(b) > maxB ? std::fabs(b) : maxB;
     }
@@ -313,7 +314,7 @@ void ScreenHalf(const float* v, const float* panels, const uint16_t* half, const
       float b = pbias[i];
       if (b == kNegInf) continue;
       float a = (acc[j] + b) + offset;
-      double e = bound.Of(norms[i], acc[j], b, offset);
+      double e = bound.Of(weights[i], acc[j], b, offset);
       float top = static_cast<float>(a + e);
       if (top < below) continue;
       if (Contains(exclude.data, static_cast<long long>(exclude.length), static_cast<int32_t>(i))) continue;
@@ -339,34 +340,29 @@ void ScreenHalf(const float* v, const float* panels, const uint16_t* half, const
     }
     heap.Offer((acc[h.item % kPanel] + pbias[h.item]) + offset, h.item);
   }
-#else
-  (void)v, (void)panels, (void)half, (void)norms, (void)pbias, (void)nP, (void)k, (void)offset, (void)exclude,
-      (void)heap;
-#endif
 }
 
-Napi::Value PackHalfPanels(const Napi::CallbackInfo& info) {
+Napi::Value PackInt8Panels(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
     rk::Args args(info);
     auto panels = args.Float32(0, "panels");
     int k = static_cast<int>(args.Number(1, "k"));
-    auto half = args.Typed<uint16_t, napi_uint16_array>(2, "outHalf");
-    auto norms = args.Float32(3, "outNorms");
+    auto codes = args.Typed<int8_t, napi_int8_array>(2, "outCodes");
+    auto scales = args.Float32(3, "outScales");
+    auto weights = args.Float32(4, "outWeights");
     RK_CHECK(k > 0 && panels.length % (static_cast<size_t>(k) * kPanel) == 0, "panels must hold whole 16-item panels");
-    RK_CHECK(half.length == panels.length, "outHalf must match panels");
+    RK_CHECK(codes.length == panels.length, "outCodes must match panels");
     long long nP = static_cast<long long>(panels.length) / (static_cast<long long>(k) * kPanel);
-    RK_CHECK(norms.length == static_cast<size_t>(nP * kPanel), "outNorms must hold one norm per padded item");
-    if (!rk::HasF16c()) return Napi::Boolean::New(info.Env(), false);
+    RK_CHECK(scales.length == static_cast<size_t>(nP * kPanel) && weights.length == scales.length,
+             "outScales/outWeights must hold one entry per padded item");
+    if (!rk::HasAvx2Fma()) return Napi::Boolean::New(info.Env(), false);
     for (size_t i = 0; i < panels.length; ++i)
-      if (!(std::fabs(panels.data[i]) < 60000.0f)) return Napi::Boolean::New(info.Env(), false);
-#ifdef RK_X86
-    rk::PackHalf(panels.data, static_cast<long long>(panels.length), half.data);
-#endif
-    rk::PanelNorms(panels.data, nP, k, norms.data);
+      if (!std::isfinite(panels.data[i])) return Napi::Boolean::New(info.Env(), false);
+    rk::PackInt8(panels.data, nP, k, codes.data, scales.data, weights.data);
     return Napi::Boolean::New(info.Env(), true);
   });
 }
-RK_REGISTER("packHalfPanels", PackHalfPanels);
+RK_REGISTER("packInt8Panels", PackInt8Panels);
 
 Napi::Value TopNVector(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
@@ -383,12 +379,14 @@ Napi::Value TopNVector(const Napi::CallbackInfo& info) {
     auto outScores = args.Float32(11, "outScores");
     // One thread unless asked: splitting pays only on an idle machine (measured: worse under load).
     int threads = static_cast<int>(args.NumberOr(12, "threads", 1));
-    auto half = args.Optional<uint16_t, napi_uint16_array>(13, "half");
-    auto norms = args.Optional<float, napi_float32_array>(14, "norms");
-    bool hasHalf = args.Has(13);
-    RK_CHECK(hasHalf == args.Has(14), "half and norms come together");
-    RK_CHECK(!hasHalf || (half.length == catalog.panels.length && norms.length == catalog.pbias.length),
-             "half panels do not match");
+    auto codes = args.Optional<int8_t, napi_int8_array>(13, "codes");
+    auto scales = args.Optional<float, napi_float32_array>(14, "scales");
+    auto weights = args.Optional<float, napi_float32_array>(15, "weights");
+    bool hasInt8 = args.Has(13);
+    RK_CHECK(hasInt8 == args.Has(14) && hasInt8 == args.Has(15), "codes, scales and weights come together");
+    RK_CHECK(!hasInt8 || (codes.length == catalog.panels.length && scales.length == catalog.pbias.length &&
+                          weights.length == catalog.pbias.length),
+             "int8 panels do not match");
     RK_CHECK(n >= 0 && outItems.length == static_cast<size_t>(n) && outScores.length == static_cast<size_t>(n),
              "outItems/outScores must hold n entries");
     RK_CHECK(vector.length == static_cast<size_t>(catalog.k), "vector must hold k floats");
@@ -410,9 +408,14 @@ Napi::Value TopNVector(const Napi::CallbackInfo& info) {
         rk::PanelDot(vector.data, catalog.panels.data + p * catalog.k * kPanel, catalog.k, acc);
         heap.Offer((acc[j] + catalog.pbias.data[i]) + offset, i);
       }
-    } else if (hasHalf && threads == 1 && n > 0 && rk::HasF16c()) {
-      ScreenHalf(vector.data, catalog.panels.data, half.data, norms.data, catalog.pbias.data, catalog.nP, catalog.k,
-                 offset, exclude, heap);
+#ifdef RK_X86
+    } else if (hasInt8 && threads == 1 && n > 0 && rk::HasAvx2Fma()) {
+      const float* v = vector.data;
+      int k = catalog.k;
+      Screen([&](auto&& sink) { rk::ScanInt8Panels(v, codes.data, scales.data, catalog.nP, k, sink); },
+             rk::ScreenBound(v, k), v, catalog.panels.data, weights.data, catalog.pbias.data, k, offset, exclude,
+             heap);
+#endif
     } else {
       // Large catalogs are memory-bound (59k items x 100 factors = 24 MB per call): split the
       // panels over the cores, one heap each, then merge (the (score, index) order is total, so

@@ -1,18 +1,20 @@
 import { CancelledError, InputError } from '../../errors.js';
 import type { AlsHalfStepArgs, KernelRun } from '../signatures.js';
+import { AlsCgFloat } from './als-cg-float.js';
 
 /**
  * Implicit ALS half-step, the reference for native/als-half-step.cc (same order of every double
  * sum, so the twins agree to float32 rounding). G = Y'Y is summed item by item in double; each row
  * then solves (G + reg I + sum_j (c_j - 1) y_j y_j') x = sum_j c_j y_j, either exactly (Cholesky)
  * or by `cgSteps` conjugate-gradient steps warm-started from the current x, as implicit's
- * least_squares_cg does. docs/ranking.md derives the loss returned.
+ * least_squares_cg does, in float32 (cgPrecision 32, the default: als-cg-float.ts) or double.
+ * docs/ranking.md derives the loss returned.
  */
 export async function alsHalfStep(a: AlsHalfStepArgs, run?: KernelRun): Promise<{ loss: number }> {
   const { rows, fixed, k } = a;
   check(a);
   const g = gram(fixed, k);
-  const st = new AlsScratch(k);
+  const st = new AlsScratch(k, a, g);
   let loss = 0;
   for (let u = 0; u < rows.nRows; u++) {
     if ((u & 1023) === 0) {
@@ -29,7 +31,7 @@ export async function alsHalfStep(a: AlsHalfStepArgs, run?: KernelRun): Promise<
 export function alsHalfStepSync(a: AlsHalfStepArgs): number {
   check(a);
   const g = gram(a.fixed, a.k);
-  const st = new AlsScratch(a.k);
+  const st = new AlsScratch(a.k, a, g);
   let loss = 0;
   for (let u = 0; u < a.rows.nRows; u++) loss += solveRow(a, g, u, st);
   return loss;
@@ -55,7 +57,11 @@ class AlsScratch {
   readonly p: Float64Array;
   readonly ap: Float64Array;
   readonly a: Float64Array;
-  constructor(k: number) {
+  /** The float32 CG solver and Y'Y rounded to float32, when the CG runs in float32. */
+  readonly cgFloat: { solver: AlsCgFloat; g: Float32Array } | undefined;
+  constructor(k: number, args: AlsHalfStepArgs, g: Float64Array) {
+    const float = args.cgSteps > 0 && (args.cgPrecision ?? 32) === 32;
+    this.cgFloat = float ? { solver: new AlsCgFloat(k), g: Float32Array.from(g) } : undefined;
     this.x = new Float64Array(k);
     this.r = new Float64Array(k);
     this.p = new Float64Array(k);
@@ -109,6 +115,9 @@ function solveRow(a: AlsHalfStepArgs, g: Float64Array, u: number, st: AlsScratch
     }
     choleskySolveInPlace(m, r, k);
     for (let f = 0; f < k; f++) x[f] = r[f]!;
+  } else if (st.cgFloat) {
+    st.cgFloat.solver.solveRow(a, st.cgFloat.g, u, reg);
+    for (let f = 0; f < k; f++) x[f] = solve[u * k + f]!;
   } else {
     for (let f = 0; f < k; f++) x[f] = solve[u * k + f]!;
     gTimes(g, reg, x, r, k);

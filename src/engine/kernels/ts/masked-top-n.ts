@@ -1,4 +1,4 @@
-import type { ItemFactors, KernelRun, MaskedTopNBatchArgs, TopNQuery, TopNResult } from '../signatures.js';
+import type { ItemFactors, KernelRun, MaskedTopNBatchArgs, TopNAllArgs, TopNQuery, TopNResult } from '../signatures.js';
 import { topNAll, topNVector } from './top-n.js';
 
 /**
@@ -11,19 +11,21 @@ export function maskedTopNVector(items: ItemFactors, mask: Uint8Array | undefine
 
 /** Reference twin of the batched scan: one query per row of `queries`, each with offset 0. */
 export async function maskedTopNBatch(a: MaskedTopNBatchArgs, run?: KernelRun): Promise<TopNResult> {
+  return topNAll(queriesAsUsers(a, withMask(a.items, a.mask)), run);
+}
+
+/** A query batch as topNAll's arguments (both backends): query r is "user" r with offset 0. */
+export function queriesAsUsers(a: MaskedTopNBatchArgs, items: ItemFactors): TopNAllArgs {
   const nQueries = a.items.k === 0 ? 0 : a.queries.length / a.items.k;
-  return topNAll(
-    {
-      items: withMask(a.items, a.mask),
-      userFactors: a.queries,
-      userOffset: new Float32Array(nQueries),
-      users: Int32Array.from({ length: nQueries }, (_, r) => r),
-      n: a.n,
-      seen: a.exclude,
-      threads: a.threads,
-    },
-    run,
-  );
+  return {
+    items,
+    userFactors: a.queries,
+    userOffset: new Float32Array(nQueries),
+    users: Int32Array.from({ length: nQueries }, (_, r) => r),
+    n: a.n,
+    seen: a.exclude,
+    threads: a.threads,
+  };
 }
 
 function withMask(items: ItemFactors, mask: Uint8Array | undefined): ItemFactors {
