@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
@@ -60,7 +60,7 @@ interface ExtraBinding {
   scoreItems(...args: unknown[]): void;
 }
 `;
-  edit(root, 'addon/embedding-kernels.ts', 'const PANEL = 16;', `${extra}\nconst PANEL = 16;`);
+  appendFileSync(join(root, 'src/engine/kernels/addon/embedding-kernels.ts'), extra);
   const r = check(root);
   expect(r.status).toBe(1);
   expect(r.out).toContain('fillNormal argument 0: fill-normal.cc reads "out", embedding-kernels.ts says "o"');
