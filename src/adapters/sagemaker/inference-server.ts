@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../../engine/errors.js';
 import type { Model } from '../../engine/model/model.js';
@@ -10,7 +10,7 @@ import { startInvocation } from './invocations.js';
 import { listenOn } from './listen.js';
 import { cut } from './media-types.js';
 import { rawHeader } from './raw-header.js';
-import { BodyMessage, readBody } from './request-body.js';
+import { BodyMessage, readBody, readBodyFromEvents } from './request-body.js';
 import { type RequestLimits, resolveLimits, resolveTimeouts, type ServerTimeouts } from './server-limits.js';
 import { runInTurns } from './turns.js';
 
@@ -41,6 +41,22 @@ export interface InferenceServer {
 }
 
 /**
+ * Mechanisms the server uses to stay close to a bare node:http server, each on by default. They
+ * are switches only so that the serve bench's budget cases (src/bench/serve-budget.bench.ts,
+ * docs/benchmarks.md) can measure each one against its plain form in the same run.
+ */
+export interface ServerMechanisms {
+  /** Body chunks go from the HTTP parser to a collector (BodyMessage) instead of 'data' events. */
+  bodyMessage: boolean;
+  /** Request headers are read from rawHeaders (rawHeader) instead of the req.headers object. */
+  rawHeaders: boolean;
+  /** Response headers go to writeHead as a flat [name, value, ...] list instead of an object. */
+  flatHeaders: boolean;
+}
+
+export const ALL_MECHANISMS: Readonly<ServerMechanisms> = { bodyMessage: true, rawHeaders: true, flatHeaders: true };
+
+/**
  * The inference server: GET /ping, POST /invocations, GET /execution-parameters (batch
  * transform). The model is loaded before the server starts, so /ping answers 200 as soon as the
  * port is open. Errors: 400 malformed body (naming the line), 404 unknown path, 405 wrong
@@ -49,6 +65,15 @@ export interface InferenceServer {
  * run in turns so /ping and small requests are answered meanwhile (docs/serving.md).
  */
 export function createInferenceServer(model: Model, o: InferenceServerOptions = {}): InferenceServer {
+  return buildInferenceServer(model, o, ALL_MECHANISMS);
+}
+
+/** createInferenceServer with some mechanisms off (the serve bench's budget cases). */
+export function buildInferenceServer(
+  model: Model,
+  o: InferenceServerOptions,
+  m: Readonly<ServerMechanisms>,
+): InferenceServer {
   const maxBytes = o.maxPayloadBytes ?? payloadLimitFromEnv();
   const limits = resolveLimits(o.limits);
   const timeouts = resolveTimeouts(o.timeouts);
@@ -60,7 +85,7 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
 
   const server = createServer(
     {
-      IncomingMessage: BodyMessage,
+      IncomingMessage: m.bodyMessage ? BodyMessage : IncomingMessage,
       headersTimeout: timeouts.headersMs,
       requestTimeout: timeouts.requestMs,
       keepAliveTimeout: timeouts.keepAliveMs,
@@ -71,17 +96,20 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
       const url = req.url ?? '/';
       if (url === '/invocations') {
         if (req.method !== 'POST') return fail(res, new InvocationError(405, 'use POST /invocations'));
-        const raw = req.rawHeaders;
-        return readBody(
-          req,
+        const header = m.rawHeaders
+          ? (name: string) => rawHeader(req.rawHeaders, name)
+          : (name: string) => req.headers[name] as string | undefined;
+        return (m.bodyMessage ? readBody : readBodyFromEvents)(
+          req as BodyMessage,
           maxBytes,
-          (body) => invocation(req, res, body, rawHeader(raw, 'content-type'), rawHeader(raw, 'accept')),
+          (body) => invocation(req, res, body, header('content-type'), header('accept')),
           (bytes) => tooLarge(req, res, bytes, maxBytes),
+          header,
         );
       }
       if (url === '/ping') {
         if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, new InvocationError(405, 'use GET /ping'));
-        return send(res, 200, '', '');
+        return send(res, 200, '', '', m.flatHeaders);
       }
       if (url === '/execution-parameters' && req.method === 'GET') {
         return send(res, 200, 'application/json', executionParameters);
@@ -110,7 +138,7 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
       // Embedding-index queries (when the server holds an index) are answered at once, in one turn.
       const indexed = o.index && invokeIndex(o.index, body, type, accept);
       if (indexed) {
-        send(res, 200, indexed.type, indexed.body);
+        send(res, 200, indexed.type, indexed.body, m.flatHeaders);
         return;
       }
       work = startInvocation(model, body, type, accept, limits);
@@ -119,12 +147,12 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
       return;
     }
     if (!('next' in work)) {
-      send(res, 200, work.type, work.body as string);
+      send(res, 200, work.type, work.body as string, m.flatHeaders);
       return;
     }
     runInTurns(
       work,
-      (out) => send(res, 200, out.type, out.body),
+      (out) => send(res, 200, out.type, out.body, m.flatHeaders),
       (error) => failed(res, error),
       () => req.socket.destroyed,
     );
@@ -169,7 +197,13 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, bytes: number, maxB
 }
 
 /** Writes a response (counted as answered, see drain.ts); a body in pieces is written piece by piece. */
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer | readonly Buffer[]): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer | readonly Buffer[],
+  flat = true,
+): void {
   answered(res);
   if (typeof body !== 'string' && !Buffer.isBuffer(body)) {
     let bytes = 0;
@@ -183,8 +217,14 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   const out = typeof body !== 'string' && body.length <= SMALL_BODY_BYTES ? body.toString('latin1') : body;
   // Headers as a flat [name, value, ...] list: Node stores it without walking an object's keys
   // (1.6k to 3.8k fewer instructions per response under wrk -c32 and -c1 than the object form).
-  if (type === '') res.writeHead(status, ['Content-Length', Buffer.byteLength(out)]);
-  else res.writeHead(status, ['Content-Type', type, 'Content-Length', Buffer.byteLength(out)]);
+  const length = Buffer.byteLength(out);
+  if (!flat)
+    res.writeHead(
+      status,
+      type === '' ? { 'Content-Length': length } : { 'Content-Type': type, 'Content-Length': length },
+    );
+  else if (type === '') res.writeHead(status, ['Content-Length', length]);
+  else res.writeHead(status, ['Content-Type', type, 'Content-Length', length]);
   res.end(out);
 }
 

@@ -89,3 +89,34 @@ export function readBody(
     if (c.size <= maxBytes) done(c.body());
   });
 }
+
+/**
+ * readBody's plain form, for a server without BodyMessage: the body is gathered from 'data'
+ * events, and Content-Length is read through `header`. Kept for the serve bench's budget case
+ * that measures BodyMessage against it.
+ */
+export function readBodyFromEvents(
+  req: IncomingMessage,
+  maxBytes: number,
+  done: (body: Buffer) => void,
+  tooLarge: (bytes: number) => void,
+  header: (name: string) => string | undefined,
+): void {
+  const declared = Number(header('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    tooLarge(declared);
+    return;
+  }
+  const c = new BodyCollector(maxBytes, tooLarge);
+  const onData = (chunk: Buffer) => {
+    if (!c.add(chunk)) {
+      req.off('data', onData);
+      req.resume();
+      c.onTooLarge(c.size);
+    }
+  };
+  req.on('data', onData);
+  req.on('end', () => {
+    if (c.size <= maxBytes) done(c.body());
+  });
+}
