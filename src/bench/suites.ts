@@ -76,7 +76,7 @@ export const SUITES: readonly SuiteEntry[] = [
   },
   {
     name: 'serve-budget',
-    description: "serve's complexity budget: each mechanism against the same server without it (ABBA pairs)",
+    description: "serve's complexity budget: each kept mechanism against the same server without it (ABBA pairs)",
     load: () => import('./serve-budget.bench.js'),
     fn: 'runServeBudgetBench',
   },

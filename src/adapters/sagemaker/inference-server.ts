@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { createServer, IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../../engine/errors.js';
 import type { Model } from '../../engine/model/model.js';
@@ -9,8 +9,7 @@ import { InvocationError } from './invocation-error.js';
 import { startInvocation } from './invocations.js';
 import { listenOn } from './listen.js';
 import { cut } from './media-types.js';
-import { rawHeader } from './raw-header.js';
-import { BodyMessage, readBody, readBodyFromEvents } from './request-body.js';
+import { BodyMessage, readBody } from './request-body.js';
 import { type RequestLimits, resolveLimits, resolveTimeouts, type ServerTimeouts } from './server-limits.js';
 import { runInTurns } from './turns.js';
 
@@ -41,22 +40,6 @@ export interface InferenceServer {
 }
 
 /**
- * Mechanisms the server uses to stay close to a bare node:http server, each on by default. They
- * are switches only so that the serve bench's budget cases (src/bench/serve-budget.bench.ts,
- * docs/benchmarks.md) can measure each one against its plain form in the same run.
- */
-export interface ServerMechanisms {
-  /** Body chunks go from the HTTP parser to a collector (BodyMessage) instead of 'data' events. */
-  bodyMessage: boolean;
-  /** Request headers are read from rawHeaders (rawHeader) instead of the req.headers object. */
-  rawHeaders: boolean;
-  /** Response headers go to writeHead as a flat [name, value, ...] list instead of an object. */
-  flatHeaders: boolean;
-}
-
-export const ALL_MECHANISMS: Readonly<ServerMechanisms> = { bodyMessage: true, rawHeaders: true, flatHeaders: true };
-
-/**
  * The inference server: GET /ping, POST /invocations, GET /execution-parameters (batch
  * transform). The model is loaded before the server starts, so /ping answers 200 as soon as the
  * port is open. Errors: 400 malformed body (naming the line), 404 unknown path, 405 wrong
@@ -65,15 +48,6 @@ export const ALL_MECHANISMS: Readonly<ServerMechanisms> = { bodyMessage: true, r
  * run in turns so /ping and small requests are answered meanwhile (docs/serving.md).
  */
 export function createInferenceServer(model: Model, o: InferenceServerOptions = {}): InferenceServer {
-  return buildInferenceServer(model, o, ALL_MECHANISMS);
-}
-
-/** createInferenceServer with some mechanisms off (the serve bench's budget cases). */
-export function buildInferenceServer(
-  model: Model,
-  o: InferenceServerOptions,
-  m: Readonly<ServerMechanisms>,
-): InferenceServer {
   const maxBytes = o.maxPayloadBytes ?? payloadLimitFromEnv();
   const limits = resolveLimits(o.limits);
   const timeouts = resolveTimeouts(o.timeouts);
@@ -85,7 +59,7 @@ export function buildInferenceServer(
 
   const server = createServer(
     {
-      IncomingMessage: m.bodyMessage ? BodyMessage : IncomingMessage,
+      IncomingMessage: BodyMessage,
       headersTimeout: timeouts.headersMs,
       requestTimeout: timeouts.requestMs,
       keepAliveTimeout: timeouts.keepAliveMs,
@@ -96,20 +70,16 @@ export function buildInferenceServer(
       const url = req.url ?? '/';
       if (url === '/invocations') {
         if (req.method !== 'POST') return fail(res, new InvocationError(405, 'use POST /invocations'));
-        const header = m.rawHeaders
-          ? (name: string) => rawHeader(req.rawHeaders, name)
-          : (name: string) => req.headers[name] as string | undefined;
-        return (m.bodyMessage ? readBody : readBodyFromEvents)(
+        return readBody(
           req as BodyMessage,
           maxBytes,
-          (body) => invocation(req, res, body, header('content-type'), header('accept')),
+          (body) => invocation(req, res, body, req.headers['content-type'], req.headers.accept),
           (bytes) => tooLarge(req, res, bytes, maxBytes),
-          header,
         );
       }
       if (url === '/ping') {
         if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, new InvocationError(405, 'use GET /ping'));
-        return send(res, 200, '', '', m.flatHeaders);
+        return send(res, 200, '', '');
       }
       if (url === '/execution-parameters' && req.method === 'GET') {
         return send(res, 200, 'application/json', executionParameters);
@@ -138,7 +108,7 @@ export function buildInferenceServer(
       // Embedding-index queries (when the server holds an index) are answered at once, in one turn.
       const indexed = o.index && invokeIndex(o.index, body, type, accept);
       if (indexed) {
-        send(res, 200, indexed.type, indexed.body, m.flatHeaders);
+        send(res, 200, indexed.type, indexed.body);
         return;
       }
       work = startInvocation(model, body, type, accept, limits);
@@ -147,12 +117,12 @@ export function buildInferenceServer(
       return;
     }
     if (!('next' in work)) {
-      send(res, 200, work.type, work.body as string, m.flatHeaders);
+      send(res, 200, work.type, work.body as string);
       return;
     }
     runInTurns(
       work,
-      (out) => send(res, 200, out.type, out.body, m.flatHeaders),
+      (out) => send(res, 200, out.type, out.body),
       (error) => failed(res, error),
       () => req.socket.destroyed,
     );
@@ -197,34 +167,23 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, bytes: number, maxB
 }
 
 /** Writes a response (counted as answered, see drain.ts); a body in pieces is written piece by piece. */
-function send(
-  res: ServerResponse,
-  status: number,
-  type: string,
-  body: string | Buffer | readonly Buffer[],
-  flat = true,
-): void {
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer | readonly Buffer[]): void {
   answered(res);
   if (typeof body !== 'string' && !Buffer.isBuffer(body)) {
     let bytes = 0;
     for (const piece of body) bytes += piece.length;
-    res.writeHead(status, ['Content-Type', type, 'Content-Length', bytes]);
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': bytes });
     for (const piece of body) res.write(piece);
     return void res.end();
   }
   // Node sends headers and a string body in one write, but a Buffer body as a separate writev
   // (18% of CPU in a single-prediction profile); small bodies go as strings (they are ASCII).
   const out = typeof body !== 'string' && body.length <= SMALL_BODY_BYTES ? body.toString('latin1') : body;
-  // Headers as a flat [name, value, ...] list: Node stores it without walking an object's keys
-  // (1.6k to 3.8k fewer instructions per response under wrk -c32 and -c1 than the object form).
   const length = Buffer.byteLength(out);
-  if (!flat)
-    res.writeHead(
-      status,
-      type === '' ? { 'Content-Length': length } : { 'Content-Type': type, 'Content-Length': length },
-    );
-  else if (type === '') res.writeHead(status, ['Content-Length', length]);
-  else res.writeHead(status, ['Content-Type', type, 'Content-Length', length]);
+  res.writeHead(
+    status,
+    type === '' ? { 'Content-Length': length } : { 'Content-Type': type, 'Content-Length': length },
+  );
   res.end(out);
 }
 

@@ -1,7 +1,6 @@
 import { InputError } from '../../errors.js';
 import type { ItemFactors, KernelRun, ScoringKernels, TopNAllArgs, TopNQuery, TopNResult } from '../signatures.js';
 import { pairDot } from '../ts/pair-dot.js';
-import { wasmPairDot } from '../wasm/pair-dot.js';
 import type { NativeBinding, NativeJob } from './binding.js';
 import { callNative, runNative } from './run-native.js';
 
@@ -158,8 +157,7 @@ export function nativeScoringKernels(binding: NativeBinding): ScoringKernels {
       );
       return out;
     },
-    // A single dot product is shorter than an addon call; WebAssembly runs it in-line.
-    pairDot: (userFactors, itemFactors, k) =>
-      wasmPairDot(userFactors, itemFactors, k) ?? pairDot(userFactors, itemFactors, k),
+    // A single dot product is shorter than an addon call: the TypeScript loop runs it in-line.
+    pairDot,
   };
 }
