@@ -8,6 +8,7 @@ import { evaluateRanking } from '../../engine/eval/evaluate-ranking.js';
 import { protocolSplit } from '../../engine/eval/protocols.js';
 import type { RankingMetrics } from '../../engine/eval/ranking-metrics.js';
 import { RatingMatrix, type RatingScale } from '../../engine/matrix/rating-matrix.js';
+import { checkModelDirTarget } from '../../engine/model/model-dir-target.js';
 import { topNListTable } from '../../engine/model/top-n-table.js';
 import { parseTableName } from '../warehouse/table-name.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -73,6 +74,10 @@ export async function trainAndGetRecommendations(
 ): Promise<TrainSummary> {
   parseTableName(inputTable, 'input table');
   const out = parseTableName(outputTable, 'output table');
+  // Checked before any work, as `reckit train --out` does: a folder reckit may not replace is
+  // refused now, not after the fit and with the output table already written.
+  const modelDir = resolve(o.modelDir ?? `models/${out.table.toLowerCase()}`);
+  await checkModelDirTarget(modelDir);
   const clock = stopwatch();
   const c = {
     user: o.columns?.user ?? 'USERID',
@@ -134,7 +139,6 @@ export async function trainAndGetRecommendations(
     signal: o.signal,
   });
   const write = clock();
-  const modelDir = resolve(o.modelDir ?? `models/${out.table.toLowerCase()}`);
   await model.save(modelDir);
   const save = clock();
   return {
