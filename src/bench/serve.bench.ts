@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import autocannon from 'autocannon';
-import { SERVER_NODE_FLAGS } from '../adapters/cli/relaunch.js';
 import { loadDataset } from '../adapters/datasets/load-dataset.js';
+import { SERVER_NODE_FLAGS } from '../adapters/sagemaker/node-flags.js';
 import { SVD } from '../engine/algorithms/svd.js';
 import { RatingMatrix } from '../engine/matrix/rating-matrix.js';
 import { type CpuPinning, pinnedCommand, pinProcess, planPinning } from './cpu-pinning.js';
@@ -104,8 +104,8 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
   const notes = `${pinning ? `server cpu ${pinning.server}, load cpu ${pinning.client}` : 'unpinned'}; node ${SERVER_NODE_FLAGS.join(' ')}`;
   try {
     const { dataset, users, items } = await trainModel(join(dir, 'model'), o.dataDir);
-    // Both servers run under the Node flags `reckit serve` gives itself (relaunch.ts), so the
-    // comparison is between request handlers on one runtime configuration.
+    // Both servers run under the Node flags the container gives the server (node-flags.ts), so
+    // the comparison is between request handlers on one runtime configuration.
     const startBare = () => start([...SERVER_NODE_FLAGS, '-e', BARE_SERVER], children, pinning);
     const startReckit = () =>
       start(
@@ -262,7 +262,7 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
 const rps = (r: autocannon.Result) => r.requests.total / r.duration;
 
 /** SVD with Surprise's defaults on ml-latest-small when present, else on a synthetic 600 x 9000 matrix. */
-async function trainModel(
+export async function trainModel(
   dir: string,
   dataDir: string | undefined,
 ): Promise<{ dataset: string; users: number[]; items: number[] }> {
@@ -289,7 +289,7 @@ async function trainModel(
 }
 
 /** SIGTERM, then resolves once the process has exited. */
-function stop(child: ChildProcess): Promise<void> {
+export function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
@@ -298,7 +298,7 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Spawns a server process (pinned when planned) and resolves with its port once it prints its listening line. */
-function start(args: string[], children: ChildProcess[], pinning: CpuPinning | undefined): Promise<number> {
+export function start(args: string[], children: ChildProcess[], pinning: CpuPinning | undefined): Promise<number> {
   const [command, argv] = pinning ? pinnedCommand(pinning.server, process.execPath, args) : [process.execPath, args];
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);

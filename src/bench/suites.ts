@@ -75,6 +75,12 @@ export const SUITES: readonly SuiteEntry[] = [
     fn: 'runServeBench',
   },
   {
+    name: 'serve-budget',
+    description: "serve's complexity budget: each kept mechanism against the same server without it (ABBA pairs)",
+    load: () => import('./serve-budget.bench.js'),
+    fn: 'runServeBudgetBench',
+  },
+  {
     name: 'sagemaker-local',
     description: 'local SageMaker overhead: a training job and InvokeEndpoint calls vs the same work in-process',
     load: () => import('./sagemaker-local.bench.js'),

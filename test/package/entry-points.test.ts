@@ -51,7 +51,13 @@ test('every subpath export points at a source entry, and the published files lea
 
 test('the root entry exposes no kernel internals', async () => {
   const api = await import('../../src/index.js');
-  for (const internal of ['backend', 'FactorFoldedUser', 'deployModel', 'DuckDbWarehouse', 'createInferenceServer']) {
+  for (const internal of [
+    'backend',
+    'FactorFoldedUser',
+    'createEndpointRegistry',
+    'DuckDbWarehouse',
+    'createInferenceServer',
+  ]) {
     expect(Object.keys(api)).not.toContain(internal);
   }
   expect(Object.keys(api)).toEqual(expect.arrayContaining(['SVD', 'RatingMatrix', 'loadModel', 'crossValidate']));

@@ -5,7 +5,7 @@ import { checkModelDirTarget } from '../../engine/model/model-dir-target.js';
 import { openWarehouse } from '../warehouse/open-warehouse.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { clusterUsers, type UserCluster } from './cluster-users.js';
-import { deployModel, invokeModel, undeployModel } from './endpoints.js';
+import { createEndpointRegistry } from './endpoints.js';
 import { loadMovieLens } from './load-movielens.js';
 import { type TrainSummary, trainAndGetRecommendations } from './train-and-get-recommendations.js';
 
@@ -149,7 +149,8 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
     const sample = await sampleWithTitles(warehouse);
     step('show', `first ${sample.length} rows of user_movie_recommendations with titles`);
 
-    const endpoint = await deployModel(endpointName, train.modelDir);
+    const endpoints = createEndpointRegistry();
+    const endpoint = await endpoints.deploy(endpointName, train.modelDir);
     step('deploy', `${endpointName} at ${endpoint.url}`);
 
     let predictions: QuickstartReport['predictions'];
@@ -169,7 +170,7 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
         warehouse,
         ids.map((p) => p[1] as number),
       );
-      const scores = await invokeModel(endpointName, ids);
+      const scores = await endpoints.invoke(endpointName, ids);
       predictions = ids.map(([user, movie], r) => ({
         user: user as number,
         movie: movie as number,
@@ -179,7 +180,7 @@ export async function quickstart(o: QuickstartOptions = {}): Promise<QuickstartR
       }));
       step('predict', `${predictions.length} unrated pairs (as written to no_ratings) scored over HTTP`);
     } finally {
-      await undeployModel(endpointName);
+      await endpoints.close();
     }
 
     let clusters: QuickstartReport['clusters'];

@@ -7,6 +7,7 @@ import { evaluateRanking } from '../../engine/eval/evaluate-ranking.js';
 import { protocolSplit } from '../../engine/eval/protocols.js';
 import type { RankingMetrics } from '../../engine/eval/ranking-metrics.js';
 import { RatingMatrix, type RatingScale } from '../../engine/matrix/rating-matrix.js';
+import { checkModelDirTarget } from '../../engine/model/model-dir-target.js';
 import { parseTableName } from '../warehouse/table-name.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { seedTopNTable } from './seed-top-n.js';
@@ -72,6 +73,10 @@ export async function trainAndGetRecommendations(
 ): Promise<TrainSummary> {
   parseTableName(inputTable, 'input table');
   const out = parseTableName(outputTable, 'output table');
+  // Checked before any work, as `reckit train --out` does: a folder reckit may not replace is
+  // refused now, not after the fit and with the output table already written.
+  const modelDir = resolve(o.modelDir ?? `models/${out.table.toLowerCase()}`);
+  await checkModelDirTarget(modelDir);
   const clock = stopwatch();
   const c = {
     user: o.columns?.user ?? 'USERID',
@@ -127,7 +132,6 @@ export async function trainAndGetRecommendations(
     signal: o.signal,
   });
   const write = clock();
-  const modelDir = resolve(o.modelDir ?? `models/${out.table.toLowerCase()}`);
   await model.save(modelDir);
   const save = clock();
   return {

@@ -1,6 +1,5 @@
 import { Buffer } from 'node:buffer';
 import { IncomingMessage } from 'node:http';
-import { rawHeader } from './raw-header.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -45,8 +44,11 @@ class BodyCollector {
  *
  * The collector is an object rather than a per-request closure stored on the message: with a
  * closure in this field, V8 promoted ~4 MB of request garbage in the first second of load
- * (against 0.6 MB for a bare server), which brought a full collection under load (see README,
- * "Inference server").
+ * (against 0.6 MB for a bare server), which brought a full collection under load.
+ *
+ * Kept for the drain as much as for speed (docs/benchmarks.md, "The complexity budget"): with a
+ * 'data' listener in its place, serve-drain.test.ts saw requests reset after SIGTERM on a loaded
+ * machine (2 of 3 runs; 0 of 6 with this class). Why is not yet understood.
  */
 export class BodyMessage extends IncomingMessage {
   collector: BodyCollector | null = null;
@@ -68,8 +70,6 @@ export class BodyMessage extends IncomingMessage {
  * Collects the body of a request made by a server created with `{ IncomingMessage: BodyMessage }`
  * and passes it to `done`, or calls `tooLarge` (once, and not `done`) as soon as Content-Length or
  * the bytes received pass `maxBytes`; the rest of an oversized body is then left to drain.
- * Against the 'data' listener this replaced, a served single prediction runs ~6.7k fewer
- * instructions (perf stat under wrk -c32), and its scavenges cost a third as much GC time per MB.
  */
 export function readBody(
   req: BodyMessage,
@@ -77,7 +77,7 @@ export function readBody(
   done: (body: Buffer) => void,
   tooLarge: (bytes: number) => void,
 ): void {
-  const declared = Number(rawHeader(req.rawHeaders, 'content-length') ?? Number.NaN);
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > maxBytes) {
     tooLarge(declared);
     return;

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 import type { Id } from '../../engine/matrix/id-index.js';
 import type { Prediction } from '../../engine/model/model.js';
-import { deployModel, invokeModel, listEndpoints, undeployModel } from '../pipeline/endpoints.js';
+import { createEndpointRegistry } from '../pipeline/endpoints.js';
 import { trainAndGetRecommendations } from '../pipeline/train-and-get-recommendations.js';
 import { openWarehouse } from '../warehouse/open-warehouse.js';
 import type { SnowflakeWarehouseOptions } from '../warehouse/snowflake-warehouse.js';
@@ -32,6 +32,8 @@ export class LocalBackend implements FunctionsBackend {
   readonly kind = 'local';
   private readonly registryFile: string;
   private readonly deploying = new PerNameQueue<{ endpoint: string; reused: boolean }>();
+  /** The models this backend serves; close() stops them. */
+  private readonly endpoints = createEndpointRegistry();
 
   constructor(private readonly o: LocalBackendOptions) {
     mkdirSync(join(o.stateDir, 'models'), { recursive: true });
@@ -67,16 +69,16 @@ export class LocalBackend implements FunctionsBackend {
   }
 
   async invoke(modelName: string, pairs: readonly (readonly [Id, Id])[]): Promise<Prediction[]> {
-    if (!listEndpoints().some((e) => e.name === modelName)) {
+    if (!this.endpoints.list().some((e) => e.name === modelName)) {
       const artifact = this.registry()[modelName];
       if (!artifact) throw new InputError(`model "${modelName}" is not deployed; call deploy_model first`);
       await this.deploy(modelName, artifact);
     }
-    return invokeModel(modelName, pairs);
+    return this.endpoints.invoke(modelName, pairs);
   }
 
   async close(): Promise<void> {
-    for (const name of Object.keys(this.registry())) await undeployModel(name);
+    await this.endpoints.close();
   }
 
   private async deployNow(modelName: string, modelUrl: string): Promise<{ endpoint: string; reused: boolean }> {
@@ -85,9 +87,9 @@ export class LocalBackend implements FunctionsBackend {
       throw new InputError(`model_url ${modelUrl}: no such model directory`);
     }
     const registry = this.registry();
-    const live = listEndpoints().find((e) => e.name === modelName);
+    const live = this.endpoints.list().find((e) => e.name === modelName);
     if (live && registry[modelName] === artifact) return { endpoint: live.url, reused: true };
-    const endpoint = await deployModel(modelName, artifact);
+    const endpoint = await this.endpoints.deploy(modelName, artifact);
     registry[modelName] = artifact;
     const tmp = `${this.registryFile}.tmp`;
     writeFileSync(tmp, JSON.stringify(registry, null, 2));

@@ -18,11 +18,13 @@ export type ParamSchema = Record<string, ParamSpec>;
  * Validates plain-JSON params against a schema and fills in defaults. Unknown names, wrong types
  * and out-of-range values throw InputError naming the algorithm, the parameter, the value seen and
  * what was expected (params arrive from CLI flags and SageMaker hyperparameters, so say it fully).
+ * Names are looked up as own keys of the schema: `constructor` or `__proto__` is unknown, not
+ * a parameter inherited from Object.prototype.
  */
 export function validateParams<T extends object>(algorithm: string, schema: ParamSchema, given: object): T {
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(given)) {
-    if (!(name in schema)) {
+    if (!Object.hasOwn(schema, name)) {
       throw new InputError(`${algorithm}: unknown parameter "${name}"; known: ${Object.keys(schema).join(', ')}`);
     }
   }

@@ -26,7 +26,7 @@ export async function* readLineBlocks(path: string, o: LineBlocksOptions = {}): 
     let carry = 0;
     let read = 0;
     for (;;) {
-      if (o.signal?.aborted) throw new CancelledError('cancelled while reading ' + path);
+      if (o.signal?.aborted) throw new CancelledError(`cancelled while reading ${path}`);
       if (carry === buf.length) {
         const bigger = Buffer.allocUnsafe(buf.length * 2);
         buf.copy(bigger, 0, 0, carry);

@@ -58,6 +58,10 @@ export function availableBackends(): BackendName[] {
 /** One backend by name; InputError when it cannot run here. */
 export function backend(name: BackendName): Kernels {
   if (name === 'reference') return reference;
+  // Typed callers cannot get here with another name; untyped ones (scripts, JS) must not get
+  // native kernels for a typo such as 'ts'.
+  if (name !== 'native')
+    throw new InputError(`backend "${String(name)}" is not a backend; use "native" or "reference"`);
   const k = loadNative();
   if (!k) {
     throw new InputError(

@@ -1,12 +1,14 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromArrays, tableFromIPC } from 'apache-arrow';
 import { parquetReadObjects } from 'hyparquet';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runPredict } from '../../../src/adapters/cli/commands/predict.js';
 import { runRecommend } from '../../../src/adapters/cli/commands/recommend.js';
 import { main } from '../../../src/adapters/cli/main.js';
+import { EASE } from '../../../src/engine/algorithms/ease.js';
+import { RatingMatrix } from '../../../src/engine/matrix/rating-matrix.js';
 import { FactorModel } from '../../../src/engine/model/factor-model.js';
 import { factorFixture } from '../../support/factor-fixture.js';
 
@@ -34,6 +36,35 @@ describe('reckit recommend / predict', () => {
     expect(r.rows).toBe(10);
     expect(r.recommendations?.[1]?.user).toBe(110);
     expect(r.recommendations?.[1]?.items.map((s) => s.item)).toEqual(model.recommend(110, { n: 5 }).map((s) => s.item));
+  });
+
+  test("recommend --json names each number: a rating (clipped, as predict gives it) or a ranker's rankScore", async () => {
+    const rated = JSON.parse((await cli(['recommend', '--model', dir, '--users', '101', '--top', '5', '--json'])).out);
+    expect(rated.scoreKind).toBe('rating');
+    const items = rated.recommendations[0].items as { item: number; rating: number }[];
+    expect(items.map((s) => s.item)).toEqual(model.recommend(101, { n: 5 }).map((s) => s.item));
+    for (const s of items) {
+      expect(Object.keys(s)).toEqual(['item', 'rating']);
+      expect(s.rating).toBeCloseTo(model.predict([101], [s.item]).scores[0]!, 5);
+    }
+    // A ranker (EASE on a small synthetic matrix): preferences, not ratings.
+    const n = 300;
+    const table = tableFromArrays({
+      user: Int32Array.from({ length: n }, (_, k) => 1 + (k % 30)),
+      item: Int32Array.from({ length: n }, (_, k) => 1 + ((k * 7) % 40)),
+      rating: Float32Array.from({ length: n }, (_, k) => 1 + (k % 5)),
+    });
+    const ranker = await new EASE({ lambda: 10 }).fit((await RatingMatrix.fromTable(table)).matrix);
+    await ranker.save(join(root, 'ease'));
+    const ranked = JSON.parse((await cli(['recommend', '--model', join(root, 'ease'), '--users', '3', '--json'])).out);
+    expect(ranked.scoreKind).toBe('rankScore');
+    const want = ranker.recommend(3, { n: 10 });
+    const got = ranked.recommendations[0].items as { item: number; rankScore: number }[];
+    expect(got.map((s) => Object.keys(s))).toEqual(want.map(() => ['item', 'rankScore']));
+    expect(got.map((s) => s.item)).toEqual(want.map((s) => s.item));
+    got.forEach((s, j) => {
+      expect(s.rankScore).toBeCloseTo(want[j]?.score as number, 5);
+    });
   });
 
   test.each(['csv', 'jsonl', 'parquet', 'arrow'])(

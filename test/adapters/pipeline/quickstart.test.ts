@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { deployModel, invokeModel, undeployModel } from '../../../src/adapters/pipeline/endpoints.js';
+import { createEndpointRegistry } from '../../../src/adapters/pipeline/endpoints.js';
 import { DEFAULT_RANKER, quickstart } from '../../../src/adapters/pipeline/quickstart.js';
 import { DuckDbWarehouse } from '../../../src/adapters/warehouse/duckdb-warehouse.js';
 import type { Id } from '../../../src/engine/matrix/id-index.js';
@@ -79,14 +79,15 @@ describe.skipIf(!data)(`quickstart on ml-latest-small (${data ? 'real data' : mi
     ).toBe(0);
   });
 
-  test('invokeModel over HTTP equals in-process predict', async () => {
+  test('an endpoint invoked over HTTP equals in-process predict', async () => {
     const model = await loadModel(modelDir);
     const pairs: [Id, Id][] = [];
     for (let k = 0; k < 500; k++) pairs.push([1 + ((k * 37) % 610), model.items.idOf((k * 7919) % model.items.size)]);
     pairs.push([99999, 1], [1, 99999999]); // unknown user, unknown item: fallbacks
-    await deployModel('equality-check', modelDir);
+    const endpoints = createEndpointRegistry();
+    await endpoints.deploy('equality-check', modelDir);
     try {
-      const remote = await invokeModel('equality-check', pairs);
+      const remote = await endpoints.invoke('equality-check', pairs);
       const local = model.predict(
         pairs.map((p) => p[0]),
         pairs.map((p) => p[1]),
@@ -98,7 +99,7 @@ describe.skipIf(!data)(`quickstart on ml-latest-small (${data ? 'real data' : mi
         expect(p.known).toBe(local.known[k] === 1);
       });
     } finally {
-      await undeployModel('equality-check');
+      await endpoints.close();
     }
   });
 

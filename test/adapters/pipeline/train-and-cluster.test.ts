@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
@@ -86,6 +86,25 @@ test('trainAndGetRecommendations maps other column names and writes top-N of uns
   expect((await loadModel(s.modelDir)).items.size).toBe(40);
   await expect(trainAndGetRecommendations(wh, 'raw; DROP TABLE raw', 'recs')).rejects.toThrow(InputError);
   await expect(trainAndGetRecommendations(wh, 'raw', 'recs', { columns: { user: 'nope' } })).rejects.toThrow(/nope/);
+});
+
+test('trainAndGetRecommendations checks the model folder before any work, as train --out does', async () => {
+  const foreign = join(dir, 'not-a-model');
+  mkdirSync(foreign);
+  writeFileSync(join(foreign, 'notes.txt'), 'mine');
+  const fitSteps: string[] = [];
+  await expect(
+    trainAndGetRecommendations(wh, 'raw', 'recs_refused', {
+      columns: { user: 'cust', item: 'sku', rating: 'stars' },
+      folds: 0,
+      modelDir: foreign,
+      onProgress: (step) => fitSteps.push(step),
+    }),
+  ).rejects.toThrow(/notes\.txt/);
+  // Nothing ran and nothing was written: no fit progress, no output table, the user's file intact.
+  expect(fitSteps).toEqual([]);
+  await expect(wh.readTable('recs_refused')).rejects.toThrow();
+  expect(readFileSync(join(foreign, 'notes.txt'), 'utf8')).toBe('mine');
 });
 
 test('clusterUsers keeps text user ids and sums every user into one cluster', async () => {

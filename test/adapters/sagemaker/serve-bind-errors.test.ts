@@ -1,15 +1,14 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SVD } from '../../../src/engine/algorithms/svd.js';
 import { RatingMatrix } from '../../../src/engine/matrix/rating-matrix.js';
+import { built as distHas, RECKIT_CLI, runNode } from '../../support/node-process.js';
 
-const cli = resolve('bin/reckit.js');
-const built = existsSync(resolve('dist/adapters/sagemaker/listen.js'));
+const built = distHas('adapters/sagemaker/listen.js');
 const dir = mkdtempSync(join(tmpdir(), 'reckit-bind-'));
 let busy: Server;
 let busyPort: number;
@@ -31,36 +30,18 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `reckit serve` (relaunching itself, as a user's does) and resolves with its exit code and stderr. */
-function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [cli, 'serve', '--model', join(dir, 'model'), ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  return new Promise((r) =>
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      r({ code, stderr });
-    }),
-  );
+/** Runs `reckit serve` to its exit and resolves with its exit code and stderr. */
+function serve(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return runNode([RECKIT_CLI, 'serve', '--model', join(dir, 'model'), ...args]);
 }
 
 describe.skipIf(!built)('reckit serve: bind failures are one-line errors', () => {
-  test('issue 20 item 8: a port in use exits 2 with one line, through the relaunch child and without it', async () => {
-    for (const env of [{}, { RECKIT_RELAUNCH: '0' }]) {
-      const r = await serve(['--port', String(busyPort), '--host', '127.0.0.1'], env);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(
-        new RegExp(`^reckit: cannot listen on 127.0.0.1:${busyPort} \\(EADDRINUSE\\): .*in use`),
-      );
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).not.toMatch(/looks like a bug|\n\s+at /);
-    }
+  test('issue 20 item 8: a port in use exits 2 with one line', async () => {
+    const r = await serve(['--port', String(busyPort), '--host', '127.0.0.1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^reckit: cannot listen on 127.0.0.1:${busyPort} \\(EADDRINUSE\\): .*in use`));
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/looks like a bug|\n\s+at /);
   });
 
   test('issue 20 item 8: an address the machine does not have exits 2 with one line', async () => {

@@ -1,16 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SVD } from '../../../src/engine/algorithms/svd.js';
 import { RatingMatrix } from '../../../src/engine/matrix/rating-matrix.js';
+import { built as distHas, startServe } from '../../support/node-process.js';
 
-const cli = resolve('bin/reckit.js');
-const built = existsSync(resolve('dist/adapters/sagemaker/drain.js'));
+const built = distHas('adapters/sagemaker/drain.js');
 const dir = mkdtempSync(join(tmpdir(), 'reckit-drain-'));
 
 beforeAll(async () => {
@@ -23,35 +22,6 @@ beforeAll(async () => {
   await (await new SVD({ factors: 32, epochs: 2, seed: 1 }).fit(matrix)).save(join(dir, 'model'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Served {
-  child: ChildProcess;
-  port: number;
-  exit: Promise<number | null>;
-  stderr: () => string;
-}
-
-/** `reckit serve --json` on a free port, as a user starts it (it relaunches itself with its Node flags). */
-export function startServe(modelDir: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    [cli, 'serve', '--model', modelDir, '--port', '0', '--host', '127.0.0.1', '--json'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
-  );
-  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  let err = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  return new Promise((resolveInfo, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.endsWith('}\n')) resolveInfo({ child, port: JSON.parse(out).port, exit, stderr: () => err });
-    });
-    child.once('exit', (code) => reject(new Error(`reckit serve exited with ${code} before listening: ${err}`)));
-  });
-}
 
 interface Sent {
   /** Resolves once the whole request has been handed to the kernel. */

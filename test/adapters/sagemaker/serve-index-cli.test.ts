@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SVD } from '../../../src/engine/algorithms/svd.js';
@@ -10,9 +9,9 @@ import type { EmbeddingIndex } from '../../../src/engine/embeddings/embedding-in
 import { saveIndex } from '../../../src/engine/embeddings/index-files.js';
 import { indexFromModel } from '../../../src/engine/embeddings/sources.js';
 import { RatingMatrix } from '../../../src/engine/matrix/rating-matrix.js';
+import { built as distHas, startServe } from '../../support/node-process.js';
 
-const cli = resolve('bin/reckit.js');
-const built = existsSync(resolve('dist/adapters/sagemaker/embedding-instances.js'));
+const built = distHas('adapters/sagemaker/embedding-instances.js');
 const dir = mkdtempSync(join(tmpdir(), 'reckit-serve-index-'));
 let index: EmbeddingIndex;
 
@@ -33,36 +32,9 @@ describe.skipIf(!built)(
   `reckit serve --index${built ? '' : ' (dist/ not built: run npx tsc -p tsconfig.build.json)'}`,
   () => {
     test('loads the index beside the model and answers {"like"} instances over HTTP', async () => {
-      const child = spawn(
-        process.execPath,
-        [
-          cli,
-          'serve',
-          '--model',
-          join(dir, 'model'),
-          '--index',
-          join(dir, 'model.index'),
-          '--port',
-          '0',
-          '--host',
-          '127.0.0.1',
-          '--json',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RECKIT_RELAUNCH: '0' } },
-      );
+      const served = await startServe(join(dir, 'model'), { args: ['--index', join(dir, 'model.index')] });
       try {
-        const info = await new Promise<{ port: number; indexItems: number }>((ok, fail) => {
-          let out = '';
-          let err = '';
-          child.stderr?.on('data', (c: Buffer) => {
-            err += c.toString();
-          });
-          child.stdout?.on('data', (c: Buffer) => {
-            out += c.toString();
-            if (out.endsWith('}\n')) ok(JSON.parse(out));
-          });
-          child.once('exit', (code) => fail(new Error(`reckit serve exited with ${code}: ${err}`)));
-        });
+        const info = served.info;
         expect(info.indexItems).toBe(index.size);
         const body = JSON.stringify({ instances: [{ like: 1, top: 3 }] });
         const res = await new Promise<{ status: number; text: string }>((ok, fail) => {
@@ -89,11 +61,7 @@ describe.skipIf(!built)(
         const want = index.similar(1, { top: 3 }).map((h) => h.id);
         expect(JSON.parse(res.text).predictions[0].items).toEqual(want);
       } finally {
-        if (child.exitCode === null) {
-          const gone = new Promise((r) => child.once('exit', r));
-          child.kill('SIGTERM');
-          await gone;
-        }
+        await served.stop();
       }
     });
   },

@@ -1,20 +1,20 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SVD } from '../../../src/engine/algorithms/svd.js';
 import { RatingMatrix } from '../../../src/engine/matrix/rating-matrix.js';
+import { built as distHas, startServe } from '../../support/node-process.js';
 
 /*
  * The bounded load test of issue 20: ~10 s of mixed valid, invalid and oversized requests from 8
  * connections (each pausing 40 ms between requests) against a spawned `reckit serve`, /ping timed
  * from a separate process, RSS sampled, then SIGTERM in the middle of the load. About 15 s in all.
  */
-const cli = resolve('bin/reckit.js');
-const built = existsSync(resolve('dist/adapters/sagemaker/drain.js'));
+const built = distHas('adapters/sagemaker/drain.js');
 const dir = mkdtempSync(join(tmpdir(), 'reckit-load-'));
 const LOAD_MS = 10_000;
 
@@ -138,21 +138,10 @@ function rssMb(pid: number): number {
 
 describe.skipIf(!built || process.platform !== 'linux')('reckit serve under mixed load', () => {
   test('issue 20 load test: no 5xx, bounded RSS, /ping p99 < 50 ms, SIGTERM answers every request received', async () => {
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [cli, 'serve', '--model', join(dir, 'model'), '--port', '0', '--host', '127.0.0.1', '--json'],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RECKIT_SERVE_MAX_SCORED: '5000000' } },
-    );
-    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const served = await startServe(join(dir, 'model'), { env: { RECKIT_SERVE_MAX_SCORED: '5000000' } });
+    const { child, exit, info } = served;
     const bare = await bareServer();
     try {
-      const info = await new Promise<{ port: number; pid: number }>((r) => {
-        let o = '';
-        child.stdout?.on('data', (c: Buffer) => {
-          o += c.toString();
-          if (o.endsWith('}\n')) r(JSON.parse(o));
-        });
-      });
       const agent = new Agent({ keepAlive: true, maxSockets: 8 });
       const total = MIX.reduce((s, k) => s + k.weight, 0);
       let seed = 1;

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { RANKER_NAMES } from '../../../engine/algorithms/create-algorithm.js';
 import { InputError } from '../../../engine/errors.js';
 import type { Id } from '../../../engine/matrix/id-index.js';
 import { loadModel } from '../../../engine/model/load-model.js';
-import type { TopN } from '../../../engine/model/model.js';
+import type { Model, TopN } from '../../../engine/model/model.js';
 import { topNLongTable } from '../../../engine/model/top-n-table.js';
 import { type CliContext, emit } from '../context.js';
 import { checkOutputFile } from '../file-args.js';
@@ -33,8 +34,24 @@ export interface RecommendReport {
   /** Everything after loading the model: top-N, table, file. */
   seconds: number;
   out?: { path: string; format: string; bytes: number } | undefined;
+  /**
+   * What each recommended item's number is: `rating` for a rating predictor (the predicted rating,
+   * clipped to the scale as predict() gives it), `rankScore` for a top-N ranker (a preference
+   * that only orders items, not a rating; docs/ranking.md).
+   */
+  scoreKind: ScoreKind;
   /** Per user, best first (only when there is no --out). */
-  recommendations?: { user: Id; items: { item: Id; score: number }[] }[] | undefined;
+  recommendations?: { user: Id; items: RecommendedItem[] }[] | undefined;
+}
+
+export type ScoreKind = 'rating' | 'rankScore';
+
+/** One recommended item, its number named by the model's ScoreKind. */
+export type RecommendedItem = { item: Id; rating: number } | { item: Id; rankScore: number };
+
+/** Rankers score preferences for ordering; every other model predicts ratings. */
+export function scoreKind(model: Model): ScoreKind {
+  return RANKER_NAMES.includes(model.algorithm) ? 'rankScore' : 'rating';
 }
 
 /** `reckit recommend` as a plain function: load, bulk top-N (native), write or return the lists. */
@@ -70,6 +87,7 @@ export async function runRecommend(o: RecommendRun): Promise<RecommendReport> {
     rows: table.numRows,
     topNSeconds,
     seconds: 0,
+    scoreKind: scoreKind(model),
   };
   if (o.out) report.out = { path: o.out, ...(await writeTableFile(o.out, table)) };
   else report.recommendations = lists(top, model);
@@ -77,14 +95,18 @@ export async function runRecommend(o: RecommendRun): Promise<RecommendReport> {
   return report;
 }
 
-function lists(top: TopN, model: Awaited<ReturnType<typeof loadModel>>): RecommendReport['recommendations'] {
+function lists(top: TopN, model: Model): RecommendReport['recommendations'] {
+  const kind = scoreKind(model);
+  const { min, max } = model.scale;
   return Array.from(top.users, (u, r) => {
-    const items: { item: Id; score: number }[] = [];
+    const items: RecommendedItem[] = [];
     for (let j = 0; j < top.n && top.items[r * top.n + j]! >= 0; j++) {
-      items.push({
-        item: model.items.idOf(top.items[r * top.n + j]!),
-        score: top.scores[r * top.n + j]!,
-      });
+      const item = model.items.idOf(top.items[r * top.n + j]!);
+      // Ranking scores are unclipped (Scored in model.ts); as a rating, the score is clipped.
+      const score = top.scores[r * top.n + j]!;
+      items.push(
+        kind === 'rating' ? { item, rating: Math.min(max, Math.max(min, score)) } : { item, rankScore: score },
+      );
     }
     return { user: model.users.idOf(u), items };
   });
@@ -110,7 +132,7 @@ export function registerRecommend(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write user,rank,item,score to FILE.csv|.jsonl|.parquet|.arrow (atomically)')
     .option('--include-seen', 'also recommend items the user rated in training')
     .option('--threads <n>', 'worker threads (default: all cores)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (each item\'s number is "rating" for rating models, "rankScore" for rankers)')
     .action(
       async (a: {
         model: string;
@@ -137,7 +159,8 @@ export function registerRecommend(program: Command, ctx: CliContext): void {
             return `wrote ${report.rows} recommendations for ${report.users} users to ${report.out.path} (${report.out.format}, ${report.out.bytes} bytes) in ${report.seconds.toFixed(3)} s (top-N ${report.topNSeconds.toFixed(3)} s)\n`;
           }
           const lines = (report.recommendations ?? []).map(
-            (r) => `${r.user}: ${r.items.map((s) => `${s.item} (${s.score.toFixed(3)})`).join(', ')}`,
+            (r) =>
+              `${r.user}: ${r.items.map((s) => `${s.item} (${('rating' in s ? s.rating : s.rankScore).toFixed(3)})`).join(', ')}`,
           );
           return `${lines.join('\n')}\n`;
         });

@@ -17,6 +17,19 @@ export interface AwsClients {
   close(): void;
 }
 
+/** The AWS SDK's own off switch for its Node version notice (and for nothing else). */
+const SDK_NODE_WARNING_OFF = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+/**
+ * On Node < 22 the AWS SDK prints a NodeVersionSupportWarning (future SDK releases will need a
+ * newer Node) the first time a client is made: once for every `reckit sagemaker` command, about
+ * the SDK's plans rather than anything the user asked. This turns off that one notice, through the
+ * SDK's switch for it, unless the user has set the switch; every other warning still prints.
+ */
+export function quietSdkNodeVersionWarning(env: NodeJS.ProcessEnv = process.env): void {
+  env[SDK_NODE_WARNING_OFF] ??= 'true';
+}
+
 /**
  * The SageMaker client, runtime config and S3 store for a command. Region and credentials come
  * from flags, else the SDK's default chain (AWS_REGION, AWS_PROFILE, ~/.aws/config and

@@ -2,7 +2,13 @@ import type { Command } from 'commander';
 import { InputError, ReckitError } from '../../../engine/errors.js';
 import { type CliContext, emit } from '../context.js';
 import { collect } from './algorithm-params.js';
-import { type AwsFlags, awsClients, parsePairs, statusPrinter } from './sagemaker-config.js';
+import {
+  type AwsFlags,
+  awsClients,
+  parsePairs,
+  quietSdkNodeVersionWarning,
+  statusPrinter,
+} from './sagemaker-config.js';
 
 type Flags = AwsFlags & Record<string, unknown>;
 
@@ -13,7 +19,8 @@ type Flags = AwsFlags & Record<string, unknown>;
 export function registerSagemaker(program: Command, ctx: CliContext): void {
   const sm = program
     .command('sagemaker')
-    .description('train, deploy, invoke and transform on SageMaker (or `sagemaker local`)');
+    .description('train, deploy, invoke and transform on SageMaker (or `sagemaker local`)')
+    .hook('preAction', () => quietSdkNodeVersionWarning());
   const aws = (c: Command) =>
     c
       .option('--endpoint-url <url>', 'SageMaker API + runtime URL (e.g. the one `reckit sagemaker local` prints)')

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import { type CliContext, emit } from '../context.js';
-import { missingNodeFlags, relaunchWithNodeFlags, SERVER_NODE_FLAGS, whenParentGone } from '../relaunch.js';
 
 /**
  * `reckit serve --model DIR [--port N]`: the inference server (SageMaker hosting contract). Runs
  * until SIGTERM (the platform's stop signal) or Ctrl-C, then answers every request already
  * received and exits 0 (docs/serving.md, "Stopping"). A hard stop after 25 s stays inside SageMaker's 30 s SIGKILL grace.
- * Started without the server's Node flags (relaunch.ts), it runs itself again in a child Node
- * that has them and passes signals and the exit code through; RECKIT_RELAUNCH=0 stays in-process.
+ * It runs in the Node process the user started, with the Node flags given on its command line
+ * (docs/serving.md, "Node flags").
  */
 export function registerServe(program: Command, ctx: CliContext): void {
   program
@@ -28,14 +27,10 @@ Limits per request (413 past them) and connection deadlines (408), from the envi
   RECKIT_SERVE_MAX_INSTANCES (2000000), RECKIT_SERVE_MAX_SCORED (20000000 items scored),
   RECKIT_SERVE_MAX_RETURNED (2000000 scores), SAGEMAKER_MAX_PAYLOAD_IN_MB (6),
   RECKIT_SERVE_HEADERS_TIMEOUT_MS (20000), RECKIT_SERVE_REQUEST_TIMEOUT_MS (60000),
-  RECKIT_SERVE_KEEPALIVE_TIMEOUT_MS (65000). See docs/serving.md.`,
+  RECKIT_SERVE_KEEPALIVE_TIMEOUT_MS (65000). See docs/serving.md.
+Node flags go on Node's command line: node --no-memory-reducer "$(npm root)/reckit/bin/reckit.js" serve ...`,
     )
     .action(async (o: { model: string; index?: string; port?: string; host: string; json?: boolean }) => {
-      const missing = missingNodeFlags(SERVER_NODE_FLAGS);
-      if (missing.length > 0) {
-        ctx.exitCode = await relaunchWithNodeFlags(missing);
-        return;
-      }
       const { resolvePort, serveModel } = await import('../../sagemaker/serve-model.js');
       const port = resolvePort(o.port);
       const running = await serveModel({ modelDir: o.model, port, host: o.host, indexDir: o.index });
@@ -52,6 +47,9 @@ Limits per request (413 past them) and connection deadlines (408), from the envi
         pid: process.pid,
         nodeFlags: process.execArgv,
       };
+      // Listening for SIGTERM before saying so: a supervisor that stops the server as soon as it
+      // reads the listening line must not find Node's default (die at once, nothing drained).
+      const stopped = stopSignal(ctx.signal);
       emit(
         ctx,
         o.json,
@@ -59,7 +57,7 @@ Limits per request (413 past them) and connection deadlines (408), from the envi
         () =>
           `reckit serve: ${info.algorithm} model from ${info.model} (${info.users} users, ${info.items} items, loaded in ${info.loadSeconds.toFixed(3)} s) listening on ${info.url}\n`,
       );
-      await stopSignal(ctx.signal);
+      await stopped;
       const inFlight = running.server.inFlight;
       const hardStop = setTimeout(() => process.exit(1), 25_000);
       hardStop.unref();
@@ -69,16 +67,14 @@ Limits per request (413 past them) and connection deadlines (408), from the envi
     });
 }
 
-/** Resolves on SIGTERM, when the CLI's signal aborts (Ctrl-C) or when a relaunching parent is gone. */
+/** Resolves on SIGTERM or when the CLI's signal aborts (Ctrl-C). */
 function stopSignal(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       process.off('SIGTERM', done);
       signal.removeEventListener('abort', done);
-      forgetParent();
       resolve();
     };
-    const forgetParent = whenParentGone(done);
     process.once('SIGTERM', done);
     signal.addEventListener('abort', done, { once: true });
   });

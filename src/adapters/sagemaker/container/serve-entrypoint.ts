@@ -1,5 +1,5 @@
 import { InputError } from '../../../engine/errors.js';
-import { SERVER_NODE_FLAGS } from '../../cli/relaunch.js';
+import { SERVER_NODE_FLAGS } from '../node-flags.js';
 import { resolvePort, serveModel } from '../serve-model.js';
 import { optMl } from './opt-ml.js';
 
@@ -12,7 +12,7 @@ const HARD_STOP_MS = 25_000;
  * overrides it for local tests). Prints one JSON line `{"event":"listening","port":...}` on
  * stdout once /ping answers. SIGTERM (scale-in, UpdateEndpoint) or SIGINT: stop accepting, finish
  * the requests in flight, exit 0. Node's flags come from the image's ENTRYPOINT (`node
- * --no-memory-reducer`), not from a relaunch: PID 1 stays the server.
+ * --no-memory-reducer`), so PID 1 is the server itself.
  */
 export async function serveEntrypoint(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const paths = optMl(env);

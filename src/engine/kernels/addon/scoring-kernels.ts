@@ -1,6 +1,5 @@
 import type { ItemFactors, KernelRun, ScoringKernels, TopNAllArgs, TopNQuery, TopNResult } from '../signatures.js';
 import { pairDot } from '../ts/pair-dot.js';
-import { wasmPairDot } from '../wasm/pair-dot.js';
 import type { NativeBinding } from './binding.js';
 import { nativeTopNAll, nativeTopNVector, panelPacker } from './item-panels.js';
 import { callNative } from './run-native.js';
@@ -38,8 +37,7 @@ export function nativeScoringKernels(binding: NativeBinding): ScoringKernels {
       const p = pack(a.items);
       return nativeTopNAll(binding, p, p.pbias, a, run);
     },
-    // A single dot product is shorter than an addon call; WebAssembly runs it in-line.
-    pairDot: (userFactors, itemFactors, k) =>
-      wasmPairDot(userFactors, itemFactors, k) ?? pairDot(userFactors, itemFactors, k),
+    // A single dot product is shorter than an addon call: the TypeScript loop runs it in-line.
+    pairDot,
   };
 }

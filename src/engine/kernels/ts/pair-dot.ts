@@ -2,7 +2,7 @@ import type { PairDot } from '../signatures.js';
 
 /**
  * v[at..at+k) . q[g..g+k) in double, adding float32 products one at a time in index order: the
- * reference every other dot product here (wasm, the single-prediction path) must match bit for bit.
+ * reference every other dot product here (the single-prediction path) must match bit for bit.
  */
 export function dotF32(v: Float32Array, at: number, q: Float32Array, g: number, k: number): number {
   let s = 0;

@@ -1,7 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../../../src/adapters/sagemaker/node-flags.js';
+import { startNode } from '../../../support/node-process.js';
 
 export const entrypoint = resolve('bin/reckit-container.js');
 /** The entrypoint runs from dist/; the tests skip (saying why) when it is not built. */
@@ -63,26 +65,17 @@ export interface Run {
   stderr: string;
 }
 
-/** Spawns `node bin/reckit-container.js <mode>` over `root`; `onStdout` sees stdout as it comes. */
+/** Spawns `node --no-memory-reducer bin/reckit-container.js <mode>` over `root`, as the image's ENTRYPOINT does. */
 export function runEntrypoint(
   mode: 'train' | 'serve',
   root: string,
   o: { env?: Record<string, string>; onStdout?: (text: string, child: ChildProcess) => void } = {},
 ): { child: ChildProcess; done: Promise<Run> } {
-  const args = mode === undefined ? [] : [mode];
-  const child = spawn(process.execPath, ['--no-memory-reducer', entrypoint, ...args], {
-    env: { ...process.env, RECKIT_OPT_ML: root, ...o.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const p = startNode([entrypoint, ...(mode === undefined ? [] : [mode])], {
+    nodeFlags: SERVER_NODE_FLAGS,
+    env: { RECKIT_OPT_ML: root, ...o.env },
+    onStdout: o.onStdout,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    stdout += c.toString();
-    o.onStdout?.(stdout, child);
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const done = new Promise<Run>((r) => child.once('exit', (code, signal) => r({ code, signal, stdout, stderr })));
-  return { child, done };
+  const done = p.exit.then((code) => ({ code, signal: p.child.signalCode, stdout: p.stdout(), stderr: p.stderr() }));
+  return { child: p.child, done };
 }

@@ -1,10 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type NodeProcess, startNode } from '../../../support/node-process.js';
 import { processesWith } from './local-cloud.js';
 
 const run = promisify(execFile);
@@ -21,7 +22,7 @@ if (!ready && process.env.CI === 'true') throw new Error(`needs ${ratings || '$R
  */
 describe.skipIf(!ready)('reckit sagemaker (CLI) against reckit sagemaker local', () => {
   const dir = mkdtempSync(join(tmpdir(), 'reckit-sm-cli-'));
-  let local: ChildProcess;
+  let local: NodeProcess;
   let url = '';
   const env = {
     ...process.env,
@@ -37,25 +38,12 @@ describe.skipIf(!ready)('reckit sagemaker (CLI) against reckit sagemaker local',
   };
 
   beforeAll(async () => {
-    local = spawn(process.execPath, [cli, 'sagemaker', 'local', '--root', join(dir, 'root'), '--json'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    url = await new Promise<string>((ok, fail) => {
-      let out = '';
-      local.stdout?.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out.includes('\n')) ok((JSON.parse(out) as { url: string }).url);
-      });
-      local.once('exit', (code) => fail(new Error(`reckit sagemaker local exited with ${code}`)));
-    });
+    local = startNode([cli, 'sagemaker', 'local', '--root', join(dir, 'root'), '--json'], { env });
+    url = (await local.json<{ url: string }>()).url;
   });
+
   afterAll(async () => {
-    if (local.exitCode === null) {
-      const exited = new Promise((r) => local.once('exit', r));
-      local.kill('SIGTERM');
-      await exited;
-    }
+    await local.stop();
     expect(processesWith(join(dir, 'root'))).toEqual([]);
     rmSync(dir, { recursive: true, force: true });
   });
