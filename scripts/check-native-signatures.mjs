@@ -1,21 +1,28 @@
 #!/usr/bin/env node
 // Checks that every native function's arguments, as the C++ reads them, match the TypeScript
 // binding that calls it (issue 19): same count, same names in the same order, compatible types.
-// C++ side: each RK_REGISTER("name", Fn) and the `rk::*Arg(info, N, "what")` reads in Fn's body
-// (and in structs Fn builds from `info`). TS side: the method signatures of the `*Binding`
-// interfaces in src/engine/kernels/addon/*.ts. Exit 1 naming every mismatch.
+// C++ side: each RK_REGISTER("name", Fn) and the `args.Float32(N, "what")`-style reads of its
+// rk::Args in Fn's body (and in structs Fn builds from `args`). TS side: the method signatures of
+// the `*Binding` interfaces in src/engine/kernels/addon/*.ts. Also: kernels read arguments only
+// through rk::Args (no raw `info[N]`), and async jobs pin what Args recorded, never a hand list.
+// Exit 1 naming every mismatch.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
-const root = join(import.meta.dirname, '..');
+// The repository root; a test passes a copy with a deliberate mismatch.
+const root = process.argv[2] ? resolve(process.argv[2]) : join(import.meta.dirname, '..');
 const nativeDir = join(root, 'src/engine/kernels/native');
 const addonDir = join(root, 'src/engine/kernels/addon');
 
 const CXX_TYPE = {
-  Int32Arg: 'Int32Array',
-  Float32Arg: 'Float32Array',
-  Float64Arg: 'Float64Array',
-  NumberArg: 'number',
+  Int32: 'Int32Array',
+  Float32: 'Float32Array',
+  Float64: 'Float64Array',
+  Number: 'number',
+  NumberOr: 'number',
+  Bool: 'boolean',
+  String: 'string',
+  TypedList: null, // an array of typed arrays: the name is checked, the element types by the kernel
   napi_int32_array: 'Int32Array',
   napi_float32_array: 'Float32Array',
   napi_float64_array: 'Float64Array',
@@ -35,16 +42,14 @@ const ROWS = [
 function reads(text) {
   const out = new Map();
   const re =
-    /rk::(Int32Arg|Float32Arg|Float64Arg|NumberArg|TypedArg<[^,]+,\s*(\w+)>|OptionalArg<[^,]+,\s*(\w+)>)\(info,\s*(\d+),\s*"(\w+)"\)/g;
+    /\bargs\.(Int32|Float32|Float64|NumberOr|Number|Bool|String|TypedList|Typed<[^,]+,\s*(\w+)>|Optional<[^,]+,\s*(\w+)>)\(\s*(\d+),\s*"(\w+)"/g;
   for (const m of text.matchAll(re)) {
     const type = CXX_TYPE[m[2] ?? m[3] ?? m[1]];
     out.set(Number(m[4]), { name: m[5], type });
   }
-  for (const m of text.matchAll(/rk::RowsArg\(info,\s*(\d+)\)/g)) {
+  for (const m of text.matchAll(/rk::RowsArg\(args,\s*(\d+)\)/g)) {
     for (const [k, r] of ROWS.entries()) out.set(Number(m[1]) + k, r);
   }
-  // Raw reads (strings, arrays, booleans): the index only.
-  for (const m of text.matchAll(/info\[(\d+)\]/g)) if (!out.has(Number(m[1]))) out.set(Number(m[1]), null);
   return out;
 }
 
@@ -60,18 +65,24 @@ function blockAt(text, start) {
 }
 
 const native = new Map();
+const problems = [];
 for (const file of readdirSync(nativeDir).filter((f) => f.endsWith('.cc'))) {
   const text = readFileSync(join(nativeDir, file), 'utf8');
+  // A raw read escapes the check below and, for a buffer, the job's pins.
+  for (const m of text.matchAll(/\binfo\[|->Pin\(/g)) {
+    const line = text.slice(0, m.index).split('\n').length;
+    problems.push(`${file}:${line}: read arguments through rk::Args (its views are what async jobs pin)`);
+  }
   const structs = new Map();
   for (const m of text.matchAll(/^struct (\w+) \{/gm)) {
     const body = blockAt(text, m.index);
-    if (/CallbackInfo& info/.test(body)) structs.set(m[1], body);
+    if (/rk::Args& args/.test(body)) structs.set(m[1], body);
   }
   for (const m of text.matchAll(/RK_REGISTER\("(\w+)",\s*(\w+)\)/g)) {
     const def = new RegExp(`Napi::Value ${m[2]}\\(const Napi::CallbackInfo& info\\)`).exec(text);
     if (!def) continue;
     let body = blockAt(text, def.index);
-    for (const [name, s] of structs) if (new RegExp(`\\b${name}\\b[^;]*\\(info\\)`).test(body)) body += s;
+    for (const [name, s] of structs) if (new RegExp(`\\b${name}\\b[^;]*\\(args\\)`).test(body)) body += s;
     native.set(m[1], { file, args: reads(body) });
   }
 }
@@ -97,7 +108,7 @@ const ts = new Map();
 const rowArgs = ROWS.map((r) => ({ name: r.name, type: r.type }));
 for (const file of readdirSync(addonDir).filter((f) => f.endsWith('.ts'))) {
   const text = readFileSync(join(addonDir, file), 'utf8');
-  for (const m of text.matchAll(/^interface \w+Binding \{/gm)) {
+  for (const m of text.matchAll(/^(?:export )?interface \w+Binding \{/gm)) {
     const body = blockAt(text, m.index);
     for (const f of body.matchAll(/^ {2}(\w+)\(\s*([\s\S]*?)\s*\):/gm)) {
       let params = splitParams(f[2].replace(/^\.\.\.args:\s*\[([\s\S]*)\]$/, '$1'));
@@ -106,38 +117,46 @@ for (const file of readdirSync(addonDir).filter((f) => f.endsWith('.ts'))) {
           ? rowArgs
           : [{ name: p.split(':')[0].replace('?', '').trim(), type: p.split(':').slice(1).join(':').trim() }],
       );
-      ts.set(f[1], { file, params });
+      // Every declaration is checked: two files may type the same function.
+      ts.set(f[1], [
+        ...(ts.get(f[1]) ?? []),
+        { file, params, untyped: /^\.\.\.\w+:\s*unknown\[\]$/.test(f[2].trim()) },
+      ]);
     }
   }
 }
 
-const problems = [];
-for (const [name, t] of ts) {
-  const n = native.get(name);
-  if (!n) {
-    if (name !== 'hardwareThreads') problems.push(`${t.file}: ${name} is declared but no native/*.cc registers it`);
-    continue;
-  }
-  const count = n.args.size ? Math.max(...n.args.keys()) + 1 : 0;
-  if (count !== t.params.length) {
-    problems.push(`${name}: ${n.file} reads ${count} arguments, ${t.file} declares ${t.params.length}`);
-  }
-  for (const [i, a] of n.args) {
-    const p = t.params[i];
-    if (!a || !p) continue;
-    if (a.name !== p.name)
-      problems.push(`${name} argument ${i}: ${n.file} reads "${a.name}", ${t.file} says "${p.name}"`);
-    if (
-      a.type &&
-      !p.type
-        .split('|')
-        .map((s) => s.trim())
-        .includes(a.type)
-    ) {
-      problems.push(`${name} argument ${i} (${p.name}): ${n.file} reads ${a.type}, ${t.file} says ${p.type}`);
+for (const [name, decls] of ts)
+  for (const t of decls) {
+    const n = native.get(name);
+    if (t.untyped) {
+      problems.push(`${t.file}: ${name} takes untyped ...args; declare its parameters so they can be checked`);
+      continue;
+    }
+    if (!n) {
+      if (name !== 'hardwareThreads') problems.push(`${t.file}: ${name} is declared but no native/*.cc registers it`);
+      continue;
+    }
+    const count = n.args.size ? Math.max(...n.args.keys()) + 1 : 0;
+    if (count !== t.params.length) {
+      problems.push(`${name}: ${n.file} reads ${count} arguments, ${t.file} declares ${t.params.length}`);
+    }
+    for (const [i, a] of n.args) {
+      const p = t.params[i];
+      if (!a || !p) continue;
+      if (a.name !== p.name)
+        problems.push(`${name} argument ${i}: ${n.file} reads "${a.name}", ${t.file} says "${p.name}"`);
+      if (
+        a.type &&
+        !p.type
+          .split('|')
+          .map((s) => s.trim())
+          .includes(a.type)
+      ) {
+        problems.push(`${name} argument ${i} (${p.name}): ${n.file} reads ${a.type}, ${t.file} says ${p.type}`);
+      }
     }
   }
-}
 for (const [name, n] of native) {
   if (!ts.has(name) && name !== 'hardwareThreads')
     problems.push(`${n.file}: ${name} is registered but no addon/*.ts declares it`);

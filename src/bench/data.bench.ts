@@ -168,7 +168,7 @@ async function syntheticCsv(shape: string, dir: string, log: (s: string) => void
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Child side: one run of one case, printed as JSON on stdout. */
@@ -196,12 +196,12 @@ async function childMain(kind: string, spec: string): Promise<void> {
   const peakRssMiB = (process.resourceUsage().maxRSS * 1024) / (1024 * 1024);
   const cpu = process.cpuUsage();
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const loadAverage = loadavg()[0] as number;
+  const loadAverage = loadavg()[0]!;
   process.stdout.write(JSON.stringify({ ...r, peakRssMiB, cpuSeconds, loadAverage, backend: kernels().name }));
 }
 
 if (process.argv[1] === SELF) {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') await childMain(args[1] as string, args[2] as string);
+  if (args[0] === '--child') await childMain(args[1]!, args[2]!);
   else await runDataBench({ quick: args.includes('--quick'), dataDir: process.env.RECKIT_DATA_DIR });
 }

@@ -19,7 +19,7 @@ export function syntheticEmbeddings(seed: number, n: number, dim: number): Float
     for (let l = 0; l < latent; l++) z[l] = gauss();
     for (let f = 0; f < dim; f++) {
       let s = 0;
-      for (let l = 0; l < latent; l++) s += (z[l] as number) * (basis[l * dim + f] as number);
+      for (let l = 0; l < latent; l++) s += z[l]! * basis[l * dim + f]!;
       out[r * dim + f] = s / Math.sqrt(latent) + 0.1 * gauss();
     }
   }

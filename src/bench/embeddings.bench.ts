@@ -151,7 +151,7 @@ async function runShape(
   const perCall = (lat: number[]) => {
     const s = [...lat].sort((a, b) => a - b);
     return {
-      p50Ms: (s[Math.floor(s.length / 2)] as number) * 1000,
+      p50Ms: s[Math.floor(s.length / 2)]! * 1000,
       queriesPerSec: lat.length / lat.reduce((a, b) => a + b, 0),
     };
   };

@@ -55,7 +55,7 @@ async function userRows(spec: string, dataDir: string | undefined): Promise<Csr>
 function densify(csr: Csr): Float32Array {
   const out = new Float32Array(csr.nRows * csr.nCols);
   for (let r = 0; r < csr.nRows; r++)
-    for (let p = csr.offsets[r]; p < csr.offsets[r + 1]; p++) out[r * csr.nCols + csr.cols[p]] = csr.values[p];
+    for (let p = csr.offsets[r]!; p < csr.offsets[r + 1]!; p++) out[r * csr.nCols + csr.cols[p]!] = csr.values[p]!;
   return out;
 }
 
@@ -63,7 +63,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** Users' rating rows as CSR, clustered as they are (never densified). */
 function sparseWorkload(dataset: string, csr: Csr, k: number, maxIter: number): Workload {
-  const size = `${fmt(csr.nRows)} users x ${fmt(csr.nCols)} items, sparse, ${fmt(csr.offsets[csr.nRows] as number)} ratings`;
+  const size = `${fmt(csr.nRows)} users x ${fmt(csr.nCols)} items, sparse, ${fmt(csr.offsets[csr.nRows]!)} ratings`;
   return { dataset, size, rows: { kind: 'csr', csr }, k, maxIter, mlKmeans: false };
 }
 
@@ -190,8 +190,8 @@ async function workloadCases(
         const r = mlKmeans(data, w.k, { initialization: initRows, maxIterations: w.maxIter });
         let inertia = 0;
         for (let i = 0; i < data.length; i++) {
-          const c = r.centroids[r.clusters[i]];
-          for (let j = 0; j < dim; j++) inertia += (data[i][j] - c[j]) ** 2;
+          const c = r.centroids[r.clusters[i]!]!;
+          for (let j = 0; j < dim; j++) inertia += (data[i]![j]! - c[j]!) ** 2;
         }
         return { metrics: { inertia, iterations: r.iterations } };
       },
@@ -211,9 +211,13 @@ function line(r: CaseResult): string {
 /** Relative inertia gap of each reckit same-init case to scikit-learn's, for the report. */
 export function inertiaGaps(results: readonly CaseResult[]): { group: string; name: string; gap: number }[] {
   const out: { group: string; name: string; gap: number }[] = [];
-  for (const sk of results.filter((r) => r.impl === 'scikit-learn' && r.metrics.inertia)) {
-    for (const r of results.filter((x) => x.group === sk.group && x.impl === 'reckit' && x.metrics.inertia)) {
-      out.push({ group: r.group, name: r.name, gap: r.metrics.inertia / sk.metrics.inertia - 1 });
+  for (const sk of results) {
+    const base = sk.metrics.inertia;
+    if (sk.impl !== 'scikit-learn' || !base) continue;
+    for (const r of results) {
+      const inertia = r.metrics.inertia;
+      if (r.group === sk.group && r.impl === 'reckit' && inertia)
+        out.push({ group: r.group, name: r.name, gap: inertia / base - 1 });
     }
   }
   return out;

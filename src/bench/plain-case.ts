@@ -26,7 +26,7 @@ function timeSummary(o: Plain): TimeSummary | null {
     if (samples.length) return summarize(samples);
   }
   for (const k of ['samples', 'times', 'secondsPerRun', 'runSeconds']) {
-    if (Array.isArray(o[k]) && (o[k] as unknown[]).length) return summarize((o[k] as unknown[]).map(Number));
+    if (Array.isArray(o[k]) && o[k]!.length) return summarize(o[k]!.map(Number));
   }
   const median = pick(o, ['medianSeconds', 'median', 'seconds', 'fitSeconds', 'timeSeconds', 'wallSeconds'], num);
   if (median === undefined) {

@@ -152,7 +152,7 @@ export async function runServeBudgetBench(o: ServeBudgetOptions = {}): Promise<S
         }
         await Promise.all(children.splice(0, 2).map(stop));
       }
-      const other = (i: number) => withoutRounds[i] as Round;
+      const other = (i: number) => withoutRounds[i]!;
       const cpuGains = withRounds.map((w, i) => other(i).cpuMicrosPerRequest / w.cpuMicrosPerRequest);
       const rpsGains = withRounds.map((w, i) => w.requestsPerSecond / other(i).requestsPerSecond);
       const describe = (v: Variant) => `node ${v.flags.join(' ') || '(no flags)'}`;

@@ -169,7 +169,7 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
     const bareRps = bareRuns.map(rps);
     const k = (x: number) => `${(x / 1000).toFixed(1)}k`;
     o.log?.(
-      `serve  single prediction pairs (bare/reckit req/s; ${forks} fork(s) of ${pairRounds}): ${bareRps.map((b, i) => `${k(b)}/${k(rps(singleRuns[i] as autocannon.Result))}`).join(' ')}`,
+      `serve  single prediction pairs (bare/reckit req/s; ${forks} fork(s) of ${pairRounds}): ${bareRps.map((b, i) => `${k(b)}/${k(rps(singleRuns[i]!))}`).join(' ')}`,
     );
 
     let batch = '';
@@ -207,7 +207,7 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
       row(
         singleCase(reckit),
         singleRuns,
-        singleRuns.map((x, i) => rps(x) / (bareRps[i] as number)),
+        singleRuns.map((x, i) => rps(x) / bareRps[i]!),
       ),
       ...others.map((c, k) => {
         const runs = otherRuns[k] ?? [];
@@ -220,7 +220,7 @@ export async function runServeBench(o: ServeBenchOptions = {}): Promise<ServeBen
     ];
     function row(c: LoadCase, all: autocannon.Result[], ratios: number[]): ServeBenchResult {
       // Latency from a middle round (the upper one of the two when the count is even).
-      const r = [...all].sort((a, b) => rps(a) - rps(b))[all.length >> 1] as autocannon.Result;
+      const r = [...all].sort((a, b) => rps(a) - rps(b))[all.length >> 1]!;
       const medianRps = median(all.map(rps));
       const out: ServeBenchResult = {
         suite: 'serve',

@@ -169,11 +169,7 @@ function syntheticModel(nUsers: number, nItems: number, k: number, seenPerUser: 
   let p = 0;
   const gap = Math.max(1, Math.floor((2 * nItems) / seenPerUser));
   for (let u = 0; u < nUsers; u++) {
-    for (
-      let i = rng.nextBelow(gap);
-      i < nItems && p - (offsets[u] as number) < seenPerUser;
-      i += 1 + rng.nextBelow(gap)
-    ) {
+    for (let i = rng.nextBelow(gap); i < nItems && p - offsets[u]! < seenPerUser; i += 1 + rng.nextBelow(gap)) {
       cols[p++] = i;
     }
     offsets[u + 1] = p;
@@ -238,7 +234,7 @@ function shape(m: FactorModel): string {
 
 function quantile(sorted: number[], q: number): number {
   if (!sorted.length) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))] as number;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))]!;
 }
 
 function fmt(s: number): string {

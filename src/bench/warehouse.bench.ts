@@ -70,7 +70,7 @@ async function startStandIn(): Promise<{ child: ChildProcess; port: number; acco
     let buf = '';
     child.stdout?.on('data', (c: Buffer) => {
       buf += c.toString();
-      if (buf.includes('\n')) res(buf.split('\n')[0] as string);
+      if (buf.includes('\n')) res(buf.split('\n')[0]!);
     });
     child.once('exit', (code) => rej(new Error(`the stand-in exited with ${code}`)));
   });

@@ -75,7 +75,7 @@ describe.each(CASES)('$name', (c) => {
 test.skipIf(!dataPath('ml-100k', 'u.data'))('ml-100k: per-value rating counts match the manifest', async () => {
   const d = await loadDataset('ml-100k', { items: false });
   const counts = [0, 0, 0, 0, 0];
-  for (const r of d.ratings.getChild('rating')!.toArray() as Float32Array) counts[r - 1]++;
+  for (const r of d.ratings.getChild('rating')!.toArray() as Float32Array) counts[r - 1]!++;
   expect(counts).toEqual([6_110, 11_370, 27_145, 34_174, 21_201]);
   const ts = d.ratings.getChild('timestamp')?.toArray() as Float64Array;
   expect([Math.min(...ts), Math.max(...ts)]).toEqual([874_724_710, 893_286_638]);

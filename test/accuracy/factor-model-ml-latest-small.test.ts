@@ -28,18 +28,18 @@ describe.skipIf(!have)(
       expect(top.users.length).toBe(610);
       expect(top.items.every((i) => i >= 0)).toBe(true);
       for (let r = 0; r < 610; r += 37) {
-        const u = top.users[r] as number;
+        const u = top.users[r]!;
         const seen = new Set(matrix.userRow(u).items);
         const one = model.recommend(model.users.idOf(u), { n: 10 });
         for (let j = 0; j < 10; j++) {
-          const i = top.items[r * 10 + j] as number;
+          const i = top.items[r * 10 + j]!;
           expect(seen.has(i)).toBe(false);
-          expect(Math.abs((top.scores[r * 10 + j] as number) - model.rawScore(u, i).score)).toBeLessThan(1e-4);
-          expect(Math.abs((top.scores[r * 10 + j] as number) - (one[j]?.score as number))).toBeLessThan(1e-4);
-          if (j > 0) expect(top.scores[r * 10 + j]).toBeLessThanOrEqual(top.scores[r * 10 + j - 1] as number);
+          expect(Math.abs(top.scores[r * 10 + j]! - model.rawScore(u, i).score)).toBeLessThan(1e-4);
+          expect(Math.abs(top.scores[r * 10 + j]! - (one[j]?.score as number))).toBeLessThan(1e-4);
+          if (j > 0) expect(top.scores[r * 10 + j]).toBeLessThanOrEqual(top.scores[r * 10 + j - 1]!);
         }
         // nothing else unseen scores above the 10th
-        const tenth = top.scores[r * 10 + 9] as number;
+        const tenth = top.scores[r * 10 + 9]!;
         const listed = new Set(top.items.subarray(r * 10, r * 10 + 10));
         for (let i = 0; i < model.items.size; i++) {
           if (seen.has(i) || listed.has(i) || !model.itemKnown(i)) continue;
@@ -75,8 +75,8 @@ describe.skipIf(!have)(
           items,
         ).scores;
         row.ratings.forEach((r, j) => {
-          trainedSe += (r - (t[j] as number)) ** 2;
-          foldedSe += (r - (f[j] as number)) ** 2;
+          trainedSe += (r - t[j]!) ** 2;
+          foldedSe += (r - f[j]!) ** 2;
           n++;
         });
         expect(folded.recommend({ n: 5 }).some((s) => items.includes(s.item))).toBe(false);

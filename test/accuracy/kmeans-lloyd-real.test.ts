@@ -44,10 +44,10 @@ test.skipIf(!hasData)(
       full.push(await native.kmeansLloyd({ ...a, threads: 2 }));
     }
     // Bounds prune work, never change the answer.
-    expect(full[1].history).toEqual(full[0].history);
-    expect(firstDifference(full[1].centroids, full[0].centroids)).toBe(-1);
-    expect(full[1].pruned).toBeGreaterThan(0);
-    expect(full[0].converged).toBe(true);
-    expect(full[0].iterations).toBeGreaterThan(2);
+    expect(full[1]!.history).toEqual(full[0]!.history);
+    expect(firstDifference(full[1]!.centroids, full[0]!.centroids)).toBe(-1);
+    expect(full[1]!.pruned).toBeGreaterThan(0);
+    expect(full[0]!.converged).toBe(true);
+    expect(full[0]!.iterations).toBeGreaterThan(2);
   },
 );

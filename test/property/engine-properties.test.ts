@@ -42,8 +42,8 @@ function entries(m: RatingMatrix): string[] {
   const out: string[] = [];
   const { offsets, cols, values } = m.csr;
   for (let u = 0; u < m.nUsers; u++) {
-    for (let p = offsets[u] as number; p < (offsets[u + 1] as number); p++) {
-      out.push(`${m.users.idOf(u)}|${m.items.idOf(cols[p] as number)}|${values[p]}`);
+    for (let p = offsets[u]!; p < offsets[u + 1]!; p++) {
+      out.push(`${m.users.idOf(u)}|${m.items.idOf(cols[p]!)}|${values[p]}`);
     }
   }
   return out.sort();
@@ -63,7 +63,7 @@ test('ids round trip: every id maps to an index and back, and unknown ids map to
         const { index, codes } = IdIndex.encode(isNumeric ? Float64Array.from(ids as number[]) : (ids as string[]));
         expect(index.size).toBe(ids.length);
         ids.forEach((id, row) => {
-          expect(index.idOf(codes[row] as number)).toBe(id);
+          expect(index.idOf(codes[row]!)).toBe(id);
           expect(index.indexOf(id)).toBe(codes[row]);
         });
         const unknown = isNumeric ? 2e6 : '\u0000unknown';
@@ -90,7 +90,7 @@ test('splits partition the ratings: train + test hold every rating exactly once'
       for (const s of splits) {
         const test = Array.from(
           s.test.users,
-          (u, q) => `${m.users.idOf(u)}|${m.items.idOf(s.test.items[q] as number)}|${s.test.ratings[q]}`,
+          (u, q) => `${m.users.idOf(u)}|${m.items.idOf(s.test.items[q]!)}|${s.test.ratings[q]}`,
         );
         expect([...entries(s.train), ...test].sort()).toEqual(all);
       }
@@ -122,8 +122,7 @@ test('top-N never returns an excluded or (by default) a seen item, and is sorted
         const exclude = excludeIdx.map((i) => m.items.idOf(i));
         const seen = new Set<unknown>();
         const { offsets, cols } = m.csr;
-        for (let p = offsets[u] as number; p < (offsets[u + 1] as number); p++)
-          seen.add(m.items.idOf(cols[p] as number));
+        for (let p = offsets[u]!; p < offsets[u + 1]!; p++) seen.add(m.items.idOf(cols[p]!));
         const top = model.recommend(user, { n, exclude });
         const banned = new Set<unknown>([...exclude, ...seen]);
         for (const s of top) expect(banned.has(s.item)).toBe(false);

@@ -13,8 +13,8 @@ export function adjustedRandIndex(a: ArrayLike<number>, b: ArrayLike<number>): n
   for (let i = 0; i < n; i++) {
     const key = `${a[i]},${b[i]}`;
     pairs.set(key, (pairs.get(key) ?? 0) + 1);
-    ra.set(a[i], (ra.get(a[i]) ?? 0) + 1);
-    rb.set(b[i], (rb.get(b[i]) ?? 0) + 1);
+    ra.set(a[i]!, (ra.get(a[i]!) ?? 0) + 1);
+    rb.set(b[i]!, (rb.get(b[i]!) ?? 0) + 1);
   }
   const c2 = (x: number) => (x * (x - 1)) / 2;
   let index = 0;

@@ -7,14 +7,15 @@ export function normsOf(rows: KmeansRows): Float64Array {
     const out = new Float64Array(rows.nRows);
     for (let r = 0; r < rows.nRows; r++) {
       let s = 0;
-      for (let j = 0; j < rows.dim; j++) s += rows.values[r * rows.dim + j] ** 2;
+      for (let j = 0; j < rows.dim; j++) s += rows.values[r * rows.dim + j]! ** 2;
       out[r] = s;
     }
     return out;
   }
   const { offsets, values, nRows } = rows.csr;
   const out = new Float64Array(nRows);
-  for (let r = 0; r < nRows; r++) for (let p = offsets[r]; p < offsets[r + 1]; p++) out[r] += values[p] * values[p];
+  for (let r = 0; r < nRows; r++)
+    for (let p = offsets[r]!; p < offsets[r + 1]!; p++) out[r]! += values[p]! * values[p]!;
   return out;
 }
 
@@ -40,7 +41,7 @@ export function randomCsr(seed: number, nRows: number, nCols: number, density: n
 export function densify(csr: Csr): Float32Array {
   const out = new Float32Array(csr.nRows * csr.nCols);
   for (let r = 0; r < csr.nRows; r++)
-    for (let p = csr.offsets[r]; p < csr.offsets[r + 1]; p++) out[r * csr.nCols + csr.cols[p]] = csr.values[p];
+    for (let p = csr.offsets[r]!; p < csr.offsets[r + 1]!; p++) out[r * csr.nCols + csr.cols[p]!] = csr.values[p]!;
   return out;
 }
 
@@ -63,9 +64,9 @@ export function blobs(
   const order = Int32Array.from({ length: n }, (_, i) => i);
   rng.shuffle(order);
   for (let i = 0; i < n; i++) {
-    const c = order[i] % k;
+    const c = order[i]! % k;
     truth[i] = c;
-    for (let j = 0; j < dim; j++) values[i * dim + j] = centres[c * dim + j] + rng.nextNormal();
+    for (let j = 0; j < dim; j++) values[i * dim + j] = centres[c * dim + j]! + rng.nextNormal();
   }
   return { rows: { kind: 'dense', values, nRows: n, dim }, truth };
 }

@@ -21,12 +21,12 @@ export class NumpyRandomState {
     const mt = this.mt;
     if (this.pos >= 624) {
       for (let i = 0; i < 624; i++) {
-        const y = ((mt[i] as number) & 0x80000000) | ((mt[(i + 1) % 624] as number) & 0x7fffffff);
-        mt[i] = ((mt[(i + 397) % 624] as number) ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0)) >>> 0;
+        const y = (mt[i]! & 0x80000000) | (mt[(i + 1) % 624]! & 0x7fffffff);
+        mt[i] = (mt[(i + 397) % 624]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0)) >>> 0;
       }
       this.pos = 0;
     }
-    let y = mt[this.pos++] as number;
+    let y = mt[this.pos++]!;
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;

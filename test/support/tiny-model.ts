@@ -29,7 +29,7 @@ export class TinyModel implements Model {
     const scores = new Float32Array(users.length);
     const known = new Uint8Array(users.length);
     for (let p = 0; p < users.length; p++) {
-      const r = this.predictOne(users[p] as Id, items[p] as Id);
+      const r = this.predictOne(users[p]!, items[p]!);
       scores[p] = r.score;
       known[p] = r.known ? 1 : 0;
     }

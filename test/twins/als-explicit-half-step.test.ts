@@ -29,21 +29,21 @@ test('each solved row satisfies its normal equations (Y^T Y + reg n I) x = Y^T d
   const { offsets, cols, residuals } = a.rows;
   const k = a.k;
   for (let r = 0; r + 1 < offsets.length; r++) {
-    const n = (offsets[r + 1] as number) - (offsets[r] as number);
+    const n = offsets[r + 1]! - offsets[r]!;
     const x = a.solve.subarray(r * k, (r + 1) * k);
     if (n === 0) {
       expect(Array.from(x)).toEqual(new Array(k).fill(0));
       continue;
     }
     for (let i = 0; i < k; i++) {
-      let lhs = a.reg * n * (x[i] as number);
+      let lhs = a.reg * n * x[i]!;
       let rhs = 0;
-      for (let p = offsets[r] as number; p < (offsets[r + 1] as number); p++) {
-        const y = (cols[p] as number) * k;
+      for (let p = offsets[r]!; p < offsets[r + 1]!; p++) {
+        const y = cols[p]! * k;
         let dot = 0;
-        for (let f = 0; f < k; f++) dot += (a.fixed[y + f] as number) * (x[f] as number);
-        lhs += (a.fixed[y + i] as number) * dot;
-        rhs += (residuals[p] as number) * (a.fixed[y + i] as number);
+        for (let f = 0; f < k; f++) dot += a.fixed[y + f]! * x[f]!;
+        lhs += a.fixed[y + i]! * dot;
+        rhs += residuals[p]! * a.fixed[y + i]!;
       }
       // float32 storage of x: agreement to ~1e-6 relative.
       expect(Math.abs(lhs - rhs)).toBeLessThan(1e-4 * (1 + Math.abs(rhs)));

@@ -47,7 +47,7 @@ describe.each(availableBackends())('k-means kernels [%s]', (name) => {
       expect(g.changed).toBe(300);
       expect(g.full).toBe(300);
       expect(g.inertia).toBeCloseTo(w.inertia, 6);
-      for (let p = 0; p < got.sums!.length; p++) expect(got.sums![p]).toBeCloseTo(want.sums![p], 9);
+      for (let p = 0; p < got.sums!.length; p++) expect(got.sums![p]).toBeCloseTo(want.sums![p]!, 9);
       expect(got.counts).toEqual(want.counts);
     }
     // brute force check of the reference: each label is an argmin of the exact squared distance
@@ -56,17 +56,17 @@ describe.each(availableBackends())('k-means kernels [%s]', (name) => {
     for (let i = 0; i < 300; i += 17) {
       const dist = (c: number) => {
         let s = 0;
-        for (let j = 0; j < dim; j++) s += (dense[i * dim + j] - C[c * dim + j]) ** 2;
+        for (let j = 0; j < dim; j++) s += (dense[i * dim + j]! - C[c * dim + j]!) ** 2;
         return s;
       };
       const best = Math.min(...Array.from({ length: 7 }, (_, c) => dist(c)));
-      expect(dist(want.labels[i])).toBeCloseTo(best, 6);
+      expect(dist(want.labels[i]!)).toBeCloseTo(best, 6);
       expect(want.distances[i]).toBeCloseTo(best, 6);
     }
   });
 
   test('assignClusters on a subset (mini-batch) matches the reference', async () => {
-    const rows = inputs[0][1];
+    const rows = inputs[0]![1];
     const C = centroidsFrom(5, 4, 80);
     const subset = Int32Array.from([5, 9, 9, 200, 0, 299]);
     const a = { ...assignArgs(rows, C, 4, 6), subset };
@@ -80,7 +80,7 @@ describe.each(availableBackends())('k-means kernels [%s]', (name) => {
   });
 
   test('Hamerly bounds give the same labels as full passes, pruning rows', async () => {
-    const rows = inputs[0][1];
+    const rows = inputs[0]![1];
     const n = 300;
     const dim = 80;
     let C = centroidsFrom(8, 6, dim);
@@ -105,9 +105,9 @@ describe.each(availableBackends())('k-means kernels [%s]', (name) => {
       for (let c = 0; c < 6; c++) {
         let moved = 0;
         for (let j = 0; j < dim; j++) {
-          const cnt = bounded.counts![c];
-          next[c * dim + j] = cnt > 0 ? bounded.sums![c * dim + j] / cnt : C[c * dim + j];
-          moved += (next[c * dim + j] - C[c * dim + j]) ** 2;
+          const cnt = bounded.counts![c]!;
+          next[c * dim + j] = cnt > 0 ? bounded.sums![c * dim + j]! / cnt : C[c * dim + j]!;
+          moved += (next[c * dim + j]! - C[c * dim + j]!) ** 2;
         }
         shift[c] = Math.sqrt(moved);
       }
@@ -137,7 +137,7 @@ describe.each(availableBackends())('k-means kernels [%s]', (name) => {
   });
 
   test('cancellation rejects with CancelledError', async () => {
-    const rows = inputs[0][1];
+    const rows = inputs[0]![1];
     const ac = new AbortController();
     ac.abort();
     await expect(

@@ -22,9 +22,9 @@ function unitRows(csr: Csr): Csr {
   const values = csr.values.slice();
   for (let r = 0; r < csr.nRows; r++) {
     let s = 0;
-    for (let p = csr.offsets[r]; p < csr.offsets[r + 1]; p++) s += values[p] * values[p];
+    for (let p = csr.offsets[r]!; p < csr.offsets[r + 1]!; p++) s += values[p]! * values[p]!;
     const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let p = csr.offsets[r]; p < csr.offsets[r + 1]; p++) values[p] *= inv;
+    for (let p = csr.offsets[r]!; p < csr.offsets[r + 1]!; p++) values[p]! *= inv;
   }
   return { ...csr, values };
 }
@@ -44,7 +44,7 @@ function initFrom(rows: KmeansRows, k: number, seed: number): Float32Array {
   const picks = Int32Array.from({ length: n }, (_, i) => i);
   new Rng(seed).shuffle(picks);
   const out = new Float32Array(k * dim);
-  for (let c = 0; c < k; c++) out.set(dense.subarray(picks[c] * dim, (picks[c] + 1) * dim), c * dim);
+  for (let c = 0; c < k; c++) out.set(dense.subarray(picks[c]! * dim, (picks[c]! + 1) * dim), c * dim);
   return out;
 }
 
@@ -84,7 +84,7 @@ function bruteInertia(rows: KmeansRows, r: KmeansLloydResult, k: number): number
   for (let i = 0; i < r.labels.length; i++) {
     expect(r.labels[i]).toBeGreaterThanOrEqual(0);
     expect(r.labels[i]).toBeLessThan(k);
-    for (let j = 0; j < dim; j++) total += (dense[i * dim + j] - r.centroids[r.labels[i] * dim + j]) ** 2;
+    for (let j = 0; j < dim; j++) total += (dense[i * dim + j]! - r.centroids[r.labels[i]! * dim + j]!) ** 2;
   }
   return total;
 }
@@ -111,7 +111,7 @@ describe.each(availableBackends())('kmeansLloyd [%s]', (name) => {
         expectSameRun(got, want);
         expect(want.history.length - want.iterations).toBeLessThanOrEqual(1);
         expect(got.inertia).toBeCloseTo(bruteInertia(rows, got, 6), 6);
-        for (let i = 1; i < got.history.length; i++) expect(got.history[i]).toBeLessThanOrEqual(got.history[i - 1]);
+        for (let i = 1; i < got.history.length; i++) expect(got.history[i]).toBeLessThanOrEqual(got.history[i - 1]!);
       }
     });
   }
@@ -123,7 +123,7 @@ describe.each(availableBackends())('kmeansLloyd [%s]', (name) => {
     const three = await K.kmeansLloyd({ ...args, threads: 3 });
     // Same assignment (order-free), and centroids equal to float32 rounding of the same means.
     expect(three.history[0]).toBe(one.history[0]);
-    for (let q = 0; q < one.centroids.length; q++) expect(three.centroids[q]).toBeCloseTo(one.centroids[q], 4);
+    for (let q = 0; q < one.centroids.length; q++) expect(three.centroids[q]).toBeCloseTo(one.centroids[q]!, 4);
   });
 
   test('tol stop: one more E-step; strict stop: none; maxIter stop: not converged', async () => {

@@ -81,7 +81,7 @@ describe.each(availableBackends())('masked top-N kernels [%s]', (name) => {
     const items: ItemFactors = {
       factors: Float32Array.from({ length: nItems * dim }, (_, j) => {
         const row = Math.floor(j / dim);
-        return (base[(row % 40) * dim + (j % dim)] as number) * (1 + 1e-4 * gauss());
+        return base[(row % 40) * dim + (j % dim)]! * (1 + 1e-4 * gauss());
       }),
       bias: Float32Array.from({ length: nItems }, () => 1e-4 * gauss()),
       k: dim,

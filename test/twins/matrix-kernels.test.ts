@@ -19,13 +19,13 @@ describe.each(availableBackends())('matrix kernels [%s]', (name) => {
     expect(got.duplicates).toBeGreaterThan(0);
     // every kept entry is the last input with its (row, col)
     const last = new Map<number, number>();
-    for (let i = 0; i < coo.rows.length; i++) last.set(coo.rows[i] * 1000 + coo.cols[i], i);
+    for (let i = 0; i < coo.rows.length; i++) last.set(coo.rows[i]! * 1000 + coo.cols[i]!, i);
     expect(got.csr.cols.length).toBe(last.size);
     for (let r = 0; r < coo.nRows; r++) {
-      for (let p = got.csr.offsets[r]; p < got.csr.offsets[r + 1]; p++) {
-        if (p > got.csr.offsets[r]) expect(got.csr.cols[p]).toBeGreaterThan(got.csr.cols[p - 1]);
-        expect(got.source[p]).toBe(last.get(r * 1000 + got.csr.cols[p]));
-        expect(got.csr.values[p]).toBe(coo.values[got.source[p]]);
+      for (let p = got.csr.offsets[r]!; p < got.csr.offsets[r + 1]!; p++) {
+        if (p > got.csr.offsets[r]!) expect(got.csr.cols[p]).toBeGreaterThan(got.csr.cols[p - 1]!);
+        expect(got.source[p]).toBe(last.get(r * 1000 + got.csr.cols[p]!));
+        expect(got.csr.values[p]).toBe(coo.values[got.source[p]!]);
       }
     }
   });

@@ -5,7 +5,7 @@ import { pairDot } from '../../src/engine/kernels/ts/pair-dot.js';
 /** The definition: float32 products summed in double, one at a time, in index order. */
 function plainDot(p: Float32Array, q: Float32Array, u: number, i: number, k: number): number {
   let s = 0;
-  for (let f = 0; f < k; f++) s += (p[u * k + f] as number) * (q[i * k + f] as number);
+  for (let f = 0; f < k; f++) s += p[u * k + f]! * q[i * k + f]!;
   return s;
 }
 

@@ -16,7 +16,7 @@ function text(seed: number, lines: number, badEvery: number): Uint8Array {
   const bad = ['1,2,x,3', '1,2', '', '4,5,9.5,6', '7,"8,9,1', ' 3 , 4 , 2.5 , 17 ', '1,2,1e1,5\r', '"5",6,0.5,1e3'];
   for (let i = 0; i < lines; i++) {
     if (badEvery && i % badEvery === badEvery - 1) {
-      out.push(bad[rng.nextBelow(bad.length)] as string);
+      out.push(bad[rng.nextBelow(bad.length)]!);
       continue;
     }
     const r = (1 + rng.nextBelow(10)) / 2;

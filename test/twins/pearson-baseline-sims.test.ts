@@ -15,8 +15,8 @@ async function fixture(shrinkage: number, minSupport: number): Promise<PearsonBa
   const rows = (m: typeof csr, key: (r: number, c: number) => string): ResidualRows => {
     const residuals = new Float64Array(m.cols.length);
     for (let r = 0; r < m.nRows; r++) {
-      for (let p = m.offsets[r] as number; p < (m.offsets[r + 1] as number); p++) {
-        const k = key(r, m.cols[p] as number);
+      for (let p = m.offsets[r]!; p < m.offsets[r + 1]!; p++) {
+        const k = key(r, m.cols[p]!);
         if (!resid.has(k)) resid.set(k, rng.nextNormal());
         residuals[p] = resid.get(k) as number;
       }
@@ -37,15 +37,15 @@ function surpriseSims(a: PearsonBaselineArgs): Float64Array {
   const freq = new Int32Array(n * n);
   const { offsets, cols, residuals } = a.byUser;
   for (let u = 0; u + 1 < offsets.length; u++) {
-    for (let p = offsets[u] as number; p < (offsets[u + 1] as number); p++) {
-      for (let q = offsets[u] as number; q < (offsets[u + 1] as number); q++) {
-        const x = (cols[p] as number) * n + (cols[q] as number);
-        const di = residuals[p] as number;
-        const dj = residuals[q] as number;
-        freq[x] = (freq[x] as number) + 1;
-        prods[x] = (prods[x] as number) + di * dj;
-        sqi[x] = (sqi[x] as number) + di * di;
-        sqj[x] = (sqj[x] as number) + dj * dj;
+    for (let p = offsets[u]!; p < offsets[u + 1]!; p++) {
+      for (let q = offsets[u]!; q < offsets[u + 1]!; q++) {
+        const x = cols[p]! * n + cols[q]!;
+        const di = residuals[p]!;
+        const dj = residuals[q]!;
+        freq[x] = freq[x]! + 1;
+        prods[x] = prods[x]! + di * dj;
+        sqi[x] = sqi[x]! + di * di;
+        sqj[x] = sqj[x]! + dj * dj;
       }
     }
   }
@@ -53,12 +53,10 @@ function surpriseSims(a: PearsonBaselineArgs): Float64Array {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const x = i * n + j;
-      const f = freq[x] as number;
+      const f = freq[x]!;
       if (i === j) sim[x] = 1;
       else if (f >= Math.max(2, a.minSupport)) {
-        sim[x] =
-          ((prods[x] as number) / Math.sqrt((sqi[x] as number) * (sqj[x] as number))) *
-          ((f - 1) / (f - 1 + a.shrinkage));
+        sim[x] = (prods[x]! / Math.sqrt(sqi[x]! * sqj[x]!)) * ((f - 1) / (f - 1 + a.shrinkage));
       }
     }
   }
@@ -75,7 +73,7 @@ test("the reference equals Surprise's pair loop (float32 rounding), symmetric, 1
     const want = surpriseSims(a);
     let nonZero = 0;
     for (let x = 0; x < want.length; x++) {
-      expect(Math.abs((got[x] as number) - (want[x] as number))).toBeLessThan(1e-6);
+      expect(Math.abs(got[x]! - want[x]!)).toBeLessThan(1e-6);
       if (got[x] !== 0) nonZero++;
     }
     for (let i = 0; i < 45; i++) {

@@ -18,7 +18,7 @@ function normals(seed: number, n: number, std: number): Float32Array {
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
   return d;
 }
 
@@ -100,18 +100,17 @@ describe.each(availableBackends())('alsHalfStep [%s]', (name) => {
       // grad/2 = sum_all_j (x.y_j) y_j + sum_obs (c - 1)(x.y_j) y_j - sum_obs c y_j + reg x
       const grad = new Float64Array(4);
       const conf = new Map<number, number>();
-      for (let e = rows.offsets[u] as number; e < (rows.offsets[u + 1] as number); e++) {
-        conf.set(rows.cols[e] as number, rows.values[e] as number);
+      for (let e = rows.offsets[u]!; e < rows.offsets[u + 1]!; e++) {
+        conf.set(rows.cols[e]!, rows.values[e]!);
       }
       for (let j = 0; j < 12; j++) {
         let s = 0;
-        for (let f = 0; f < 4; f++) s += (x[u * 4 + f] as number) * (y[j * 4 + f] as number);
+        for (let f = 0; f < 4; f++) s += x[u * 4 + f]! * y[j * 4 + f]!;
         const c = conf.get(j) ?? 1;
         const pref = conf.has(j) ? 1 : 0;
-        for (let f = 0; f < 4; f++) grad[f] = (grad[f] as number) + c * (s - pref) * (y[j * 4 + f] as number);
+        for (let f = 0; f < 4; f++) grad[f] = grad[f]! + c * (s - pref) * y[j * 4 + f]!;
       }
-      for (let f = 0; f < 4; f++)
-        expect(Math.abs((grad[f] as number) + reg * (x[u * 4 + f] as number))).toBeLessThan(1e-5);
+      for (let f = 0; f < 4; f++) expect(Math.abs(grad[f]! + reg * x[u * 4 + f]!)).toBeLessThan(1e-5);
     }
   });
 });
@@ -126,7 +125,7 @@ describe.each(availableBackends())('spdInverse [%s]', (name) => {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         let s = i === j ? 2 : 0;
-        for (let q = 0; q < 5; q++) s += (m[i * 5 + q] as number) * (m[j * 5 + q] as number);
+        for (let q = 0; q < 5; q++) s += m[i * 5 + q]! * m[j * 5 + q]!;
         a[i * n + j] = s;
       }
     }
@@ -138,7 +137,7 @@ describe.each(availableBackends())('spdInverse [%s]', (name) => {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
-        for (let q = 0; q < n; q++) s += (a[i * n + q] as number) * (inv[q * n + j] as number);
+        for (let q = 0; q < n; q++) s += a[i * n + q]! * inv[q * n + j]!;
         expect(Math.abs(s - (i === j ? 1 : 0))).toBeLessThan(1e-9);
       }
     }
@@ -170,12 +169,12 @@ describe.each(availableBackends())('itemItemTopN [%s]', (name) => {
     expect(maxAbsDiff(gotF.scores, wantF.scores)).toBe(0);
     expect(Array.from(gotF.items)).not.toEqual(Array.from(got.items));
     users.forEach((u, r) => {
-      const row = Array.from(seen.cols.subarray(seen.offsets[u] as number, seen.offsets[u + 1] as number));
+      const row = Array.from(seen.cols.subarray(seen.offsets[u]!, seen.offsets[u + 1]!));
       const scored = [];
       for (let i = 0; i < 23; i++) {
         if (!eligible[i] || row.includes(i)) continue;
         let s = 0;
-        for (const j of row) s = Math.fround(s + (weights[j * 23 + i] as number));
+        for (const j of row) s = Math.fround(s + weights[j * 23 + i]!);
         scored.push({ i, s });
       }
       scored.sort((x, y) => y.s - x.s || x.i - y.i);

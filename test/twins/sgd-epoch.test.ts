@@ -40,7 +40,7 @@ async function fixture(grid: number, factors = 13, biased = true): Promise<{ pla
 
 function maxAbsDiff(a: Float32Array | Int32Array, b: Float32Array | Int32Array): number {
   let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
   return d;
 }
 
@@ -137,16 +137,16 @@ test('the plan covers every rating once, blocks hold disjoint user and item rang
   const rowBlock = new Map<number, number>();
   const colBlock = new Map<number, number>();
   for (let b = 0; b < 16; b++) {
-    for (let p = plan.blockOffsets[b]; p < plan.blockOffsets[b + 1]; p++) {
-      expect(rowBlock.get(plan.users[p]) ?? Math.floor(b / 4)).toBe(Math.floor(b / 4));
-      expect(colBlock.get(plan.items[p]) ?? b % 4).toBe(b % 4);
-      rowBlock.set(plan.users[p], Math.floor(b / 4));
-      colBlock.set(plan.items[p], b % 4);
+    for (let p = plan.blockOffsets[b]!; p < plan.blockOffsets[b + 1]!; p++) {
+      expect(rowBlock.get(plan.users[p]!) ?? Math.floor(b / 4)).toBe(Math.floor(b / 4));
+      expect(colBlock.get(plan.items[p]!) ?? b % 4).toBe(b % 4);
+      rowBlock.set(plan.users[p]!, Math.floor(b / 4));
+      colBlock.set(plan.items[p]!, b % 4);
     }
   }
   const key = (u: number, i: number, r: number) => `${u}/${i}/${r}`;
   const want = new Set<string>();
   for (let r = 0; r < csr.nRows; r++)
-    for (let p = csr.offsets[r]; p < csr.offsets[r + 1]; p++) want.add(key(r, csr.cols[p], csr.values[p]));
-  expect(new Set(Array.from(plan.users, (u, p) => key(u, plan.items[p], plan.ratings[p])))).toEqual(want);
+    for (let p = csr.offsets[r]!; p < csr.offsets[r + 1]!; p++) want.add(key(r, csr.cols[p]!, csr.values[p]!));
+  expect(new Set(Array.from(plan.users, (u, p) => key(u, plan.items[p]!, plan.ratings[p]!)))).toEqual(want);
 });

@@ -57,25 +57,24 @@ function surpriseEpoch(a: SvdppEpochArgs): number {
   const r = a.rates;
   let sse = 0;
   for (let u = 0; u < nRows; u++) {
-    const Iu = Array.from(cols.subarray(offsets[u] as number, offsets[u + 1] as number));
+    const Iu = Array.from(cols.subarray(offsets[u]!, offsets[u + 1]!));
     const s = Math.sqrt(Iu.length);
-    for (let p = offsets[u] as number; p < (offsets[u + 1] as number); p++) {
-      const i = cols[p] as number;
+    for (let p = offsets[u]!; p < offsets[u + 1]!; p++) {
+      const i = cols[p]!;
       const z = new Float64Array(k);
-      for (const j of Iu) for (let f = 0; f < k; f++) z[f] = (z[f] as number) + (Y[j * k + f] as number) / s;
+      for (const j of Iu) for (let f = 0; f < k; f++) z[f] = z[f]! + Y[j * k + f]! / s;
       let dot = 0;
-      for (let f = 0; f < k; f++) dot += (Q[i * k + f] as number) * ((P[u * k + f] as number) + (z[f] as number));
-      const err = (values[p] as number) - (a.params.globalMean + (bu[u] as number) + (bi[i] as number) + dot);
+      for (let f = 0; f < k; f++) dot += Q[i * k + f]! * (P[u * k + f]! + z[f]!);
+      const err = values[p]! - (a.params.globalMean + bu[u]! + bi[i]! + dot);
       sse += err * err;
-      bu[u] = (bu[u] as number) + r.lrBu * (err - r.regBu * (bu[u] as number));
-      bi[i] = (bi[i] as number) + r.lrBi * (err - r.regBi * (bi[i] as number));
+      bu[u] = bu[u]! + r.lrBu * (err - r.regBu * bu[u]!);
+      bi[i] = bi[i]! + r.lrBi * (err - r.regBi * bi[i]!);
       for (let f = 0; f < k; f++) {
-        const pf = P[u * k + f] as number;
-        const qf = Q[i * k + f] as number;
+        const pf = P[u * k + f]!;
+        const qf = Q[i * k + f]!;
         P[u * k + f] = pf + r.lrPu * (err * qf - r.regPu * pf);
-        Q[i * k + f] = qf + r.lrQi * (err * (pf + (z[f] as number)) - r.regQi * qf);
-        for (const j of Iu)
-          Y[j * k + f] = (Y[j * k + f] as number) + r.lrYj * ((err * qf) / s - r.regYj * (Y[j * k + f] as number));
+        Q[i * k + f] = qf + r.lrQi * (err * (pf + z[f]!) - r.regQi * qf);
+        for (const j of Iu) Y[j * k + f] = Y[j * k + f]! + r.lrYj * ((err * qf) / s - r.regYj * Y[j * k + f]!);
       }
     }
   }
@@ -84,7 +83,7 @@ function surpriseEpoch(a: SvdppEpochArgs): number {
 
 function maxAbsDiff(a: Float64Array, b: Float64Array): number {
   let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
   return d;
 }
 

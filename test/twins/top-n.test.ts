@@ -45,8 +45,8 @@ function fixture(seed: number, nUsers: number, nItems: number, k: number, quanti
 /** Exact score of item i for user u, in double. */
 function exact(f: ReturnType<typeof fixture>, u: number, i: number): number {
   const { k } = f.items;
-  let s = f.userOffset[u] + f.items.bias[i];
-  for (let q = 0; q < k; q++) s += f.userFactors[u * k + q] * f.items.factors[i * k + q];
+  let s = f.userOffset[u]! + f.items.bias[i]!;
+  for (let q = 0; q < k; q++) s += f.userFactors[u * k + q]! * f.items.factors[i * k + q]!;
   return s;
 }
 
@@ -63,21 +63,21 @@ function expectSameTopN(
   n: number,
 ) {
   for (let r = 0; r < users.length; r++) {
-    const u = users[r];
+    const u = users[r]!;
     const seen = new Set(f.seen.cols.subarray(f.seen.offsets[u], f.seen.offsets[u + 1]));
     const listed = new Set<number>();
     for (let j = 0; j < n; j++) {
-      const g = got.items[r * n + j];
+      const g = got.items[r * n + j]!;
       const w = want.items[r * n + j];
       expect(g === -1).toBe(w === -1);
       if (g === -1) continue;
-      expect(Math.abs(got.scores[r * n + j] - want.scores[r * n + j])).toBeLessThan(TOL);
-      expect(Math.abs(got.scores[r * n + j] - exact(f, u, g))).toBeLessThan(TOL);
+      expect(Math.abs(got.scores[r * n + j]! - want.scores[r * n + j]!)).toBeLessThan(TOL);
+      expect(Math.abs(got.scores[r * n + j]! - exact(f, u, g))).toBeLessThan(TOL);
       expect(seen.has(g) || !f.items.eligible[g] || listed.has(g)).toBe(false);
       listed.add(g);
-      const prev = j > 0 ? want.scores[r * n + j - 1] : Number.POSITIVE_INFINITY;
-      const next = j + 1 < n ? want.scores[r * n + j + 1] : Number.NEGATIVE_INFINITY;
-      if (prev - want.scores[r * n + j] > TOL && want.scores[r * n + j] - next > TOL) expect(g).toBe(w);
+      const prev = j > 0 ? want.scores[r * n + j - 1]! : Number.POSITIVE_INFINITY;
+      const next = j + 1 < n ? want.scores[r * n + j + 1]! : Number.NEGATIVE_INFINITY;
+      if (prev - want.scores[r * n + j]! > TOL && want.scores[r * n + j]! - next > TOL) expect(g).toBe(w);
     }
   }
 }
@@ -108,7 +108,7 @@ describe.each(availableBackends())('scoring kernels [%s]', (name) => {
     for (let p = 1; p < got.items.length; p++) {
       if (p % 25 !== 0 && got.scores[p] === got.scores[p - 1]) {
         ties++;
-        expect(got.items[p]).toBeGreaterThan(got.items[p - 1]);
+        expect(got.items[p]).toBeGreaterThan(got.items[p - 1]!);
       }
     }
     expect(ties).toBeGreaterThan(100);
@@ -131,14 +131,18 @@ describe.each(availableBackends())('scoring kernels [%s]', (name) => {
     const u = 2;
     const vector = f.userFactors.subarray(u * 50, u * 50 + 50);
     const exclude = f.seen.cols.subarray(f.seen.offsets[u], f.seen.offsets[u + 1]);
-    const got = k.topNVector(f.items, { vector, offset: f.userOffset[u], n: 15, exclude });
-    const want = reference.topNVector(f.items, { vector, offset: f.userOffset[u], n: 15, exclude });
+    const got = k.topNVector(f.items, { vector, offset: f.userOffset[u]!, n: 15, exclude });
+    const want = reference.topNVector(f.items, { vector, offset: f.userOffset[u]!, n: 15, exclude });
     expectSameTopN(f, got, want, Int32Array.from([u]), 15);
     const candidates = Int32Array.from([900, 5, 77, 312, 4, 640, 641]);
-    const c = k.topNVector(f.items, { vector, offset: f.userOffset[u], n: 4, exclude, candidates });
-    const cw = reference.topNVector(f.items, { vector, offset: f.userOffset[u], n: 4, exclude, candidates });
+    const c = k.topNVector(f.items, { vector, offset: f.userOffset[u]!, n: 4, exclude, candidates });
+    const cw = reference.topNVector(f.items, { vector, offset: f.userOffset[u]!, n: 4, exclude, candidates });
     expectSameTopN(f, c, cw, Int32Array.from([u]), 4);
     for (const i of c.items) if (i >= 0) expect(candidates).toContain(i);
+    // An empty candidate list (whose buffer may have no memory at all) means no items, not all items.
+    const none = { vector, offset: f.userOffset[u]!, n: 4, exclude, candidates: new Int32Array(0) };
+    expect(Array.from(k.topNVector(f.items, none).items)).toEqual([-1, -1, -1, -1]);
+    expect(Array.from(reference.topNVector(f.items, none).items)).toEqual([-1, -1, -1, -1]);
   });
 
   test('topNVector over a large catalog split across threads equals the reference', () => {
@@ -146,7 +150,7 @@ describe.each(availableBackends())('scoring kernels [%s]', (name) => {
     const f = fixture(31, 1, 21_000, 100);
     const vector = f.userFactors.subarray(0, 100);
     const exclude = f.seen.cols.subarray(f.seen.offsets[0], f.seen.offsets[1]);
-    const q = { vector, offset: f.userOffset[0], n: 20, exclude };
+    const q = { vector, offset: f.userOffset[0]!, n: 20, exclude };
     const want = reference.topNVector(f.items, q);
     expectSameTopN(f, k.topNVector(f.items, { ...q, threads: 2 }), want, Int32Array.from([0]), 20);
     expectSameTopN(f, k.topNVector(f.items, q), want, Int32Array.from([0]), 20);
@@ -158,7 +162,7 @@ describe.each(availableBackends())('scoring kernels [%s]', (name) => {
   test('int8 screening keeps exact ties and their order (large quantised catalog)', () => {
     const f = fixture(41, 2, 16_000, 70, true);
     for (const u of [0, 1]) {
-      const q = { vector: f.userFactors.subarray(u * 70, u * 70 + 70), offset: f.userOffset[u], n: 60 };
+      const q = { vector: f.userFactors.subarray(u * 70, u * 70 + 70), offset: f.userOffset[u]!, n: 60 };
       const got = k.topNVector(f.items, q);
       expect(got).toEqual(k.topNVector(f.items, { ...q, threads: 2 }));
       const want = reference.topNVector(f.items, q);
@@ -170,9 +174,9 @@ describe.each(availableBackends())('scoring kernels [%s]', (name) => {
   test('scoreItems gives every item its score, ineligible ones included', () => {
     const f = fixture(8, 1, 333, 19);
     const vector = f.userFactors.subarray(0, 19);
-    const got = k.scoreItems(f.items, vector, f.userOffset[0]);
+    const got = k.scoreItems(f.items, vector, f.userOffset[0]!);
     expect(got.length).toBe(333);
-    for (let i = 0; i < 333; i++) expect(Math.abs(got[i] - exact(f, 0, i))).toBeLessThan(TOL);
+    for (let i = 0; i < 333; i++) expect(Math.abs(got[i]! - exact(f, 0, i))).toBeLessThan(TOL);
   });
 
   test('bias-only models (k = 0) rank by bias', async () => {

@@ -45,15 +45,14 @@ function encode(format: string, table: Table, path: string): Uint8Array {
     case '.parquet': {
       const columnData = table.schema.fields.map((f, c) => ({
         name: f.name,
-        data: Array.from(columns[c] as ArrayLike<number | string>),
+        data: Array.from(columns[c]!),
         type: parquetType(f.type),
       }));
       return new Uint8Array(parquetWriteBuffer({ columnData }));
     }
     case '.csv': {
       const lines = [names.map(csvField).join(',')];
-      for (let r = 0; r < table.numRows; r++)
-        lines.push(columns.map((c) => csvField(c[r] as number | string)).join(','));
+      for (let r = 0; r < table.numRows; r++) lines.push(columns.map((c) => csvField(c[r]!)).join(','));
       return Buffer.from(`${lines.join('\n')}\n`);
     }
     case '.jsonl': {

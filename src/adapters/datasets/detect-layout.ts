@@ -57,7 +57,7 @@ export async function detectLayout(path: string, isDir: boolean, o: SniffOptions
         `${path}: no known ratings file (u.data, ratings.dat, ratings.csv, ratings_small.csv, ratings.tsv, user_artists.dat) and ${candidates.length} candidate files; pass the file itself`,
       );
     }
-    return detectLayout(join(path, candidates[0] as string), false, o);
+    return detectLayout(join(path, candidates[0]!), false, o);
   }
   const dir = join(path, '..');
   const file = basename(path);

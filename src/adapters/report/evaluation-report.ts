@@ -36,7 +36,7 @@ export interface RatingCount {
 export function ratingHistogram(values: ArrayLike<number>): RatingCount[] {
   const counts = new Map<number, number>();
   for (let p = 0; p < values.length; p++) {
-    const v = values[p] as number;
+    const v = values[p]!;
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }
   return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([rating, count]) => ({ rating, count }));
@@ -120,7 +120,7 @@ export function renderEvaluationReport(
         names,
         ranking.map((key) => ({
           name: label(METRICS.find((m) => m[0] === key)?.[1] ?? key),
-          points: rows.map((x, i) => [i, x.v[key] as number]),
+          points: rows.map((x, i) => [i, x.v[key]!]),
         })),
       ),
     );

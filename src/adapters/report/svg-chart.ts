@@ -133,7 +133,7 @@ function wrap(
     lx += w + 12;
   }
   const items = legend.map((name, k) => {
-    const p = placed[k] as { x: number; row: number };
+    const p = placed[k]!;
     const ly = c.h - 14 - (row - p.row) * 17;
     return `<rect x="${p.x}" y="${ly - 9}" width="12" height="12" fill="${COLOURS[k % COLOURS.length]}"/><text x="${p.x + 17}" y="${ly + 1}">${esc(name)}</text>`;
   });
@@ -163,8 +163,5 @@ function fmt(v: number): string {
 }
 
 export function esc(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string,
-  );
+  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }

@@ -8,7 +8,7 @@ export function formatScores(scores: Float32Array): Buffer {
   const out = Buffer.allocUnsafe(scores.length * 24);
   let at = 0;
   for (let p = 0; p < scores.length; p++) {
-    let x = scores[p] as number;
+    let x = scores[p]!;
     if (!Number.isFinite(x) || Math.abs(x) >= 1e9) {
       at += out.write(`${round(x)}\n`, at, 'latin1');
       continue;

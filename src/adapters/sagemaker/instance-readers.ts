@@ -57,15 +57,15 @@ export function* jsonLines(body: Buffer): Generator<void, InstanceReader> {
   }
   ends.push(body.length);
   const last = ends.length - 1;
-  const lastStart = last === 0 ? 0 : (ends[last - 1] as number) + 1;
+  const lastStart = last === 0 ? 0 : ends[last - 1]! + 1;
   if (body.toString('utf8', lastStart, body.length).trim() === '') ends.pop();
   return {
     total: ends.length,
     read(from, to) {
       const out: Instance[] = new Array(to - from);
       for (let k = from; k < to; k++) {
-        const start = k === 0 ? 0 : (ends[k - 1] as number) + 1;
-        const end = ends[k] as number;
+        const start = k === 0 ? 0 : ends[k - 1]! + 1;
+        const end = ends[k]!;
         if (jsonDepth(body, start, end) > MAX_JSON_DEPTH) {
           throw new InvocationError(400, `line ${k + 1}: nests deeper than ${MAX_JSON_DEPTH} levels`);
         }

@@ -108,7 +108,7 @@ export function answerInstances(model: Model, instances: readonly Instance[]): A
   if (users.length) {
     const { scores, known } = model.predict(users, items);
     at.forEach((k, p) => {
-      out[k] = { score: round(scores[p] as number), known: known[p] === 1 };
+      out[k] = { score: round(scores[p]!), known: known[p] === 1 };
     });
   }
   return out;

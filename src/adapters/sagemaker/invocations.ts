@@ -116,7 +116,7 @@ function* csvWork(
     if (outType === 'text/csv') text.addBytes(formatScores(scores));
     else {
       const answers: Answer[] = new Array(scores.length);
-      for (let p = 0; p < scores.length; p++) answers[p] = { score: round(scores[p] as number), known: known[p] === 1 };
+      for (let p = 0; p < scores.length; p++) answers[p] = { score: round(scores[p]!), known: known[p] === 1 };
       text.add(answers);
     }
     yield;
@@ -141,7 +141,7 @@ function* instanceWork(
   let first: Instance[] | undefined;
   for (let from = 0; from < total; from += JSON_SLICE) {
     const xs = reader.read(from, Math.min(total, from + JSON_SLICE));
-    for (let k = 0; k < xs.length; k++) tally.add(xs[k] as Instance, from + k);
+    for (let k = 0; k < xs.length; k++) tally.add(xs[k]!, from + k);
     if (from === 0) first = xs;
     yield;
   }
@@ -152,7 +152,7 @@ function* instanceWork(
     yield;
     for (let a = 0; a < xs.length; ) {
       let b = a;
-      for (let scored = 0; b < xs.length && scored < SCORED_SLICE; b++) scored += scoredBy(model, xs[b] as Instance);
+      for (let scored = 0; b < xs.length && scored < SCORED_SLICE; b++) scored += scoredBy(model, xs[b]!);
       text.add(answerInstances(model, a === 0 && b === xs.length ? xs : xs.slice(a, b)));
       a = b;
       yield;

@@ -54,11 +54,11 @@ export function* scanInstances(body: Buffer): Generator<void, InstanceRanges> {
       pause = i + SCAN_SLICE_BYTES;
       yield;
     }
-    const c = body[i] as number;
+    const c = body[i]!;
     if (c === QUOTE) {
       let j = i + 1;
       while (j < n) {
-        const d = body[j] as number;
+        const d = body[j]!;
         if (d === BACKSLASH) j += 2;
         else if (d === QUOTE) break;
         else j++;
@@ -98,7 +98,7 @@ export function* scanInstances(body: Buffer): Generator<void, InstanceRanges> {
   }
   checkOutside(body, arrayAt, arrayEnd);
   // `[]` (or `[ ]`) has no elements.
-  if (starts.length === 1 && isBlank(body, starts[0] as number, ends[0] as number)) return { starts: [], ends: [] };
+  if (starts.length === 1 && isBlank(body, starts[0]!, ends[0]!)) return { starts: [], ends: [] };
   return { starts, ends };
 }
 
@@ -130,7 +130,7 @@ function checkOutside(body: Buffer, arrayAt: number, arrayEnd: number): void {
 
 function isBlank(b: Buffer, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
-    const c = b[i] as number;
+    const c = b[i]!;
     if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
   }
   return true;
@@ -141,7 +141,7 @@ export function jsonDepth(b: Buffer, from: number, to: number, max = MAX_JSON_DE
   let depth = 0;
   let deepest = 0;
   for (let i = from; i < to; i++) {
-    const c = b[i] as number;
+    const c = b[i]!;
     if (c === QUOTE) {
       i++;
       while (i < to && b[i] !== QUOTE) i += b[i] === BACKSLASH ? 2 : 1;

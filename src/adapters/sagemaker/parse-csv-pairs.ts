@@ -69,7 +69,7 @@ export function readCsvPairs(
     let digits = true;
     let q = p;
     for (; q < n; q++) {
-      const c = body[q] as number;
+      const c = body[q]!;
       if (c === COMMA || c === NL) break;
       if (c >= 48 && c <= 57) v = v * 10 + (c - 48);
       else digits = false;
@@ -82,7 +82,7 @@ export function readCsvPairs(
     digits = true;
     q = p;
     for (; q < n; q++) {
-      const c = body[q] as number;
+      const c = body[q]!;
       if (c === NL) break;
       if (c >= 48 && c <= 57) v = v * 10 + (c - 48);
       else if (c === COMMA) throw malformed(body, line, start, q, 'expected exactly two fields "user,item"');

@@ -36,7 +36,7 @@ export function parseBatch(body: Buffer | string, contentEncoding?: string): Bat
     if (!Array.isArray(r) || !Number.isInteger(r[0])) {
       throw new BatchError(`data[${i}] is not [rowNumber, args...]`);
     }
-    return { row: r[0] as number, args: r.slice(1) };
+    return { row: r[0]!, args: r.slice(1) };
   });
 }
 

@@ -57,11 +57,11 @@ export async function invokeRows(
       try {
         const scores = await backend.invoke(name, part);
         part.forEach((_, k) => {
-          values[g.at[from + k] as number] = scores[k]?.score ?? null;
+          values[g.at[from + k]!] = scores[k]?.score ?? null;
         });
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
-        for (let k = 0; k < part.length; k++) values[g.at[from + k] as number] = rowError(error.message);
+        for (let k = 0; k < part.length; k++) values[g.at[from + k]!] = rowError(error.message);
       }
     }
   }

@@ -25,7 +25,7 @@ export function validity(valid: Uint8Array | null): { nullCount: number; nullBit
   const bitmap = new Uint8Array(((valid.length + 63) >> 6) << 3);
   let nullCount = 0;
   for (let r = 0; r < valid.length; r++) {
-    if (valid[r]) bitmap[r >> 3] = (bitmap[r >> 3] as number) | (1 << (r & 7));
+    if (valid[r]) bitmap[r >> 3] = bitmap[r >> 3]! | (1 << (r & 7));
     else nullCount++;
   }
   return nullCount ? { nullCount, nullBitmap: bitmap } : { nullCount: 0 };
@@ -61,7 +61,7 @@ export function listData(
 
 /** A text or boolean column (nulls where the value is null). */
 export function valuesData(values: readonly (string | boolean | null)[], type: Utf8 | Bool): Data {
-  return (vectorFromArray(values as never[], type) as Vector).data[0] as Data;
+  return (vectorFromArray(values as never[], type) as Vector).data[0]!;
 }
 
 /** A table of `fields` from record batches given column by column; empty batches are skipped. */

@@ -75,7 +75,7 @@ function planColumns(table: Table): ColumnPlan[] {
       });
     }
     const values = numbers(v, scalar.array);
-    return itemPlan(f.name, scalar, (r) => (v.nullCount && !v.isValid(r) ? null : values[r]));
+    return itemPlan(f.name, scalar, (r) => (v.nullCount && !v.isValid(r) ? null : values[r]!));
   });
 }
 
@@ -152,8 +152,8 @@ function listPlan(name: string, v: Vector, where: string): ColumnPlan {
     duckType: LIST(inner.duck),
     write(chunk, c, from, to) {
       const raw = duckdb.data_chunk_get_vector(chunk.chunk, c);
-      const base = offsets[from] as number;
-      const total = (offsets[to] as number) - base;
+      const base = offsets[from]!;
+      const total = offsets[to]! - base;
       duckdb.list_vector_reserve(raw, total);
       duckdb.list_vector_set_size(raw, total);
       const child = values.subarray(base, base + total);
@@ -167,8 +167,8 @@ function listPlan(name: string, v: Vector, where: string): ColumnPlan {
         );
       const entries = new BigUint64Array((to - from) * 2);
       for (let r = from; r < to; r++) {
-        entries[(r - from) * 2] = BigInt((offsets[r] as number) - base);
-        entries[(r - from) * 2 + 1] = BigInt((offsets[r + 1] as number) - (offsets[r] as number));
+        entries[(r - from) * 2] = BigInt(offsets[r]! - base);
+        entries[(r - from) * 2 + 1] = BigInt(offsets[r + 1]! - offsets[r]!);
       }
       duckdb.copy_data_to_vector(raw, 0, entries.buffer, entries.byteOffset, entries.byteLength);
       if (v.nullCount) {
@@ -190,7 +190,7 @@ function flattenList(
   for (const d of v.data) {
     const off = d.valueOffsets as Int32Array;
     for (let r = 0; r < d.length; r++, row++) {
-      total += (off[d.offset + r + 1] as number) - (off[d.offset + r] as number);
+      total += off[d.offset + r + 1]! - off[d.offset + r]!;
       offsets[row + 1] = total;
     }
   }
@@ -203,12 +203,8 @@ function flattenList(
     if (child.nullCount) throw new InputError(`${where}: list elements hold nulls; reckit writes lists without nulls`);
     const src = child.values as ArrayLike<number> | BigInt64Array;
     for (let r = 0; r < d.length; r++, row++) {
-      let at = offsets[row] as number;
-      for (
-        let p = (off[d.offset + r] as number) + child.offset;
-        p < (off[d.offset + r + 1] as number) + child.offset;
-        p++
-      ) {
+      let at = offsets[row]!;
+      for (let p = off[d.offset + r]! + child.offset; p < off[d.offset + r + 1]! + child.offset; p++) {
         (values as Float64Array)[at++] = as === BigInt64Array ? (BigInt(src[p] as number) as never) : Number(src[p]);
       }
     }

@@ -110,8 +110,8 @@ function plan(table: Table): ColumnPlan[] {
       const { offsets, values } = flatList(v);
       const text = (r: number) => {
         let s = '[';
-        for (let p = offsets[r] as number; p < (offsets[r + 1] as number); p++) {
-          s += `${p > (offsets[r] as number) ? ',' : ''}${numberText(values[p] as number | bigint, num)}`;
+        for (let p = offsets[r]!; p < offsets[r + 1]!; p++) {
+          s += `${p > offsets[r]! ? ',' : ''}${numberText(values[p]!, num)}`;
         }
         return `${s}]`;
       };
@@ -144,8 +144,8 @@ function plan(table: Table): ColumnPlan[] {
     return {
       quoted,
       sqlType: num === 'int' ? 'NUMBER(38,0)' : 'FLOAT',
-      json: (r) => (valid(r) ? numberText(values[r] as number | bigint, num) : 'null'),
-      bind: (r) => (valid(r) ? (typeof values[r] === 'bigint' ? String(values[r]) : (values[r] as number)) : null),
+      json: (r) => (valid(r) ? numberText(values[r]!, num) : 'null'),
+      bind: (r) => (valid(r) ? (typeof values[r] === 'bigint' ? String(values[r]) : values[r]!) : null),
     };
   });
 }
@@ -176,16 +176,16 @@ function flatList(v: Vector): { offsets: Int32Array; values: ArrayLike<number | 
     const off = d.valueOffsets as Int32Array;
     const child = d.children[0];
     if (child?.nullCount) throw new InputError('list elements hold nulls; reckit writes lists without nulls');
-    const start = (off[d.offset] as number) + (child?.offset ?? 0);
-    const end = (off[d.offset + d.length] as number) + (child?.offset ?? 0);
+    const start = off[d.offset]! + (child?.offset ?? 0);
+    const end = off[d.offset + d.length]! + (child?.offset ?? 0);
     chunks.push(child ? (child.values as Float64Array).subarray(start, end) : []);
     for (let r = 0; r < d.length; r++, row++) {
-      offsets[row + 1] = total + (off[d.offset + r + 1] as number) - (off[d.offset] as number);
+      offsets[row + 1] = total + off[d.offset + r + 1]! - off[d.offset]!;
     }
-    total = offsets[row] as number;
+    total = offsets[row]!;
   }
-  if (chunks.length === 1) return { offsets, values: chunks[0] as ArrayLike<number | bigint> };
+  if (chunks.length === 1) return { offsets, values: chunks[0]! };
   const values: (number | bigint)[] = [];
-  for (const c of chunks) for (let i = 0; i < c.length; i++) values.push(c[i] as number | bigint);
+  for (const c of chunks) for (let i = 0; i < c.length; i++) values.push(c[i]!);
   return { offsets, values };
 }

@@ -34,14 +34,14 @@ export async function duckDbResultToArrow(result: DuckDBResult, source: string, 
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     for (let c = 0; c < names.length; c++) {
-      parts[c]?.push(readColumn(chunk, c, kinds[c] as Kind, `${source}: column "${names[c]}"`));
+      parts[c]?.push(readColumn(chunk, c, kinds[c]!, `${source}: column "${names[c]}"`));
     }
   }
   const fields: Field[] = [];
   const columns: Data[] = [];
   for (let c = 0; c < names.length; c++) {
-    const data = buildColumn(kinds[c] as Kind, parts[c] as Part[]);
-    fields.push(new Field(names[c] as string, data.type, true));
+    const data = buildColumn(kinds[c]!, parts[c]!);
+    fields.push(new Field(names[c]!, data.type, true));
     columns.push(data);
   }
   return tableOf(fields, [columns]);
@@ -142,14 +142,14 @@ function readList(vector: DuckDBListVector, rows: number, kind: NumKind, where: 
       valid ??= new Uint8Array(rows).fill(1);
       valid[r] = 0;
     }
-    offsets[r + 1] = (offsets[r] as number) + (isNull ? 0 : vector.getEntryLength(r));
+    offsets[r + 1] = offsets[r]! + (isNull ? 0 : vector.getEntryLength(r));
   }
-  const values = new ARRAYS[kind](offsets[rows] as number);
+  const values = new ARRAYS[kind](offsets[rows]!);
   const child = vector.childVector;
   for (let r = 0; r < rows; r++) {
-    const n = (offsets[r + 1] as number) - (offsets[r] as number);
+    const n = offsets[r + 1]! - offsets[r]!;
     if (n === 0) continue;
-    if (fillNumbers(child, vector.getEntryOffset(r), n, values, offsets[r] as number, where)) {
+    if (fillNumbers(child, vector.getEntryOffset(r), n, values, offsets[r]!, where)) {
       throw new InputError(`list row ${r} holds a null element; reckit reads lists of numbers without nulls`);
     }
   }

@@ -70,8 +70,8 @@ export class DuckDbWarehouse implements Warehouse {
         if (target !== t || !exists) await this.connection.run(`CREATE TABLE ${target.quoted} (${columns})`);
         const appender = await this.connection.createAppender(
           target.table,
-          t.parts.length >= 2 ? (t.parts[t.parts.length - 2] as string) : null,
-          t.parts.length === 3 ? (t.parts[0] as string) : null,
+          t.parts.length >= 2 ? t.parts[t.parts.length - 2]! : null,
+          t.parts.length === 3 ? t.parts[0]! : null,
         );
         try {
           appendArrowTable(appender, table, {
@@ -125,11 +125,11 @@ export class DuckDbWarehouse implements Warehouse {
     const params: string[] = [t.table];
     if (t.parts.length >= 2) {
       where.push('lower(table_schema) = lower(?)');
-      params.push(t.parts[t.parts.length - 2] as string);
+      params.push(t.parts[t.parts.length - 2]!);
     }
     if (t.parts.length === 3) {
       where.push('lower(table_catalog) = lower(?)');
-      params.push(t.parts[0] as string);
+      params.push(t.parts[0]!);
     } else {
       where.push('table_catalog = current_database()');
       if (t.parts.length === 1) where.push('table_schema = current_schema()');

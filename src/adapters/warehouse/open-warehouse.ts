@@ -26,5 +26,5 @@ export async function openWarehouse(
       `--warehouse "${spec}": expected duckdb:PATH (e.g. duckdb:reckit.duckdb) or snowflake:CONNECTION (a connections.toml name)`,
     );
   }
-  return DuckDbWarehouse.open(m[1] as string);
+  return DuckDbWarehouse.open(m[1]!);
 }

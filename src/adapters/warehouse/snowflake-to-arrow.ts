@@ -43,7 +43,7 @@ export async function snowflakeRowsToArrow(
   let batch: unknown[][] = [];
   const flush = () => {
     columns.forEach((c, i) => {
-      (parts[i] as Part[]).push(buildPart(batch, i, kinds[i] as Kind, `${source}: column "${c.name}"`));
+      parts[i]!.push(buildPart(batch, i, kinds[i]!, `${source}: column "${c.name}"`));
     });
     batch = [];
   };
@@ -55,8 +55,8 @@ export async function snowflakeRowsToArrow(
     }
   }
   if (batch.length || parts[0]?.length === 0) flush();
-  const plans = columns.map((c, i) => finish(c.name, kinds[i] as Kind, parts[i] as Part[]));
-  const batches = (parts[0] ?? []).map((_, b) => plans.map((p) => p.data[b] as Data));
+  const plans = columns.map((c, i) => finish(c.name, kinds[i]!, parts[i]!));
+  const batches = (parts[0] ?? []).map((_, b) => plans.map((p) => p.data[b]!));
   return tableOf(
     plans.map((p) => p.field),
     batches,
@@ -135,12 +135,12 @@ function variantPart(batch: unknown[][], c: number, where: string): Part {
           .match(/[^,\s]+/g) ?? []),
   );
   const offsets = new Int32Array(rows + 1);
-  for (let r = 0; r < rows; r++) offsets[r + 1] = (offsets[r] as number) + (tokens[r] as string[]).length;
-  const part: Part = { rows, valid: null, offsets, num: new Float64Array(offsets[rows] as number) };
+  for (let r = 0; r < rows; r++) offsets[r + 1] = offsets[r]! + (tokens[r] as string[]).length;
+  const part: Part = { rows, valid: null, offsets, num: new Float64Array(offsets[rows]!) };
   const integer = tokens.every((ts) => ts.every((t) => /^-?\d+$/.test(t)));
   tokens.forEach((ts, r) => {
     ts.forEach((t, j) => {
-      putNumber(part, (offsets[r] as number) + j, t, integer, `${where} (array element)`);
+      putNumber(part, offsets[r]! + j, t, integer, `${where} (array element)`);
     });
   });
   if (texts.includes(null)) part.valid = Uint8Array.from(texts, (t) => (t === null ? 0 : 1));
@@ -178,6 +178,6 @@ function finish(name: string, kind: Kind, parts: Part[]): { field: Field; data: 
 function fitsInt32(p: Part): boolean {
   if (p.big) return false;
   const a = p.num as Float64Array;
-  for (let i = 0; i < a.length; i++) if ((a[i] as number) < INT32_MIN || (a[i] as number) > INT32_MAX) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]! < INT32_MIN || a[i]! > INT32_MAX) return false;
   return true;
 }

@@ -34,7 +34,7 @@ export function parseTableName(name: string, what = 'table name'): TableName {
       );
     }
   }
-  const table = parts[parts.length - 1] as string;
+  const table = parts[parts.length - 1]!;
   const prefix = parts
     .slice(0, -1)
     .map((p) => `${quoteIdentifier(p)}.`)

@@ -80,7 +80,7 @@ export async function runMicroPeers(o: SuiteOptions): Promise<CaseResult[]> {
         const u = next();
         const v = new Matrix([Array.from(f.users.subarray(u * FACTORS, (u + 1) * FACTORS))]);
         const row = v.mmul(qt).getRow(0);
-        for (let i = 0; i < ITEMS; i++) row[i] += f.itemBias[i]!;
+        for (let i = 0; i < ITEMS; i++) row[i]! += f.itemBias[i]!;
         selectTopN(row, 0, ITEMS, N, outItems, outScores, 0);
       },
     },

@@ -20,7 +20,7 @@ export function mlMatrixTopN(f: FactorFixture, n: number, blockUsers = 256): Top
     const s = ub.mmul(qt);
     for (let r = 0; r < rows; r++) {
       const row = s.getRow(r);
-      for (let i = 0; i < f.nItems; i++) row[i] += f.itemBias[i];
+      for (let i = 0; i < f.nItems; i++) row[i]! += f.itemBias[i]!;
       selectTopN(row, 0, f.nItems, n, items, scores, (u0 + r) * n);
     }
   }

@@ -75,11 +75,8 @@ export class ExplicitALS implements Algorithm<AlsExplicitParams> {
     );
     const { userBias, itemBias } = base.data;
     const mu = train.globalMean;
-    const byUser = residuals(train.csr, (u, i) => mu + (userBias[u] as number) + (itemBias[i] as number));
-    const byItem = residuals(
-      await train.csc({ signal: o.signal }),
-      (i, u) => mu + (userBias[u] as number) + (itemBias[i] as number),
-    );
+    const byUser = residuals(train.csr, (u, i) => mu + userBias[u]! + itemBias[i]!);
+    const byItem = residuals(await train.csc({ signal: o.signal }), (i, u) => mu + userBias[u]! + itemBias[i]!);
     const userFactors = new Float32Array(train.nUsers * p.factors);
     const itemFactors = new Float32Array(train.nItems * p.factors);
     await k.fillNormal(itemFactors, 0, p.initStd, p.seed, { signal: o.signal });
@@ -125,8 +122,8 @@ export class ExplicitALS implements Algorithm<AlsExplicitParams> {
 export function residuals(m: Csr, baseline: (row: number, col: number) => number): ResidualRows {
   const res = new Float64Array(m.cols.length);
   for (let r = 0; r < m.nRows; r++) {
-    for (let q = m.offsets[r] as number; q < (m.offsets[r + 1] as number); q++) {
-      res[q] = (m.values[q] as number) - baseline(r, m.cols[q] as number);
+    for (let q = m.offsets[r]!; q < m.offsets[r + 1]!; q++) {
+      res[q] = m.values[q]! - baseline(r, m.cols[q]!);
     }
   }
   return { offsets: m.offsets, cols: m.cols, residuals: res };
@@ -136,11 +133,11 @@ export function residuals(m: Csr, baseline: (row: number, col: number) => number
 function residualSse(rows: ResidualRows, P: Float32Array, Q: Float32Array, k: number): number {
   let sse = 0;
   for (let u = 0; u + 1 < rows.offsets.length; u++) {
-    for (let q = rows.offsets[u] as number; q < (rows.offsets[u + 1] as number); q++) {
-      const i = rows.cols[q] as number;
+    for (let q = rows.offsets[u]!; q < rows.offsets[u + 1]!; q++) {
+      const i = rows.cols[q]!;
       let dot = 0;
-      for (let f = 0; f < k; f++) dot += (P[u * k + f] as number) * (Q[i * k + f] as number);
-      const e = (rows.residuals[q] as number) - dot;
+      for (let f = 0; f < k; f++) dot += P[u * k + f]! * Q[i * k + f]!;
+      const e = rows.residuals[q]! - dot;
       sse += e * e;
     }
   }

@@ -106,10 +106,10 @@ function solveBiases(
   reg: number,
 ): void {
   for (let r = 0; r < m.nRows; r++) {
-    const a = m.offsets[r] as number;
-    const b = m.offsets[r + 1] as number;
+    const a = m.offsets[r]!;
+    const b = m.offsets[r + 1]!;
     let dev = 0;
-    for (let p = a; p < b; p++) dev += (m.values[p] as number) - mu - (other[m.cols[p] as number] as number);
+    for (let p = a; p < b; p++) dev += m.values[p]! - mu - other[m.cols[p]!]!;
     out[r] = dev / (reg + (b - a));
   }
 }
@@ -117,11 +117,11 @@ function solveBiases(
 function sgdBiases(train: RatingMatrix, bu: Float64Array, bi: Float64Array, mu: number, lr: number, reg: number): void {
   const { offsets, cols, values, nRows } = train.csr;
   for (let u = 0; u < nRows; u++) {
-    for (let p = offsets[u] as number; p < (offsets[u + 1] as number); p++) {
-      const i = cols[p] as number;
-      const err = (values[p] as number) - (mu + (bu[u] as number) + (bi[i] as number));
-      bu[u] = (bu[u] as number) + lr * (err - reg * (bu[u] as number));
-      bi[i] = (bi[i] as number) + lr * (err - reg * (bi[i] as number));
+    for (let p = offsets[u]!; p < offsets[u + 1]!; p++) {
+      const i = cols[p]!;
+      const err = values[p]! - (mu + bu[u]! + bi[i]!);
+      bu[u] = bu[u]! + lr * (err - reg * bu[u]!);
+      bi[i] = bi[i]! + lr * (err - reg * bi[i]!);
     }
   }
 }
@@ -136,8 +136,8 @@ function rmse(train: RatingMatrix, bu: Float64Array, bi: Float64Array, mu: numbe
   const { offsets, cols, values, nRows } = train.csr;
   let s = 0;
   for (let u = 0; u < nRows; u++) {
-    for (let p = offsets[u] as number; p < (offsets[u + 1] as number); p++) {
-      const e = (values[p] as number) - (mu + (bu[u] as number) + (bi[cols[p] as number] as number));
+    for (let p = offsets[u]!; p < offsets[u + 1]!; p++) {
+      const e = values[p]! - (mu + bu[u]! + bi[cols[p]!]!);
       s += e * e;
     }
   }

@@ -51,7 +51,7 @@ export function likelyCause(c: DivergenceContext): string {
 /** Index of the first NaN or +-Infinity in `a`, or -1. */
 export function firstNonFinite(a: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) {
-    const v = a[i] as number;
+    const v = a[i]!;
     // v - v is 0 for every finite v and NaN for NaN and +-Infinity: one test for both.
     if (v - v !== 0) return i;
   }

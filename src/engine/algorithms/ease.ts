@@ -59,7 +59,7 @@ export class EASE implements Algorithm<EaseParams> {
     }
     const k = this.kernels ?? activeKernels();
     const g = gram(train);
-    for (let i = 0; i < n; i++) g[i * n + i] = (g[i * n + i] as number) + p.lambda;
+    for (let i = 0; i < n; i++) g[i * n + i] = g[i * n + i]! + p.lambda;
     o.onProgress?.(0.1);
     await k.spdInverse(g, n, {
       signal: o.signal,
@@ -68,8 +68,7 @@ export class EASE implements Algorithm<EaseParams> {
     });
     const weights = new Float32Array(n * n);
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++)
-        if (i !== j) weights[i * n + j] = -(g[i * n + j] as number) / (g[j * n + j] as number);
+      for (let j = 0; j < n; j++) if (i !== j) weights[i * n + j] = -g[i * n + j]! / g[j * n + j]!;
     }
     o.onProgress?.(1);
     return fittedItemItemModel(train, this.name, p, { weights }, k);
@@ -82,11 +81,11 @@ export function gram(train: RatingMatrix): Float64Array {
   const g = new Float64Array(n * n);
   const { offsets, cols } = train.csr;
   for (let u = 0; u < train.nUsers; u++) {
-    const a = offsets[u] as number;
-    const b = offsets[u + 1] as number;
+    const a = offsets[u]!;
+    const b = offsets[u + 1]!;
     for (let x = a; x < b; x++) {
-      const row = (cols[x] as number) * n;
-      for (let y = a; y < b; y++) g[row + (cols[y] as number)] = (g[row + (cols[y] as number)] as number) + 1;
+      const row = cols[x]! * n;
+      for (let y = a; y < b; y++) g[row + cols[y]!] = g[row + cols[y]!]! + 1;
     }
   }
   return g;

@@ -12,7 +12,7 @@ export function factorDataBase(
 ): Pick<FactorModelData, 'algorithm' | 'params' | 'users' | 'items' | 'scale' | 'globalMean' | 'seen' | 'itemKnown'> {
   const itemKnown = new Uint8Array(train.nItems);
   const cols = train.csr.cols;
-  for (let p = 0; p < cols.length; p++) itemKnown[cols[p] as number] = 1;
+  for (let p = 0; p < cols.length; p++) itemKnown[cols[p]!] = 1;
   return {
     algorithm,
     params: { ...params } as Record<string, unknown>,

@@ -129,7 +129,7 @@ export class ImplicitALS implements Algorithm<ImplicitAlsParams> {
 export function confidenceCsr(csr: Csr, p: Pick<ImplicitAlsParams, 'alpha' | 'base' | 'scaling' | 'eps'>): Csr {
   const values = new Float32Array(csr.values.length);
   for (let e = 0; e < values.length; e++) {
-    const r = Math.max(0, csr.values[e] as number);
+    const r = Math.max(0, csr.values[e]!);
     const c = p.base + p.alpha * (p.scaling === 'log' ? Math.log1p(r / p.eps) : r);
     if (!(c > 0)) {
       throw new InputError(
@@ -143,6 +143,6 @@ export function confidenceCsr(csr: Csr, p: Pick<ImplicitAlsParams, 'alpha' | 'ba
 
 function squaredNorm(x: Float32Array): number {
   let s = 0;
-  for (let i = 0; i < x.length; i++) s += (x[i] as number) * (x[i] as number);
+  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
   return s;
 }

@@ -25,9 +25,9 @@ export async function sparseKnnWeights(
   const byItem = entriesByItem(byUser, n);
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    for (let e = byItem.offsets[i] as number; e < (byItem.offsets[i + 1] as number); e++) {
-      const d = dev ? (dev[byItem.entries[e] as number] as number) : 1;
-      norms[i] = (norms[i] as number) + d * d;
+    for (let e = byItem.offsets[i]!; e < byItem.offsets[i + 1]!; e++) {
+      const d = dev ? dev[byItem.entries[e]!]! : 1;
+      norms[i] = norms[i]! + d * d;
     }
   }
   const acc = new Float64Array(n);
@@ -39,31 +39,31 @@ export async function sparseKnnWeights(
   const values: number[] = [];
   for (let i = 0; i < n; i++) {
     let nTouched = 0;
-    for (let e = byItem.offsets[i] as number; e < (byItem.offsets[i + 1] as number); e++) {
-      const u = byItem.users[e] as number;
-      const di = dev ? (dev[byItem.entries[e] as number] as number) : 1;
-      for (let x = byUser.offsets[u] as number; x < (byUser.offsets[u + 1] as number); x++) {
-        const j = byUser.cols[x] as number;
+    for (let e = byItem.offsets[i]!; e < byItem.offsets[i + 1]!; e++) {
+      const u = byItem.users[e]!;
+      const di = dev ? dev[byItem.entries[e]!]! : 1;
+      for (let x = byUser.offsets[u]!; x < byUser.offsets[u + 1]!; x++) {
+        const j = byUser.cols[x]!;
         if (!mark[j]) {
           mark[j] = 1;
           touched[nTouched++] = j;
         }
-        acc[j] = (acc[j] as number) + (dev ? (dev[x] as number) * di : 1);
+        acc[j] = acc[j]! + (dev ? dev[x]! * di : 1);
       }
     }
     // Offered in ascending j, as the dense path does, so ties break the same way.
     touched.subarray(0, nTouched).sort();
     for (let t = 0; t < nTouched; t++) {
-      const j = touched[t] as number;
-      const s = j === i ? 0 : itemSimilarity(p, acc[j] as number, norms[j] as number, norms[i] as number);
+      const j = touched[t]!;
+      const s = j === i ? 0 : itemSimilarity(p, acc[j]!, norms[j]!, norms[i]!);
       if (s > 0) heap.offer(s, j);
       acc[j] = 0;
       mark[j] = 0;
     }
     for (let h = 0; h < heap.size; h++) {
-      rows.push(heap.items[h] as number);
+      rows.push(heap.items[h]!);
       cols.push(i);
-      values.push(heap.scores[h] as number);
+      values.push(heap.scores[h]!);
     }
     heap.size = 0;
     if ((i & 1023) === 0) {
@@ -77,16 +77,16 @@ export async function sparseKnnWeights(
 
 /** Per item, its users ascending and the positions of their entries in the user CSR. */
 function entriesByItem(csr: Csr, n: number): { offsets: Int32Array; users: Int32Array; entries: Int32Array } {
-  const nnz = csr.offsets[csr.nRows] as number;
+  const nnz = csr.offsets[csr.nRows]!;
   const offsets = new Int32Array(n + 1);
-  for (let x = 0; x < nnz; x++) offsets[(csr.cols[x] as number) + 1]++;
-  for (let i = 0; i < n; i++) offsets[i + 1] = (offsets[i + 1] as number) + (offsets[i] as number);
+  for (let x = 0; x < nnz; x++) offsets[csr.cols[x]! + 1]!++;
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
   const cursor = offsets.slice(0, n);
   const users = new Int32Array(nnz);
   const entries = new Int32Array(nnz);
   for (let u = 0; u < csr.nRows; u++) {
-    for (let x = csr.offsets[u] as number; x < (csr.offsets[u + 1] as number); x++) {
-      const at = cursor[csr.cols[x] as number]++ as number;
+    for (let x = csr.offsets[u]!; x < csr.offsets[u + 1]!; x++) {
+      const at = cursor[csr.cols[x]!]!++ as number;
       users[at] = u;
       entries[at] = x;
     }
@@ -96,14 +96,14 @@ function entriesByItem(csr: Csr, n: number): { offsets: Int32Array; users: Int32
 
 /** r_ui - mean_u per CSR entry (adjusted cosine), float64 as the dense path computes them. */
 function centredValues(csr: Csr): Float64Array {
-  const out = new Float64Array(csr.offsets[csr.nRows] as number);
+  const out = new Float64Array(csr.offsets[csr.nRows]!);
   for (let u = 0; u < csr.nRows; u++) {
-    const a = csr.offsets[u] as number;
-    const b = csr.offsets[u + 1] as number;
+    const a = csr.offsets[u]!;
+    const b = csr.offsets[u + 1]!;
     let mean = 0;
-    for (let x = a; x < b; x++) mean += csr.values[x] as number;
+    for (let x = a; x < b; x++) mean += csr.values[x]!;
     mean /= Math.max(1, b - a);
-    for (let x = a; x < b; x++) out[x] = (csr.values[x] as number) - mean;
+    for (let x = a; x < b; x++) out[x] = csr.values[x]! - mean;
   }
   return out;
 }

@@ -75,17 +75,16 @@ export class ItemKNN implements Algorithm<ItemKnnParams> {
     o.signal?.throwIfAborted();
     const sim = p.similarity === 'adjusted-cosine' ? centredGram(train) : gram(train);
     const norms = new Float64Array(n);
-    for (let i = 0; i < n; i++) norms[i] = sim[i * n + i] as number;
+    for (let i = 0; i < n; i++) norms[i] = sim[i * n + i]!;
     const weights = new Float32Array(n * n);
     const heap = new TopHeap(Math.min(p.neighbours, n));
     const col = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++)
-        col[j] = j === i ? 0 : itemSimilarity(p, sim[j * n + i] as number, norms[j] as number, norms[i] as number);
-      for (let j = 0; j < n; j++) if ((col[j] as number) > 0) heap.offer(col[j] as number, j);
+      for (let j = 0; j < n; j++) col[j] = j === i ? 0 : itemSimilarity(p, sim[j * n + i]!, norms[j]!, norms[i]!);
+      for (let j = 0; j < n; j++) if (col[j]! > 0) heap.offer(col[j]!, j);
       for (let h = 0; h < heap.size; h++) {
-        const j = heap.items[h] as number;
-        weights[j * n + i] = col[j] as number;
+        const j = heap.items[h]!;
+        weights[j * n + i] = col[j]!;
       }
       heap.size = 0;
       if ((i & 255) === 0) o.onProgress?.(i / n);
@@ -114,16 +113,15 @@ function centredGram(train: RatingMatrix): Float64Array {
   const g = new Float64Array(n * n);
   const { offsets, cols, values } = train.csr;
   for (let u = 0; u < train.nUsers; u++) {
-    const a = offsets[u] as number;
-    const b = offsets[u + 1] as number;
+    const a = offsets[u]!;
+    const b = offsets[u + 1]!;
     let mean = 0;
-    for (let x = a; x < b; x++) mean += values[x] as number;
+    for (let x = a; x < b; x++) mean += values[x]!;
     mean /= Math.max(1, b - a);
     for (let x = a; x < b; x++) {
-      const row = (cols[x] as number) * n;
-      const dx = (values[x] as number) - mean;
-      for (let y = a; y < b; y++)
-        g[row + (cols[y] as number)] = (g[row + (cols[y] as number)] as number) + dx * ((values[y] as number) - mean);
+      const row = cols[x]! * n;
+      const dx = values[x]! - mean;
+      for (let y = a; y < b; y++) g[row + cols[y]!] = g[row + cols[y]!]! + dx * (values[y]! - mean);
     }
   }
   return g;

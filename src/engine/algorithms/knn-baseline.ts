@@ -82,11 +82,8 @@ export class KNNBaseline implements Algorithm<KnnBaselineParams> {
     );
     const { userBias, itemBias } = base.data;
     const mu = train.globalMean;
-    const byUser = residuals(train.csr, (u, i) => mu + (userBias[u] as number) + (itemBias[i] as number));
-    const byItem = residuals(
-      await train.csc({ signal: o.signal }),
-      (i, u) => mu + (userBias[u] as number) + (itemBias[i] as number),
-    );
+    const byUser = residuals(train.csr, (u, i) => mu + userBias[u]! + itemBias[i]!);
+    const byItem = residuals(await train.csc({ signal: o.signal }), (i, u) => mu + userBias[u]! + itemBias[i]!);
     const sims = await k.pearsonBaselineSims(
       {
         byItem,

@@ -27,10 +27,10 @@ export class Popularity implements Algorithm<Record<string, never>> {
     o.signal?.throwIfAborted();
     const counts = new Float64Array(train.nItems);
     const cols = train.csr.cols;
-    for (let p = 0; p < cols.length; p++) counts[cols[p] as number]++;
+    for (let p = 0; p < cols.length; p++) counts[cols[p]!]!++;
     const step = countStep(train.globalMean);
     const itemBias = new Float32Array(train.nItems);
-    for (let i = 0; i < itemBias.length; i++) itemBias[i] = (counts[i] as number) * step;
+    for (let i = 0; i < itemBias.length; i++) itemBias[i] = counts[i]! * step;
     o.onProgress?.(1);
     return new FactorModel({
       ...factorDataBase(train, this.name, this.params),

@@ -25,38 +25,38 @@ export function sgdGrid(threads: number, nItems: number, factors: number): numbe
  */
 export function buildSgdPlan(csr: Csr, grid: number): SgdPlan {
   const { offsets, cols, values, nRows, nCols } = csr;
-  const n = offsets[nRows] as number;
+  const n = offsets[nRows]!;
   if (grid === 1) return csrOrderPlan(csr, n);
   const rowBlock = new Int32Array(nRows);
   const rowCounts = new Float64Array(nRows);
-  for (let r = 0; r < nRows; r++) rowCounts[r] = (offsets[r + 1] as number) - (offsets[r] as number);
+  for (let r = 0; r < nRows; r++) rowCounts[r] = offsets[r + 1]! - offsets[r]!;
   equalMassRanges(rowCounts, grid, n, rowBlock);
   const colCounts = new Float64Array(nCols);
-  for (let p = 0; p < n; p++) colCounts[cols[p] as number]++;
+  for (let p = 0; p < n; p++) colCounts[cols[p]!]!++;
   const colBlock = new Int32Array(nCols);
   equalMassRanges(colCounts, grid, n, colBlock);
 
   const blockOffsets = new Int32Array(grid * grid + 1);
   for (let r = 0; r < nRows; r++) {
-    const base = (rowBlock[r] as number) * grid;
-    for (let p = offsets[r] as number; p < (offsets[r + 1] as number); p++) {
-      blockOffsets[base + (colBlock[cols[p] as number] as number) + 1]++;
+    const base = rowBlock[r]! * grid;
+    for (let p = offsets[r]!; p < offsets[r + 1]!; p++) {
+      blockOffsets[base + colBlock[cols[p]!]! + 1]!++;
     }
   }
-  for (let b = 0; b < grid * grid; b++) blockOffsets[b + 1] += blockOffsets[b] as number;
+  for (let b = 0; b < grid * grid; b++) blockOffsets[b + 1]! += blockOffsets[b]!;
   const cursor = blockOffsets.slice(0, grid * grid);
   const users = new Int32Array(n);
   const items = new Int32Array(n);
   const ratings = new Float32Array(n);
   for (let r = 0; r < nRows; r++) {
-    const base = (rowBlock[r] as number) * grid;
-    for (let p = offsets[r] as number; p < (offsets[r + 1] as number); p++) {
-      const c = cols[p] as number;
-      const q = cursor[base + (colBlock[c] as number)] as number;
-      cursor[base + (colBlock[c] as number)] = q + 1;
+    const base = rowBlock[r]! * grid;
+    for (let p = offsets[r]!; p < offsets[r + 1]!; p++) {
+      const c = cols[p]!;
+      const q = cursor[base + colBlock[c]!]!;
+      cursor[base + colBlock[c]!] = q + 1;
       users[q] = r;
       items[q] = c;
-      ratings[q] = values[p] as number;
+      ratings[q] = values[p]!;
     }
   }
   return { users, items, ratings, blockOffsets, grid };
@@ -69,7 +69,7 @@ export function buildSgdPlan(csr: Csr, grid: number): SgdPlan {
 function csrOrderPlan(csr: Csr, n: number): SgdPlan {
   const { offsets, cols, values, nRows } = csr;
   const users = new Int32Array(n);
-  for (let r = 0; r < nRows; r++) users.fill(r, offsets[r] as number, offsets[r + 1] as number);
+  for (let r = 0; r < nRows; r++) users.fill(r, offsets[r]!, offsets[r + 1]!);
   const items = cols.slice(0, n);
   const ratings = values.slice(0, n);
   return { users, items, ratings, blockOffsets: Int32Array.of(0, n), grid: 1 };
@@ -81,8 +81,8 @@ function equalMassRanges(mass: Float64Array, parts: number, total: number, out: 
   for (let i = 0; i < mass.length; i++) {
     // The range an index falls in is decided by the mass before its midpoint, so a heavy
     // index lands where most of it belongs.
-    const mid = acc + (mass[i] as number) / 2;
+    const mid = acc + mass[i]! / 2;
     out[i] = total > 0 ? Math.min(parts - 1, Math.floor((mid * parts) / total)) : 0;
-    acc += mass[i] as number;
+    acc += mass[i]!;
   }
 }

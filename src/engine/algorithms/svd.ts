@@ -144,8 +144,8 @@ function validationRmse(train: RatingMatrix, m: SgdParams, test: TestSet): numbe
   const { min, max } = train.scale;
   let s = 0;
   for (let x = 0; x < test.ratings.length; x++) {
-    const raw = model.rawScore(test.users[x] as number, test.items[x] as number).score;
-    const e = (test.ratings[x] as number) - Math.min(max, Math.max(min, raw));
+    const raw = model.rawScore(test.users[x]!, test.items[x]!).score;
+    const e = test.ratings[x]! - Math.min(max, Math.max(min, raw));
     s += e * e;
   }
   return test.ratings.length ? Math.sqrt(s / test.ratings.length) : Number.NaN;
@@ -156,8 +156,8 @@ function snapshot(m: SgdParams): Float32Array[] {
 }
 
 function restore(m: SgdParams, s: Float32Array[]): void {
-  m.userFactors.set(s[0] as Float32Array);
-  m.itemFactors.set(s[1] as Float32Array);
-  m.userBias.set(s[2] as Float32Array);
-  m.itemBias.set(s[3] as Float32Array);
+  m.userFactors.set(s[0]!);
+  m.itemFactors.set(s[1]!);
+  m.userBias.set(s[2]!);
+  m.itemBias.set(s[3]!);
 }

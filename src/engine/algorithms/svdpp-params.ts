@@ -24,7 +24,7 @@ export interface SvdppParams {
 }
 
 const S = SVD_SCHEMA;
-const spec = (name: string) => S[name] as NonNullable<(typeof S)[string]>;
+const spec = (name: string) => S[name]!;
 
 export const SVDPP_SCHEMA: ParamSchema = {
   factors: { ...spec('factors'), default: 20 },

@@ -99,17 +99,17 @@ export function effectiveUserFactors(csr: Csr, m: SvdppState): Float32Array {
   const out = new Float32Array(csr.nRows * k);
   const z = new Float64Array(k);
   for (let u = 0; u < csr.nRows; u++) {
-    const lo = csr.offsets[u] as number;
-    const hi = csr.offsets[u + 1] as number;
+    const lo = csr.offsets[u]!;
+    const hi = csr.offsets[u + 1]!;
     z.fill(0);
     if (hi > lo) {
       const s = Math.sqrt(hi - lo);
       for (let p = lo; p < hi; p++) {
-        const yj = (csr.cols[p] as number) * k;
-        for (let f = 0; f < k; f++) z[f] = (z[f] as number) + (m.implicitFactors[yj + f] as number) / s;
+        const yj = csr.cols[p]! * k;
+        for (let f = 0; f < k; f++) z[f] = z[f]! + m.implicitFactors[yj + f]! / s;
       }
     }
-    for (let f = 0; f < k; f++) out[u * k + f] = (m.userFactors[u * k + f] as number) + (z[f] as number);
+    for (let f = 0; f < k; f++) out[u * k + f] = m.userFactors[u * k + f]! + z[f]!;
   }
   return out;
 }

@@ -44,8 +44,8 @@ export async function joinThroughLinks(
     const i = key === '' ? undefined : row.get(key);
     if (i === undefined) continue;
     items.push((r[itemAt] ?? '').trim());
-    title.push(byKey.title[i] as string);
-    genres.push(byKey.genres[i] as string);
+    title.push(byKey.title[i]!);
+    genres.push(byKey.genres[i]!);
   }
   return { item: toIdColumn(idsFromText(items)), title, genres, skipped: byKey.skipped, linked: items.length };
 }

@@ -181,7 +181,7 @@ export class DelimitedNumberParser {
     if (b.code === 3) {
       return buf[b.start] === CR
         ? `${where}: unexpected carriage return inside the line`
-        : `${where}: unexpected text ${JSON.stringify(String.fromCharCode(buf[b.start] as number))} after a quoted field`;
+        : `${where}: unexpected text ${JSON.stringify(String.fromCharCode(buf[b.start]!))} after a quoted field`;
     }
     if (b.code === 4) return `${where}: a quoted field is not closed on its line`;
     const missing = this.spec.fields.find((x) => x.column >= b.field) ?? this.spec.fields[0];

@@ -30,7 +30,7 @@ export function toIdColumn(values: ArrayLike<number> | readonly string[]): IdCol
   if (values.length > 0 && typeof values[0] === 'string') return Array.from(values as readonly string[]);
   const nums = values as ArrayLike<number>;
   for (let i = 0; i < nums.length; i++) {
-    const v = nums[i] as number;
+    const v = nums[i]!;
     if ((v | 0) !== v) return nums instanceof Float64Array ? nums : Float64Array.from(nums);
   }
   return nums instanceof Int32Array ? nums : Int32Array.from(nums);

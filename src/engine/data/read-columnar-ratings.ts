@@ -26,7 +26,7 @@ export async function readColumnarRatings(
     );
   }
   const pick = (ref: RatingColumns[keyof RatingColumns]) =>
-    ref === undefined ? undefined : (columns.get(names[columnIndex(ref, names, path)] as string) as Values);
+    ref === undefined ? undefined : (columns.get(names[columnIndex(ref, names, path)]!) as Values);
   return normalizeColumns(path, pick(map.user), pick(map.item), pick(map.rating), pick(map.timestamp), o);
 }
 

@@ -132,8 +132,8 @@ async function readTextIdRatings(
         if (skipped++ < MAX_EXAMPLES) examples.push(bad);
         return;
       }
-      users.push((f[cols.user] as string).trim());
-      items.push((f[cols.item] as string).trim());
+      users.push(f[cols.user]!.trim());
+      items.push(f[cols.item]!.trim());
       ratings.push(Number(f[cols.rating]));
       if (want === 4) times.push(Number(f[cols.timestamp as number]));
     });
@@ -161,12 +161,12 @@ function badTextRow(
     return `${where}: missing field ${role} (column ${(cols[role ?? 'user'] ?? 0) + 1}); the line has ${f.length} fields`;
   }
   for (const role of ['user', 'item'] as const) {
-    if ((f[cols[role]] as string).trim() === '') return `${where}: field ${role} (column ${cols[role] + 1}) is empty`;
+    if (f[cols[role]]!.trim() === '') return `${where}: field ${role} (column ${cols[role] + 1}) is empty`;
   }
   for (const role of ['rating', 'timestamp'] as const) {
     const at = cols[role];
     if (at === undefined) continue;
-    const s = f[at] as string;
+    const s = f[at]!;
     const v = NUMBER.test(s) ? Number(s) : Number.NaN;
     if (!Number.isFinite(v))
       return `${where}: field ${role} (column ${at + 1}) is ${quoteBounded(s)}, not a finite number`;

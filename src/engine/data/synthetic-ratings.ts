@@ -67,10 +67,10 @@ export async function generateSynthetic(spec: SyntheticSpec, run: KernelRun = {}
   let out = 0;
   let nextYield = YIELD_EVERY;
   for (let u = 0; u < users; u++) {
-    const n = counts[u] as number;
+    const n = counts[u]!;
     const start = out;
-    for (let j = firstOffsets[u] as number; j < (firstOffsets[u + 1] as number); j++) {
-      const r = firstRanks[j] as number;
+    for (let j = firstOffsets[u]!; j < firstOffsets[u + 1]!; j++) {
+      const r = firstRanks[j]!;
       seen[r] = u;
       item[out++] = r;
     }
@@ -79,7 +79,7 @@ export async function generateSynthetic(spec: SyntheticSpec, run: KernelRun = {}
       tries++;
       const x = rng.nextDouble() * items;
       const slot = Math.floor(x);
-      const r = x - slot < (prob[slot] as number) ? slot : (other[slot] as number);
+      const r = x - slot < prob[slot]! ? slot : other[slot]!;
       if (seen[r] === u) continue;
       seen[r] = u;
       item[out++] = r;
@@ -93,17 +93,17 @@ export async function generateSynthetic(spec: SyntheticSpec, run: KernelRun = {}
     const arrival = T0 + Math.floor(rng.nextDouble() * ARRIVAL_SPAN);
     const active = Math.floor(rng.nextDouble() * ACTIVE_SPAN);
     const po = u * rank;
-    const base = MEAN + (userBias[u] as number);
+    const base = MEAN + userBias[u]!;
     for (let e = start; e < out; e++) {
-      const r = item[e] as number;
+      const r = item[e]!;
       const qo = r * rank;
       let dot = 0;
-      for (let f = 0; f < rank; f++) dot += (p[po + f] as number) * (q[qo + f] as number);
-      const raw = base + (itemBias[r] as number) + dot + (noise[rng.nextU32() & (NOISE_TABLE - 1)] as number);
+      for (let f = 0; f < rank; f++) dot += p[po + f]! * q[qo + f]!;
+      const raw = base + itemBias[r]! + dot + noise[rng.nextU32() & (NOISE_TABLE - 1)]!;
       const snapped = lo + Math.round((raw - lo) / step) * step;
       rating[e] = snapped < lo ? lo : snapped > hi ? hi : snapped;
       user[e] = u + 1;
-      item[e] = itemId[r] as number;
+      item[e] = itemId[r]!;
       if (timestamp) timestamp[e] = arrival + Math.floor(rng.nextDouble() * active);
     }
     if (out >= nextYield) {
@@ -129,13 +129,13 @@ function userCounts(s: SyntheticSpec, rng: Rng): Int32Array {
   // water-filling: share the rest by weight; users at the cap drop out and the rest is re-shared
   for (let round = 0; round < 20 && left > 0; round++) {
     let total = 0;
-    for (let u = 0; u < users; u++) if ((counts[u] as number) < cap) total += w[u] as number;
+    for (let u = 0; u < users; u++) if (counts[u]! < cap) total += w[u]!;
     if (total === 0) break;
     let given = 0;
     for (let u = 0; u < users; u++) {
-      const c = counts[u] as number;
+      const c = counts[u]!;
       if (c >= cap) continue;
-      const add = Math.min(cap - c, Math.floor((left * (w[u] as number)) / total));
+      const add = Math.min(cap - c, Math.floor((left * w[u]!) / total));
       counts[u] = c + add;
       given += add;
     }
@@ -143,8 +143,8 @@ function userCounts(s: SyntheticSpec, rng: Rng): Int32Array {
     if (given === 0) break;
   }
   for (let u = 0; left > 0; u = (u + 1) % users) {
-    if ((counts[u] as number) < cap) {
-      counts[u] = (counts[u] as number) + 1;
+    if (counts[u]! < cap) {
+      counts[u] = counts[u]! + 1;
       left--;
     }
   }
@@ -164,16 +164,16 @@ function popularityAlias(items: number): { prob: Float64Array; other: Int32Array
   const small: number[] = [];
   const large: number[] = [];
   for (let k = 0; k < items; k++) {
-    w[k] = ((w[k] as number) * items) / sum;
-    ((w[k] as number) < 1 ? small : large).push(k);
+    w[k] = (w[k]! * items) / sum;
+    (w[k]! < 1 ? small : large).push(k);
   }
   while (small.length && large.length) {
     const s = small.pop() as number;
-    const l = large[large.length - 1] as number;
-    prob[s] = w[s] as number;
+    const l = large[large.length - 1]!;
+    prob[s] = w[s]!;
     other[s] = l;
-    w[l] = (w[l] as number) + (w[s] as number) - 1;
-    if ((w[l] as number) < 1) small.push(large.pop() as number);
+    w[l] = w[l]! + w[s]! - 1;
+    if (w[l]! < 1) small.push(large.pop() as number);
   }
   for (const k of large) prob[k] = 1;
   for (const k of small) prob[k] = 1; // rounding leftovers
@@ -186,7 +186,7 @@ function sample(cdf: Float64Array, x: number): number {
   let hi = cdf.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((cdf[mid] as number) > x) hi = mid;
+    if (cdf[mid]! > x) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -200,24 +200,24 @@ function coverItems(counts: Int32Array, items: number, rng: Rng): { offsets: Int
   const users = counts.length;
   const cdf = new Float64Array(users);
   let acc = 0;
-  for (let u = 0; u < users; u++) cdf[u] = acc += counts[u] as number;
+  for (let u = 0; u < users; u++) cdf[u] = acc += counts[u]!;
   const owner = new Int32Array(items);
   const taken = new Int32Array(users);
   for (let r = 0; r < items; r++) {
     let u = sample(cdf, rng.nextDouble() * acc);
     // a full user passes the item on to the next one with room (items <= ratings guarantees one)
-    while ((taken[u] as number) >= (counts[u] as number)) u = (u + 1) % users;
-    taken[u] = (taken[u] as number) + 1;
+    while (taken[u]! >= counts[u]!) u = (u + 1) % users;
+    taken[u] = taken[u]! + 1;
     owner[r] = u;
   }
   const offsets = new Int32Array(users + 1);
-  for (let u = 0; u < users; u++) offsets[u + 1] = (offsets[u] as number) + (taken[u] as number);
+  for (let u = 0; u < users; u++) offsets[u + 1] = offsets[u]! + taken[u]!;
   const cursor = offsets.slice(0, users);
   const ranks = new Int32Array(items);
   for (let r = 0; r < items; r++) {
-    const u = owner[r] as number;
-    ranks[cursor[u] as number] = r;
-    cursor[u] = (cursor[u] as number) + 1;
+    const u = owner[r]!;
+    ranks[cursor[u]!] = r;
+    cursor[u] = cursor[u]! + 1;
   }
   return { offsets, ranks };
 }

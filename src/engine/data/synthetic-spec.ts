@@ -37,7 +37,7 @@ export function parseSyntheticSpec(text: string): SyntheticSpec {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  let spec: SyntheticSpec = { ...(SYNTHETIC_PRESETS['ml-100k-shape'] as SyntheticSpec) };
+  let spec: SyntheticSpec = { ...SYNTHETIC_PRESETS['ml-100k-shape']! };
   for (const part of parts) {
     if (!part.includes('=')) {
       const preset = SYNTHETIC_PRESETS[part];

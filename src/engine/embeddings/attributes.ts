@@ -33,8 +33,7 @@ export function alignAttributes(table: Table, ids: IdIndex, idColumn = 'id'): At
     if (id === null || typeof id === 'boolean') continue;
     const i = ids.indexOf(id);
     if (i < 0) continue;
-    if ((rowOf[i] as number) >= 0)
-      throw new InputError(`attributes: id ${id} appears twice (rows ${rowOf[i]} and ${r})`);
+    if (rowOf[i]! >= 0) throw new InputError(`attributes: id ${id} appears twice (rows ${rowOf[i]} and ${r})`);
     rowOf[i] = r;
   }
   const columns = new Map<string, AttributeValue[]>();

@@ -153,8 +153,8 @@ export class EmbeddingIndex {
     const { vectors, dim, bias, ids } = this.data;
     const scored = Array.from(rows, (r) => {
       let dot = 0;
-      for (let f = 0; f < dim; f++) dot += (query[f] as number) * (vectors[r * dim + f] as number);
-      return { r, s: Math.fround(dot + (bias ? (bias[r] as number) : 0)) };
+      for (let f = 0; f < dim; f++) dot += query[f]! * vectors[r * dim + f]!;
+      return { r, s: Math.fround(dot + (bias ? bias[r]! : 0)) };
     });
     scored.sort((a, b) => b.s - a.s || a.r - b.r);
     return scored.map((x) => ({ id: ids.idOf(x.r), score: x.s }));
@@ -205,9 +205,9 @@ export class EmbeddingIndex {
   private hits(r: TopNResult, at: number, n: number): Hit[] {
     const out: Hit[] = [];
     for (let j = 0; j < n; j++) {
-      const i = r.items[at + j] as number;
+      const i = r.items[at + j]!;
       if (i < 0) break;
-      out.push({ id: this.data.ids.idOf(i), score: r.scores[at + j] as number });
+      out.push({ id: this.data.ids.idOf(i), score: r.scores[at + j]! });
     }
     return out;
   }

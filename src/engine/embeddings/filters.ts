@@ -65,7 +65,7 @@ export class FilterCompiler {
     let mask: Uint8Array;
     if (c.candidates) {
       mask = new Uint8Array(n);
-      for (const i of c.candidates) mask[i] = c.mask ? (c.mask[i] as number) : 1;
+      for (const i of c.candidates) mask[i] = c.mask ? c.mask[i]! : 1;
     } else {
       mask = c.mask ? c.mask.slice() : new Uint8Array(n).fill(1);
     }

@@ -113,8 +113,7 @@ export class HnswIndex {
     const top = topOf(o.top);
     const out: Hit[][] = [];
     for (let q = 0; q < m; q++) {
-      const v =
-        vectors instanceof Float32Array ? vectors.subarray(q * d, (q + 1) * d) : (vectors[q] as ArrayLike<number>);
+      const v = vectors instanceof Float32Array ? vectors.subarray(q * d, (q + 1) * d) : vectors[q]!;
       out.push(this.searchPrepared(this.exact.prepareQuery(v, `query ${q}`), mask, allowed, top, o));
       if ((q & 63) === 63) {
         if (o.signal?.aborted) throw new CancelledError('search cancelled');
@@ -193,13 +192,13 @@ function graphDim(exact: EmbeddingIndex): number {
 function itemPoint(exact: EmbeddingIndex, r: number): number[] {
   const { vectors, dim, bias } = exact.data;
   const p = Array.from(vectors.subarray(r * dim, (r + 1) * dim));
-  if (bias) p.push(bias[r] as number);
+  if (bias) p.push(bias[r]!);
   return p;
 }
 
 function countAllowed(mask: Uint8Array | undefined, size: number): number {
   if (!mask) return size;
   let n = 0;
-  for (let i = 0; i < mask.length; i++) n += mask[i] as number;
+  for (let i = 0; i < mask.length; i++) n += mask[i]!;
   return n;
 }

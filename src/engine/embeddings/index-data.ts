@@ -57,10 +57,10 @@ export function buildEmbeddingData(
   const out = sorted && metric === 'dot' && vectors instanceof Float32Array ? vectors : new Float32Array(n * dim);
   const bias = o.bias ? new Float32Array(n) : null;
   for (let r = 0; r < n; r++) {
-    const to = codes[r] as number;
+    const to = codes[r]!;
     let norm = 0;
     for (let f = 0; f < dim; f++) {
-      const v = vectors[r * dim + f] as number;
+      const v = vectors[r * dim + f]!;
       if (!Number.isFinite(v)) throw new InputError(`${where} row ${r} (id ${ids[r]}): value ${f} is ${v}`);
       norm += v * v;
     }
@@ -68,7 +68,7 @@ export function buildEmbeddingData(
     if (metric === 'cosine' && norm === 0) {
       throw new InputError(`${where} row ${r} (id ${ids[r]}): zero vector has no cosine similarity`);
     }
-    if (out !== vectors) for (let f = 0; f < dim; f++) out[to * dim + f] = (vectors[r * dim + f] as number) * scale;
+    if (out !== vectors) for (let f = 0; f < dim; f++) out[to * dim + f] = vectors[r * dim + f]! * scale;
     if (bias) {
       const b = o.bias?.[r] as number;
       if (!Number.isFinite(b)) throw new InputError(`${where} row ${r} (id ${ids[r]}): bias is ${b}`);
@@ -81,7 +81,7 @@ export function buildEmbeddingData(
 function duplicateMessage(ids: ArrayLike<number> | readonly string[], codes: Int32Array): string {
   const first = new Map<number, number>();
   for (let r = 0; r < codes.length; r++) {
-    const c = codes[r] as number;
+    const c = codes[r]!;
     const prev = first.get(c);
     if (prev !== undefined) return `id ${ids[r]} appears twice (rows ${prev} and ${r})`;
     first.set(c, r);
@@ -107,7 +107,7 @@ export function queryVector(d: EmbeddingData, v: ArrayLike<number>, what: string
   if (d.metric === 'cosine') {
     check(norm > 0, () => `${what}: a zero vector has no cosine similarity`);
     const s = 1 / Math.sqrt(norm);
-    for (let f = 0; f < d.dim; f++) out[f] = (out[f] as number) * s;
+    for (let f = 0; f < d.dim; f++) out[f] = out[f]! * s;
   }
   return out;
 }

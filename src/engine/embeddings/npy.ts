@@ -16,7 +16,7 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
  */
 export function parseNpy(bytes: Uint8Array, path = '.npy file'): NpyMatrix {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new InputError(`${path}: not a .npy file`);
-  const major = bytes[6] as number;
+  const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
@@ -42,8 +42,8 @@ export function parseNpy(bytes: Uint8Array, path = '.npy file'): NpyMatrix {
   if (shape.length < 1 || shape.length > 2 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new InputError(`${path}: shape (${shapeText}) is not a 1-D or 2-D array`);
   }
-  const rows = shape[0] as number;
-  const cols = shape.length === 2 ? (shape[1] as number) : 1;
+  const rows = shape[0]!;
+  const cols = shape.length === 2 ? shape[1]! : 1;
   const dataStart = start + headerLen;
   const need = rows * cols * width;
   if (bytes.length - dataStart < need) {

@@ -97,7 +97,7 @@ export async function indexFromModel(
     k,
     {
       ...o,
-      bias: o.bias ?? (d.biased ? rows.map((i) => d.itemBias[i] as number) : undefined),
+      bias: o.bias ?? (d.biased ? rows.map((i) => d.itemBias[i]!) : undefined),
       source: describe(model),
     },
   );

@@ -138,7 +138,7 @@ function summarise(folds: FoldResult[]): { mean: Record<string, number>; std: Re
   const mean: Record<string, number> = {};
   const std: Record<string, number> = {};
   for (const key of Object.keys(rows[0] ?? {})) {
-    const v = rows.map((r) => r[key] as number);
+    const v = rows.map((r) => r[key]!);
     const mu = v.reduce((a, b) => a + b, 0) / v.length;
     mean[key] = mu;
     std[key] = Math.sqrt(v.reduce((a, b) => a + (b - mu) * (b - mu), 0) / v.length);

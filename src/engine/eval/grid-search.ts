@@ -55,7 +55,7 @@ export async function gridSearch(
     }
     rows.push({ params, score, result });
   }
-  let best = rows[0] as GridSearchRow;
+  let best = rows[0]!;
   for (const r of rows) if (maximise ? r.score > best.score : r.score < best.score) best = r;
   return { measure, rows, best };
 }

@@ -45,11 +45,11 @@ export interface RankingOptions {
 export function relevantItems(test: TestSet, threshold: number): Map<number, Set<number>> {
   const out = new Map<number, Set<number>>();
   for (let x = 0; x < test.ratings.length; x++) {
-    if ((test.ratings[x] as number) < threshold) continue;
-    const u = test.users[x] as number;
+    if (test.ratings[x]! < threshold) continue;
+    const u = test.users[x]!;
     let s = out.get(u);
     if (!s) out.set(u, (s = new Set()));
-    s.add(test.items[x] as number);
+    s.add(test.items[x]!);
   }
   return out;
 }
@@ -65,17 +65,17 @@ export function rankingMetrics(
   let users = 0;
   for (let r = 0; r < lists.users.length; r++) {
     for (let j = 0; j < k; j++) {
-      const item = lists.items[r * lists.n + j] as number;
+      const item = lists.items[r * lists.n + j]!;
       if (item >= 0) recommended.add(item);
     }
-    const rel = relevant.get(lists.users[r] as number);
+    const rel = relevant.get(lists.users[r]!);
     if (!rel || rel.size === 0) continue;
     users++;
     let hits = 0;
     let dcg = 0;
     let ap = 0;
     for (let j = 0; j < k; j++) {
-      const item = lists.items[r * lists.n + j] as number;
+      const item = lists.items[r * lists.n + j]!;
       if (item < 0) break;
       if (!rel.has(item)) continue;
       hits++;

@@ -47,7 +47,7 @@ export async function searchRanking(
   if (o.trials !== undefined && o.trials < combos.length) {
     const order = Int32Array.from(combos.keys());
     new Rng(seed).shuffle(order);
-    combos = Array.from(order.subarray(0, Math.max(1, o.trials)), (i) => combos[i] as Record<string, unknown>);
+    combos = Array.from(order.subarray(0, Math.max(1, o.trials)), (i) => combos[i]!);
   }
   const split = stratifiedSplit(train, { trainRatio: 0.75, seed: seed + 1 });
   const rows: RankingSearchRow[] = [];
@@ -56,7 +56,7 @@ export async function searchRanking(
     const run = await evaluateRanking(create(params), split, { k: o.k, signal: o.signal });
     rows.push({ params, score: run.metrics[measure], metrics: run.metrics, fitSeconds: run.fitSeconds });
   }
-  let best = rows[0] as RankingSearchRow;
+  let best = rows[0]!;
   for (const r of rows) if (r.score > best.score) best = r;
   return { measure, rows, best };
 }

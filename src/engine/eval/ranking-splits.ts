@@ -16,14 +16,14 @@ export function stratifiedSplit(m: RatingMatrix, o: { trainRatio?: number; seed?
   const isTest = new Uint8Array(m.nRatings);
   const offsets = m.csr.offsets;
   for (let u = 0; u < m.nUsers; u++) {
-    const a = offsets[u] as number;
-    const n = (offsets[u + 1] as number) - a;
+    const a = offsets[u]!;
+    const n = offsets[u + 1]! - a;
     if (n < 2) continue;
     const pos = new Int32Array(n);
     for (let i = 0; i < n; i++) pos[i] = a + i;
     rng.shuffle(pos);
     const nTrain = Math.min(n - 1, Math.max(1, Math.round(ratio * n)));
-    for (let i = nTrain; i < n; i++) isTest[pos[i] as number] = 1;
+    for (let i = nTrain; i < n; i++) isTest[pos[i]!] = 1;
   }
   return splitByMask(m, isTest);
 }
@@ -39,13 +39,13 @@ export function leaveLastOut(m: RatingMatrix, o: { seed?: number } = {}): Split 
   const isTest = new Uint8Array(m.nRatings);
   const offsets = m.csr.offsets;
   for (let u = 0; u < m.nUsers; u++) {
-    const a = offsets[u] as number;
-    const b = offsets[u + 1] as number;
+    const a = offsets[u]!;
+    const b = offsets[u + 1]!;
     if (b - a < 2) continue;
     let pick = a + rng.nextBelow(b - a);
     if (ts) {
       pick = a;
-      for (let p = a + 1; p < b; p++) if ((ts[p] as number) >= (ts[pick] as number)) pick = p;
+      for (let p = a + 1; p < b; p++) if (ts[p]! >= ts[pick]!) pick = p;
     }
     isTest[pick] = 1;
   }

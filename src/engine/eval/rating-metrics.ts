@@ -16,7 +16,7 @@ export function ratingMetrics(ratings: ArrayLike<number>, scores: ArrayLike<numb
   let se = 0;
   let ae = 0;
   for (let x = 0; x < ratings.length; x++) {
-    const e = (ratings[x] as number) - (scores[x] as number);
+    const e = ratings[x]! - scores[x]!;
     se += e * e;
     ae += Math.abs(e);
   }

@@ -1,7 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import { idValues, numberValues } from '../matrix/arrow-columns.js';
-import type { Id } from '../matrix/id-index.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import type { Split } from '../matrix/split.js';
 
@@ -20,8 +19,8 @@ export function fileSplit(train: RatingMatrix, test: Table, source: string): Spl
   const r: number[] = [];
   let dropped = 0;
   for (let x = 0; x < ratings.length; x++) {
-    const uu = train.users.indexOf(users[x] as Id);
-    const ii = train.items.indexOf(items[x] as Id);
+    const uu = train.users.indexOf(users[x]!);
+    const ii = train.items.indexOf(items[x]!);
     if (uu < 0 || ii < 0 || !train.hasUser(uu)) {
       dropped++;
       continue;
@@ -34,7 +33,7 @@ export function fileSplit(train: RatingMatrix, test: Table, source: string): Spl
     }
     u.push(uu);
     i.push(ii);
-    r.push(ratings[x] as number);
+    r.push(ratings[x]!);
   }
   if (u.length === 0) throw new InputError(`${source}: no test row has a user and item known in training`);
   return {
@@ -49,7 +48,7 @@ function binaryHas(sorted: Int32Array, x: number): boolean {
   let hi = sorted.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const v = sorted[mid] as number;
+    const v = sorted[mid]!;
     if (v === x) return true;
     if (v < x) lo = mid + 1;
     else hi = mid - 1;

@@ -18,14 +18,14 @@ export class Rng {
 
   nextU32(): number {
     const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1] as number, 5), 7), 9) >>> 0;
-    const t = (s[1] as number) << 9;
-    s[2] = (s[2] as number) ^ (s[0] as number);
-    s[3] = (s[3] as number) ^ (s[1] as number);
-    s[1] = (s[1] as number) ^ (s[2] as number);
-    s[0] = (s[0] as number) ^ (s[3] as number);
-    s[2] = (s[2] as number) ^ t;
-    s[3] = rotl(s[3] as number, 11);
+    const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
+    const t = s[1]! << 9;
+    s[2] = s[2]! ^ s[0]!;
+    s[3] = s[3]! ^ s[1]!;
+    s[1] = s[1]! ^ s[2]!;
+    s[0] = s[0]! ^ s[3]!;
+    s[2] = s[2]! ^ t;
+    s[3] = rotl(s[3]!, 11);
     return result;
   }
 
@@ -53,8 +53,8 @@ export class Rng {
   shuffle(a: Int32Array | Uint32Array): void {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.nextBelow(i + 1);
-      const t = a[i] as number;
-      a[i] = a[j] as number;
+      const t = a[i]!;
+      a[i] = a[j]!;
       a[j] = t;
     }
   }

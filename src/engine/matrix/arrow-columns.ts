@@ -65,7 +65,7 @@ function refuseNulls(v: Vector, name: string, source: string): void {
 function bigToNumbers(a: BigInt64Array | BigUint64Array, name: string, source: string): Float64Array {
   const out = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
-    const x = a[i] as bigint;
+    const x = a[i]!;
     if (x > BigInt(Number.MAX_SAFE_INTEGER) || x < BigInt(Number.MIN_SAFE_INTEGER)) {
       throw new InputError(`${source} row ${i}: ${name} ${x} does not fit a double exactly`);
     }

@@ -45,7 +45,7 @@ export class IdIndex {
       }
       if (this.dense) {
         const k = v - this.dense.base;
-        return Number.isInteger(k) && k >= 0 && k < this.dense.table.length ? (this.dense.table[k] as number) : -1;
+        return Number.isInteger(k) && k >= 0 && k < this.dense.table.length ? this.dense.table[k]! : -1;
       }
       return this.map?.get(v) ?? -1;
     }
@@ -67,7 +67,7 @@ export class IdIndex {
       return numericIndex(ids);
     }
     const map = new Map<Id, number>();
-    for (let i = 0; i < ids.length; i++) map.set(ids[i] as string, i);
+    for (let i = 0; i < ids.length; i++) map.set(ids[i]!, i);
     return new IdIndex(ids, null, map);
   }
 
@@ -78,10 +78,10 @@ export class IdIndex {
     if (n > 0 && typeof values[0] === 'string') {
       const strings = values as readonly string[];
       const seen = new Map<Id, number>();
-      for (let i = 0; i < n; i++) if (!seen.has(strings[i] as string)) seen.set(strings[i] as string, 0);
+      for (let i = 0; i < n; i++) if (!seen.has(strings[i]!)) seen.set(strings[i]!, 0);
       const ids = [...seen.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) as string[];
-      for (let k = 0; k < ids.length; k++) seen.set(ids[k] as string, k);
-      for (let i = 0; i < n; i++) codes[i] = seen.get(strings[i] as string) as number;
+      for (let k = 0; k < ids.length; k++) seen.set(ids[k]!, k);
+      for (let i = 0; i < n; i++) codes[i] = seen.get(strings[i]!) as number;
       return { index: new IdIndex(ids, null, seen), codes };
     }
     const nums = values as ArrayLike<number>;
@@ -91,39 +91,39 @@ export class IdIndex {
     if (nums instanceof Int32Array) {
       // the common case (parsers emit Int32 ids): finite and integral by type, so only the range
       for (let i = 0; i < n; i++) {
-        const v = nums[i] as number;
+        const v = nums[i]!;
         if (v < min) min = v;
         if (v > max) max = v;
       }
     } else {
       checkNumericIds(nums, (i) => `row ${i}`);
       for (let i = 0; i < n; i++) {
-        const v = nums[i] as number;
+        const v = nums[i]!;
         if (v < min) min = v;
         if (v > max) max = v;
       }
     }
     if (n > 0 && max - min + 1 <= Math.max(1024, DENSE_SPAN_FACTOR * n)) {
       const table = new Int32Array(max - min + 1).fill(-1);
-      for (let i = 0; i < n; i++) table[(nums[i] as number) - min] = 0;
+      for (let i = 0; i < n; i++) table[nums[i]! - min] = 0;
       let next = 0;
       for (let k = 0; k < table.length; k++) if (table[k] === 0) table[k] = next++;
       const ids = new Float64Array(next);
-      for (let k = 0; k < table.length; k++) if ((table[k] as number) >= 0) ids[table[k] as number] = k + min;
-      for (let i = 0; i < n; i++) codes[i] = table[(nums[i] as number) - min] as number;
+      for (let k = 0; k < table.length; k++) if (table[k]! >= 0) ids[table[k]!] = k + min;
+      for (let i = 0; i < n; i++) codes[i] = table[nums[i]! - min]!;
       return { index: new IdIndex(ids, { base: min, table }, null), codes };
     }
     const unique = Float64Array.from(new Set(Array.from(nums))).sort();
     const index = numericIndex(unique);
-    for (let i = 0; i < n; i++) codes[i] = index.indexOf(nums[i] as number);
+    for (let i = 0; i < n; i++) codes[i] = index.indexOf(nums[i]!);
     return { index, codes };
   }
 }
 
 function numericIndex(ids: Float64Array): IdIndex {
   const n = ids.length;
-  const min = n ? (ids[0] as number) : 0;
-  const max = n ? (ids[n - 1] as number) : -1;
+  const min = n ? ids[0]! : 0;
+  const max = n ? ids[n - 1]! : -1;
   const integral = ids.every((v) => Number.isInteger(v));
   if (integral && n > 0 && max - min + 1 <= Math.max(1024, DENSE_SPAN_FACTOR * n)) {
     const table = new Int32Array(max - min + 1).fill(-1);
@@ -133,6 +133,6 @@ function numericIndex(ids: Float64Array): IdIndex {
     return new IdIndex(ids, { base: min, table }, null);
   }
   const map = new Map<Id, number>();
-  for (let i = 0; i < ids.length; i++) map.set(ids[i] as number, i);
+  for (let i = 0; i < ids.length; i++) map.set(ids[i]!, i);
   return new IdIndex(ids, null, map);
 }

@@ -31,7 +31,7 @@ export function idsFromText(values: readonly string[]): Float64Array | string[] 
 export function idsFromBigInts(values: ArrayLike<bigint>): Float64Array | string[] {
   const max = BigInt(Number.MAX_SAFE_INTEGER);
   for (let i = 0; i < values.length; i++) {
-    const x = values[i] as bigint;
+    const x = values[i]!;
     if (x > max || x < -max) return Array.from(values as ArrayLike<bigint>, (b) => b.toString());
   }
   return Float64Array.from(values as ArrayLike<bigint>, Number);
@@ -41,7 +41,7 @@ export function idsFromBigInts(values: ArrayLike<bigint>): Float64Array | string
 export function checkNumericIds(values: ArrayLike<number>, where: (row: number) => string): void {
   if (values instanceof Int32Array) return;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
+    const v = values[i]!;
     if (!Number.isSafeInteger(v)) {
       throw new InputError(
         `${where(i)}: id ${v} is not an integer within +-(2^53 - 1); a floating-point column cannot ` +

@@ -84,7 +84,7 @@ export class RatingMatrix {
     if (table.getChild(c.timestamp)) {
       const raw = numberValues(table, c.timestamp, source, Float64Array);
       timestamps = new Float64Array(built.source.length);
-      for (let p = 0; p < timestamps.length; p++) timestamps[p] = raw[built.source[p] as number] as number;
+      for (let p = 0; p < timestamps.length; p++) timestamps[p] = raw[built.source[p]!]!;
     }
     const matrix = new RatingMatrix(built.csr, u.index, i.index, scale, timestamps);
     return { matrix, report: { duplicates: built.duplicates, seconds: (performance.now() - t0) / 1000 } };
@@ -97,7 +97,7 @@ export class RatingMatrix {
     return this.csr.nCols;
   }
   get nRatings(): number {
-    return this.csr.offsets[this.csr.nRows] as number;
+    return this.csr.offsets[this.csr.nRows]!;
   }
   get density(): number {
     return this.nUsers && this.nItems ? this.nRatings / (this.nUsers * this.nItems) : 0;
@@ -107,14 +107,14 @@ export class RatingMatrix {
   get globalMean(): number {
     const v = this.csr.values;
     let s = 0;
-    for (let p = 0; p < v.length; p++) s += v[p] as number;
+    for (let p = 0; p < v.length; p++) s += v[p]!;
     return v.length ? s / v.length : Number.NaN;
   }
 
   /** The item indices and ratings of one user, as views (no copy). */
   userRow(userIndex: number): { items: Int32Array; ratings: Float32Array } {
-    const a = this.csr.offsets[userIndex] as number;
-    const b = this.csr.offsets[userIndex + 1] as number;
+    const a = this.csr.offsets[userIndex]!;
+    const b = this.csr.offsets[userIndex + 1]!;
     return { items: this.csr.cols.subarray(a, b), ratings: this.csr.values.subarray(a, b) };
   }
 
@@ -135,10 +135,10 @@ export class RatingMatrix {
     const t = this.timestamps ? new Float64Array(nnz) : undefined;
     let q = 0;
     for (let r = 0; r < nRows; r++) {
-      for (let p = offsets[r] as number; p < (offsets[r + 1] as number); p++) {
+      for (let p = offsets[r]!; p < offsets[r + 1]!; p++) {
         if (!keep[p]) continue;
-        c[q] = cols[p] as number;
-        v[q] = values[p] as number;
+        c[q] = cols[p]!;
+        v[q] = values[p]!;
         if (t) t[q] = this.timestamps?.[p] as number;
         q++;
       }
@@ -150,14 +150,13 @@ export class RatingMatrix {
   /** Row index of every CSR entry (the COO row array). */
   entryUsers(): Int32Array {
     const rows = new Int32Array(this.nRatings);
-    for (let r = 0; r < this.nUsers; r++)
-      rows.fill(r, this.csr.offsets[r] as number, this.csr.offsets[r + 1] as number);
+    for (let r = 0; r < this.nUsers; r++) rows.fill(r, this.csr.offsets[r]!, this.csr.offsets[r + 1]!);
     return rows;
   }
 
   /** Users with at least one rating here (a user with none is cold for a model fitted on this matrix). */
   hasUser(userIndex: number): boolean {
-    return (this.csr.offsets[userIndex + 1] as number) > (this.csr.offsets[userIndex] as number);
+    return this.csr.offsets[userIndex + 1]! > this.csr.offsets[userIndex]!;
   }
 
   /** Ratings as an Arrow table with external ids: user, item, rating[, timestamp]. */
@@ -205,7 +204,7 @@ function checkRatings(r: Float32Array, declared: RatingScale | undefined, source
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < r.length; i++) {
-    const v = r[i] as number;
+    const v = r[i]!;
     if (!Number.isFinite(v)) throw new InputError(`${source} row ${i}: ${field} ${v} is not a finite number`);
     if (declared && (v < declared.min || v > declared.max)) {
       throw new InputError(`${source} row ${i}: ${field} ${v} is outside the scale [${declared.min}, ${declared.max}]`);

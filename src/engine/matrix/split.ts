@@ -33,11 +33,11 @@ export function splitByMask(m: RatingMatrix, isTest: Uint8Array): Split {
   const { offsets, cols, values } = m.csr;
   let q = 0;
   for (let u = 0; u < m.nUsers; u++) {
-    for (let p = offsets[u] as number; p < (offsets[u + 1] as number); p++) {
+    for (let p = offsets[u]!; p < offsets[u + 1]!; p++) {
       if (!isTest[p]) continue;
       test.users[q] = u;
-      test.items[q] = cols[p] as number;
-      test.ratings[q] = values[p] as number;
+      test.items[q] = cols[p]!;
+      test.ratings[q] = values[p]!;
       q++;
     }
   }
@@ -60,7 +60,7 @@ export function randomHoldout(m: RatingMatrix, o: { testFraction: number; seed?:
   const order = shuffledPositions(n, o.seed ?? 0);
   const isTest = new Uint8Array(n);
   const nTest = Math.round(o.testFraction * n);
-  for (let i = 0; i < nTest; i++) isTest[order[i] as number] = 1;
+  for (let i = 0; i < nTest; i++) isTest[order[i]!] = 1;
   return splitByMask(m, isTest);
 }
 
@@ -77,7 +77,7 @@ export function* kFold(m: RatingMatrix, o: { folds: number; seed?: number }): Ge
     const start = Math.floor((f * n) / k);
     const end = Math.floor(((f + 1) * n) / k);
     const isTest = new Uint8Array(n);
-    for (let i = start; i < end; i++) isTest[order[i] as number] = 1;
+    for (let i = start; i < end; i++) isTest[order[i]!] = 1;
     yield { ...splitByMask(m, isTest), fold: f };
   }
 }
@@ -92,13 +92,13 @@ export function leaveKOut(m: RatingMatrix, o: { k: number; seed?: number; minTra
   const rng = new Rng(o.seed ?? 0);
   const isTest = new Uint8Array(m.nRatings);
   for (let u = 0; u < m.nUsers; u++) {
-    const a = m.csr.offsets[u] as number;
-    const len = (m.csr.offsets[u + 1] as number) - a;
+    const a = m.csr.offsets[u]!;
+    const len = m.csr.offsets[u + 1]! - a;
     if (len < minTrain + o.k) continue;
     const pos = new Int32Array(len);
     for (let i = 0; i < len; i++) pos[i] = a + i;
     rng.shuffle(pos);
-    for (let i = 0; i < o.k; i++) isTest[pos[i] as number] = 1;
+    for (let i = 0; i < o.k; i++) isTest[pos[i]!] = 1;
   }
   return splitByMask(m, isTest);
 }
@@ -115,9 +115,9 @@ export function temporal(m: RatingMatrix, o: { testFraction?: number; cutoff?: n
     const f = o.testFraction ?? 0.2;
     if (!(f > 0 && f < 1)) throw new InputError(`testFraction must be in (0, 1), got ${f}`);
     const sorted = Float64Array.from(ts).sort();
-    cutoff = sorted[Math.min(sorted.length - 1, Math.floor((1 - f) * sorted.length))] as number;
+    cutoff = sorted[Math.min(sorted.length - 1, Math.floor((1 - f) * sorted.length))]!;
   }
   const isTest = new Uint8Array(m.nRatings);
-  for (let p = 0; p < ts.length; p++) if ((ts[p] as number) > cutoff) isTest[p] = 1;
+  for (let p = 0; p < ts.length; p++) if (ts[p]! > cutoff) isTest[p] = 1;
   return splitByMask(m, isTest);
 }

@@ -20,7 +20,7 @@ export function checkFinite(where: string, fields: readonly FiniteField[], hint:
   for (const f of fields) {
     const a = f.values;
     for (let i = 0; i < a.length; i++) {
-      const v = a[i] as number;
+      const v = a[i]!;
       if (v - v === 0) continue;
       const row = Math.floor(i / (f.width ?? 1));
       const id = f.ids && row < f.ids.size ? ` (id ${f.ids.idOf(row)})` : '';

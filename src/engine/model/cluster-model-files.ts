@@ -43,7 +43,7 @@ export function clusterModelTables(d: ClusterModelData): { meta: ModelMetaInput;
   const cc: number[] = [];
   const ci: number[] = [];
   for (let p = 0; p < d.memberCounts.length; p++) {
-    if (d.memberCounts[p] > 0) {
+    if (d.memberCounts[p]! > 0) {
       cc.push(Math.floor(p / nI));
       ci.push(p % nI);
     }
@@ -51,8 +51,8 @@ export function clusterModelTables(d: ClusterModelData): { meta: ModelMetaInput;
   const clusterItems = new Table({
     cluster: makeVector(Int32Array.from(cc)),
     item: idVector(d.items, Int32Array.from(ci)),
-    deviation: makeVector(Float32Array.from(cc, (c, q) => d.deviation[c * nI + ci[q]])),
-    members: makeVector(Int32Array.from(cc, (c, q) => d.memberCounts[c * nI + ci[q]])),
+    deviation: makeVector(Float32Array.from(cc, (c, q) => d.deviation[c * nI + ci[q]!]!)),
+    members: makeVector(Int32Array.from(cc, (c, q) => d.memberCounts[c * nI + ci[q]!]!)),
   });
   const seen = seenTable(d.users, d.items, d.seen);
   const meta: ModelMetaInput = {
@@ -96,11 +96,11 @@ export async function clusterModelData(
   const dev = f.numbers('cluster-items', 'deviation', Float32Array);
   const mem = f.numbers('cluster-items', 'members', Int32Array);
   for (let q = 0; q < cc.length; q++) {
-    const i = items.indexOf(cItems[q]);
-    if (i < 0 || cc[q] < 0 || cc[q] >= K)
+    const i = items.indexOf(cItems[q]!);
+    if (i < 0 || cc[q]! < 0 || cc[q]! >= K)
       throw new InputError(`${dir}/cluster-items.arrow row ${q}: cluster or item out of range`);
-    deviation[cc[q] * nI + i] = dev[q];
-    memberCounts[cc[q] * nI + i] = mem[q];
+    deviation[cc[q]! * nI + i] = dev[q]!;
+    memberCounts[cc[q]! * nI + i] = mem[q]!;
   }
   const csr = await f.seen(users, items);
   const data: ClusterModelData = {

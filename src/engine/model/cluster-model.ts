@@ -69,13 +69,13 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
 
   /** Cluster of a dense user index, -1 when unknown. */
   clusterOf(u: number): number {
-    return u >= 0 && u < this.users.size ? this.data.userCluster[u] : -1;
+    return u >= 0 && u < this.users.size ? this.data.userCluster[u]! : -1;
   }
 
   /** Users per cluster. */
   clusterSizes(): Int32Array {
     const s = new Int32Array(this.k);
-    for (const c of this.data.userCluster) if (c >= 0) s[c]++;
+    for (const c of this.data.userCluster) if (c >= 0) s[c]!++;
     return s;
   }
 
@@ -85,7 +85,7 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
 
   /** Unclipped score of dense (u, i) with the fallbacks; either may be -1. */
   rawScore(u: number, i: number): { score: number; known: boolean } {
-    return this.scoreIn(this.clusterOf(u), u >= 0 && this.clusterOf(u) >= 0 ? this.data.userBias[u] : 0, i);
+    return this.scoreIn(this.clusterOf(u), u >= 0 && this.clusterOf(u) >= 0 ? this.data.userBias[u]! : 0, i);
   }
 
   private scoreIn(c: number, userBias: number, i: number): { score: number; known: boolean } {
@@ -93,9 +93,9 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
     const ki = this.itemKnown(i);
     let s = d.globalMean + userBias;
     if (!ki) return { score: s, known: false };
-    s += d.itemBias[i];
+    s += d.itemBias[i]!;
     if (c < 0) return { score: s, known: false };
-    return { score: s + d.deviation[c * this.items.size + i], known: true };
+    return { score: s + d.deviation[c * this.items.size + i]!, known: true };
   }
 
   private clip(s: number): number {
@@ -107,7 +107,7 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
     const scores = new Float32Array(users.length);
     const known = new Uint8Array(users.length);
     for (let p = 0; p < users.length; p++) {
-      const r = this.rawScore(this.users.indexOf(users[p]), this.items.indexOf(items[p]));
+      const r = this.rawScore(this.users.indexOf(users[p]!), this.items.indexOf(items[p]!));
       scores[p] = this.clip(r.score);
       known[p] = r.known ? 1 : 0;
     }
@@ -134,7 +134,7 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
         key[i] = this.scoreIn(c, 0, i).score;
         ids.push(i);
       }
-      order = Int32Array.from(ids).sort((a, b) => key[b] - key[a] || a - b);
+      order = Int32Array.from(ids).sort((a, b) => key[b]! - key[a]! || a - b);
       this.orderCache.set(c, order);
     }
     return order;
@@ -144,7 +144,7 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
     const u = this.users.indexOf(user);
     const c = this.clusterOf(u);
     const seen = (o.excludeSeen ?? true) && c >= 0 ? this.seenItems(u) : undefined;
-    return this.rankFor(c, c >= 0 ? this.data.userBias[u] : 0, seen, o);
+    return this.rankFor(c, c >= 0 ? this.data.userBias[u]! : 0, seen, o);
   }
 
   private seenItems(u: number): Int32Array {
@@ -182,11 +182,11 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
         o.signal?.throwIfAborted();
         o.onProgress?.(r / users.length);
       }
-      const u = users[r];
+      const u = users[r]!;
       const c = this.clusterOf(u);
       const seen = excludeSeen && c >= 0 ? this.seenItems(u) : new Int32Array(0);
       for (const i of seen) mark[i] = 1;
-      const bias = c >= 0 ? this.data.userBias[u] : 0;
+      const bias = c >= 0 ? this.data.userBias[u]! : 0;
       let got = 0;
       for (const i of this.rankedItems(c)) {
         if (got >= n) break;
@@ -203,7 +203,7 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
 
   private knownUsers(): Int32Array {
     const out: number[] = [];
-    for (let u = 0; u < this.users.size; u++) if (this.data.userCluster[u] >= 0) out.push(u);
+    for (let u = 0; u < this.users.size; u++) if (this.data.userCluster[u]! >= 0) out.push(u);
     return Int32Array.from(out);
   }
 
@@ -231,7 +231,7 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
         const scores = new Float32Array(items.length);
         const known = new Uint8Array(items.length);
         for (let p = 0; p < items.length; p++) {
-          const r = this.scoreIn(cluster, cluster >= 0 ? bias : 0, this.items.indexOf(items[p]));
+          const r = this.scoreIn(cluster, cluster >= 0 ? bias : 0, this.items.indexOf(items[p]!));
           scores[p] = this.clip(r.score);
           known[p] = r.known ? 1 : 0;
         }
@@ -269,7 +269,7 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
     const idx: number[] = [];
     const val: number[] = [];
     for (let p = 0; p < ratings.items.length; p++) {
-      const i = this.items.indexOf(ratings.items[p]);
+      const i = this.items.indexOf(ratings.items[p]!);
       const v = Number(ratings.ratings[p]);
       if (!Number.isFinite(v)) throw new InputError(`${what} rating ${p}: ${ratings.ratings[p]} is not a number`);
       if (i >= 0 && this.itemKnown(i)) {
@@ -279,7 +279,7 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
     }
     const d = this.data;
     let bias = 0;
-    for (let p = 0; p < idx.length; p++) bias += val[p] - d.globalMean - d.itemBias[idx[p]];
+    for (let p = 0; p < idx.length; p++) bias += val[p]! - d.globalMean - d.itemBias[idx[p]!]!;
     bias = idx.length ? bias / (idx.length + Number(this.params.userBeta ?? 15)) : 0;
     return { idx, val, bias };
   }
@@ -294,8 +294,8 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
       for (let c = 0; c < this.k; c++) {
         let e = 0;
         for (let p = 0; p < idx.length; p++) {
-          const s = d.globalMean + bias + d.itemBias[idx[p]] + d.deviation[c * nI + idx[p]];
-          e += (val[p] - s) ** 2;
+          const s = d.globalMean + bias + d.itemBias[idx[p]!]! + d.deviation[c * nI + idx[p]!]!;
+          e += (val[p]! - s) ** 2;
         }
         if (e < bestD) [best, bestD] = [c, e];
       }
@@ -304,20 +304,20 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
     const x = Float64Array.from(val);
     if (d.features === 'centered') {
       const mean = x.reduce((s, v) => s + v, 0) / x.length;
-      for (let p = 0; p < x.length; p++) x[p] -= mean;
+      for (let p = 0; p < x.length; p++) x[p]! -= mean;
     }
     let xn = 0;
     for (const v of x) xn += v * v;
     if (d.features === 'normalized' && xn > 0) {
       const inv = 1 / Math.sqrt(xn);
-      for (let p = 0; p < x.length; p++) x[p] *= inv;
+      for (let p = 0; p < x.length; p++) x[p]! *= inv;
       xn = 1;
     }
     for (let c = 0; c < this.k; c++) {
       let cn = 0;
-      for (let j = 0; j < d.dim; j++) cn += d.centroids[c * d.dim + j] ** 2;
+      for (let j = 0; j < d.dim; j++) cn += d.centroids[c * d.dim + j]! ** 2;
       let dot = 0;
-      for (let p = 0; p < idx.length; p++) dot += x[p] * d.centroids[c * d.dim + idx[p]];
+      for (let p = 0; p < idx.length; p++) dot += x[p]! * d.centroids[c * d.dim + idx[p]!]!;
       const dist = xn + cn - 2 * dot;
       if (dist < bestD) [best, bestD] = [c, dist];
     }

@@ -41,7 +41,7 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
   /** Whether a dense user index has training ratings (a user with an empty row is unknown). */
   userKnown(u: number): boolean {
     const o = this.data.seen.offsets;
-    return u >= 0 && u < this.users.size && (o[u + 1] as number) > (o[u] as number);
+    return u >= 0 && u < this.users.size && o[u + 1]! > o[u]!;
   }
 
   /** Whether a dense item index has training ratings. */
@@ -57,8 +57,8 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
     const both = ku && ki;
     let s = d.globalMean;
     if (d.biased) {
-      if (ku) s += d.userBias[u] as number;
-      if (ki) s += d.itemBias[i] as number;
+      if (ku) s += d.userBias[u]!;
+      if (ki) s += d.itemBias[i]!;
     }
     if (both) {
       const dot = (this.cache.pairDot ??= this.backend.pairDot(d.userFactors, d.itemFactors, this.k))(u, i);
@@ -72,7 +72,7 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
     const scores = new Float32Array(users.length);
     const known = new Uint8Array(users.length);
     for (let p = 0; p < users.length; p++) {
-      const r = this.rawScore(this.users.indexOf(users[p] as Id), this.items.indexOf(items[p] as Id));
+      const r = this.rawScore(this.users.indexOf(users[p]!), this.items.indexOf(items[p]!));
       scores[p] = this.clip(r.score);
       known[p] = r.known ? 1 : 0;
     }
@@ -89,7 +89,7 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
     const u = this.users.indexOf(user);
     if (!this.userKnown(u)) return this.rankVector(new Float32Array(this.k), this.data.globalMean, undefined, o);
     const seen = this.seenRow(u);
-    return this.rankVector(this.userVectorAt(u), this.userOffsets()[u] as number, seen, o);
+    return this.rankVector(this.userVectorAt(u), this.userOffsets()[u]!, seen, o);
   }
 
   /** Top-N for many users on the native bulk kernel; unknown external ids are an InputError. */
@@ -111,7 +111,7 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
     // Users in the vocabulary without training ratings (e.g. after a split): the fallback ranking.
     let cold: { items: Int32Array; scores: Float32Array } | undefined;
     for (let r = 0; r < users.length; r++) {
-      if (this.userKnown(users[r] as number)) continue;
+      if (this.userKnown(users[r]!)) continue;
       cold ??= this.backend.topNVector(this.itemArgs(), {
         vector: new Float32Array(this.k),
         offset: this.data.globalMean,
@@ -225,7 +225,7 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
 
   private seenRow(u: number): Int32Array {
     const s = this.data.seen;
-    return s.cols.subarray(s.offsets[u] as number, s.offsets[u + 1] as number);
+    return s.cols.subarray(s.offsets[u]!, s.offsets[u + 1]!);
   }
 
   /** mu + b_u per user (biased), 0 (Funk): the score term every item shares. */
@@ -242,9 +242,9 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
       const unit = new Float32Array(q.length);
       for (let i = 0; i < this.items.size; i++) {
         let norm = 0;
-        for (let f = 0; f < k; f++) norm += (q[i * k + f] as number) ** 2;
+        for (let f = 0; f < k; f++) norm += q[i * k + f]! ** 2;
         const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-        for (let f = 0; f < k; f++) unit[i * k + f] = (q[i * k + f] as number) * inv;
+        for (let f = 0; f < k; f++) unit[i * k + f] = q[i * k + f]! * inv;
       }
       this.cache.unit = { factors: unit, bias: new Float32Array(this.items.size), k, eligible: this.data.itemKnown };
     }
@@ -262,7 +262,7 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
     const unknown: Id[] = [];
     ids.forEach((id, r) => {
       out[r] = this.users.indexOf(id);
-      if ((out[r] as number) < 0) unknown.push(id);
+      if (out[r]! < 0) unknown.push(id);
     });
     if (unknown.length) {
       throw new InputError(
@@ -275,8 +275,8 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
 
   private scored(items: Int32Array, scores: Float32Array): Scored[] {
     const out: Scored[] = [];
-    for (let r = 0; r < items.length && (items[r] as number) >= 0; r++) {
-      out.push({ item: this.items.idOf(items[r] as number), score: scores[r] as number });
+    for (let r = 0; r < items.length && items[r]! >= 0; r++) {
+      out.push({ item: this.items.idOf(items[r]!), score: scores[r]! });
     }
     return out;
   }

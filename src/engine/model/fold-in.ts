@@ -34,7 +34,7 @@ export class FactorFoldedUser implements FoldedUser {
     items.forEach((id, p) => {
       const i = m.items.indexOf(id);
       const ki = m.itemKnown(i);
-      let s = d.biased ? d.globalMean + this.bias + (ki ? (d.itemBias[i] as number) : 0) : d.globalMean;
+      let s = d.biased ? d.globalMean + this.bias + (ki ? d.itemBias[i]! : 0) : d.globalMean;
       if (ki) s = d.biased ? s + m.dot(this.vector, 0, i) : m.dot(this.vector, 0, i);
       scores[p] = m.clip(s);
       known[p] = ki ? 1 : 0;
@@ -75,30 +75,30 @@ export function foldInUser(
   for (let j = 0; j < input.items.length; j++) {
     const r = Number(input.ratings[j]);
     check(Number.isFinite(r), () => `foldIn: rating ${j} (item ${String(input.items[j])}) is not a number`);
-    const i = model.items.indexOf(input.items[j] as Id);
+    const i = model.items.indexOf(input.items[j]!);
     if (!model.itemKnown(i)) continue;
     rows.push(i);
-    ys.push(d.biased ? r - d.globalMean - (d.itemBias[i] as number) : r);
+    ys.push(d.biased ? r - d.globalMean - d.itemBias[i]! : r);
   }
   const n = rows.length;
   const a = new Float64Array(dim * dim);
   const b = new Float64Array(dim);
   const x = new Float64Array(dim);
   for (let j = 0; j < n; j++) {
-    const i = rows[j] as number;
-    for (let f = 0; f < k; f++) x[f] = d.itemFactors[i * k + f] as number;
+    const i = rows[j]!;
+    for (let f = 0; f < k; f++) x[f] = d.itemFactors[i * k + f]!;
     if (d.biased) x[k] = 1;
     for (let p = 0; p < dim; p++) {
-      b[p] = (b[p] as number) + (x[p] as number) * (ys[j] as number);
-      for (let q = 0; q <= p; q++) a[p * dim + q] = (a[p * dim + q] as number) + (x[p] as number) * (x[q] as number);
+      b[p] = b[p]! + x[p]! * ys[j]!;
+      for (let q = 0; q <= p; q++) a[p * dim + q] = a[p * dim + q]! + x[p]! * x[q]!;
     }
   }
   // A tiny floor keeps the system positive definite when n = 0 or reg = 0 (w = 0 then: the fallback).
   const ridge = Math.max(reg * n, 1e-9);
-  for (let p = 0; p < dim; p++) a[p * dim + p] = (a[p * dim + p] as number) + ridge;
+  for (let p = 0; p < dim; p++) a[p * dim + p] = a[p * dim + p]! + ridge;
   const w = choleskySolve(a, b, dim);
   const vector = Float32Array.from(w.subarray(0, k));
-  const bias = d.biased ? Math.fround(w[k] as number) : 0;
+  const bias = d.biased ? Math.fround(w[k]!) : 0;
   // Finite ratings far off the scale (1e300) overflow float32 here, or the solve itself: refuse, as
   // the model files refuse non-finite numbers (docs/data-and-ids.md, "Diverged training").
   check(
@@ -112,32 +112,32 @@ export function foldInUser(
 /** Solves A w = b for symmetric positive definite A (lower triangle used), in place, in double. */
 function choleskySolve(a: Float64Array, b: Float64Array, n: number): Float64Array {
   for (let j = 0; j < n; j++) {
-    let s = a[j * n + j] as number;
-    for (let p = 0; p < j; p++) s -= (a[j * n + p] as number) ** 2;
+    let s = a[j * n + j]!;
+    for (let p = 0; p < j; p++) s -= a[j * n + p]! ** 2;
     if (!(s > 0)) throw new InputError('foldIn: the least-squares system is not positive definite (raise reg)');
     const l = Math.sqrt(s);
     a[j * n + j] = l;
     for (let i = j + 1; i < n; i++) {
-      let t = a[i * n + j] as number;
-      for (let p = 0; p < j; p++) t -= (a[i * n + p] as number) * (a[j * n + p] as number);
+      let t = a[i * n + j]!;
+      for (let p = 0; p < j; p++) t -= a[i * n + p]! * a[j * n + p]!;
       a[i * n + j] = t / l;
     }
   }
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let t = b[i] as number;
-    for (let p = 0; p < i; p++) t -= (a[i * n + p] as number) * (y[p] as number);
-    y[i] = t / (a[i * n + i] as number);
+    let t = b[i]!;
+    for (let p = 0; p < i; p++) t -= a[i * n + p]! * y[p]!;
+    y[i] = t / a[i * n + i]!;
   }
   for (let i = n - 1; i >= 0; i--) {
-    let t = y[i] as number;
-    for (let p = i + 1; p < n; p++) t -= (a[p * n + i] as number) * (y[p] as number);
-    y[i] = t / (a[i * n + i] as number);
+    let t = y[i]!;
+    for (let p = i + 1; p < n; p++) t -= a[p * n + i]! * y[p]!;
+    y[i] = t / a[i * n + i]!;
   }
   return y;
 }
 
 function defaultReg(params: Readonly<Record<string, unknown>>): number {
-  for (const key of ['regPu', 'reg']) if (typeof params[key] === 'number') return params[key] as number;
+  for (const key of ['regPu', 'reg']) if (typeof params[key] === 'number') return params[key]!;
   return 0.02;
 }

@@ -23,7 +23,7 @@ export function implicitFoldIn(
   for (let j = 0; j < input.items.length; j++) {
     const r = Number(input.ratings[j]);
     check(Number.isFinite(r), () => `foldIn: rating ${j} (item ${String(input.items[j])}) is not a number`);
-    const i = model.items.indexOf(input.items[j] as Id);
+    const i = model.items.indexOf(input.items[j]!);
     if (!model.itemKnown(i)) continue;
     items.push(i);
     values.push(r);
@@ -49,7 +49,7 @@ export function implicitUserVector(
   const eps = Number(p.eps ?? 1);
   const byItem = new Map<number, number>();
   items.forEach((i, j) => {
-    const x = Math.max(0, values[j] as number);
+    const x = Math.max(0, values[j]!);
     const c = base + alpha * (p.scaling === 'log' ? Math.log1p(x / eps) : x);
     check(c > 0, () => `foldIn: confidence ${c} of a given item is not positive`);
     byItem.set(i, c);

@@ -51,9 +51,9 @@ export function itemItemModelTables(d: ItemItemModelData): { meta: ModelMetaInpu
 }
 
 function neighbourTable(w: Csr): Table {
-  const nnz = w.offsets[w.nRows] as number;
+  const nnz = w.offsets[w.nRows]!;
   const item = new Int32Array(nnz);
-  for (let j = 0; j < w.nRows; j++) item.fill(j, w.offsets[j] as number, w.offsets[j + 1] as number);
+  for (let j = 0; j < w.nRows; j++) item.fill(j, w.offsets[j]!, w.offsets[j + 1]!);
   return new Table({
     item: makeVector(item),
     neighbour: makeVector(w.cols.slice(0, nnz)),
@@ -67,9 +67,7 @@ async function readNeighbours(f: ModelFiles, dir: string, nI: number): Promise<C
   const cols = f.numbers('neighbours', 'neighbour', Int32Array);
   const values = f.numbers('neighbours', 'weight', Float32Array);
   for (let p = 0; p < rows.length; p++) {
-    if (
-      !((rows[p] as number) >= 0 && (rows[p] as number) < nI && (cols[p] as number) >= 0 && (cols[p] as number) < nI)
-    ) {
+    if (!(rows[p]! >= 0 && rows[p]! < nI && cols[p]! >= 0 && cols[p]! < nI)) {
       throw new InputError(
         `${dir}/neighbours.arrow row ${p}: item ${rows[p]} or neighbour ${cols[p]} is not a row of items.arrow (${nI})`,
       );

@@ -79,7 +79,7 @@ export class ItemItemModel implements Model {
 
   userKnown(u: number): boolean {
     const o = this.data.seen.offsets;
-    return u >= 0 && u < this.users.size && (o[u + 1] as number) > (o[u] as number);
+    return u >= 0 && u < this.users.size && o[u + 1]! > o[u]!;
   }
 
   itemKnown(i: number): boolean {
@@ -97,7 +97,7 @@ export class ItemItemModel implements Model {
     const scores = new Float32Array(users.length);
     const known = new Uint8Array(users.length);
     for (let p = 0; p < users.length; p++) {
-      const r = this.rawScore(this.users.indexOf(users[p] as Id), this.items.indexOf(items[p] as Id));
+      const r = this.rawScore(this.users.indexOf(users[p]!), this.items.indexOf(items[p]!));
       scores[p] = clip(r.score);
       known[p] = r.known ? 1 : 0;
     }
@@ -194,10 +194,10 @@ export class ItemItemModel implements Model {
     else
       for (const j of row) {
         const w = this.data.weights.subarray(j * nI, (j + 1) * nI);
-        for (let i = 0; i < nI; i++) acc[i] = (acc[i] as number) + (w[i] as number);
+        for (let i = 0; i < nI; i++) acc[i] = acc[i]! + w[i]!;
       }
     const f = this.data.factors;
-    if (f && vector) for (let i = 0; i < nI; i++) acc[i] = (acc[i] as number) + f.weight * this.factorDot(vector, i);
+    if (f && vector) for (let i = 0; i < nI; i++) acc[i] = acc[i]! + f.weight * this.factorDot(vector, i);
     return acc;
   }
 
@@ -206,7 +206,7 @@ export class ItemItemModel implements Model {
     let s = 0;
     const sparse = this.data.neighbours;
     for (const j of row) {
-      s = Math.fround(s + (sparse ? sparseWeight(sparse, j, i) : (this.data.weights[j * nI + i] as number)));
+      s = Math.fround(s + (sparse ? sparseWeight(sparse, j, i) : this.data.weights[j * nI + i]!));
     }
     const f = this.data.factors;
     return f && vector ? Math.fround(s + f.weight * this.factorDot(vector, i)) : s;
@@ -216,7 +216,7 @@ export class ItemItemModel implements Model {
   private factorDot(vector: Float32Array, i: number): number {
     const f = this.data.factors as ItemItemFactors;
     let dot = 0;
-    for (let x = 0; x < f.k; x++) dot += (vector[x] as number) * (f.item[i * f.k + x] as number);
+    for (let x = 0; x < f.k; x++) dot += vector[x]! * f.item[i * f.k + x]!;
     return dot;
   }
 
@@ -247,21 +247,21 @@ export class ItemItemModel implements Model {
     const heap = new TopHeap(n);
     for (let i = 0; i < scores.length; i++) {
       if (skip[i] || !this.data.itemKnown[i] || (allowed && !allowed[i])) continue;
-      heap.offer(scores[i] as number, i);
+      heap.offer(scores[i]!, i);
     }
     const items = new Int32Array(n);
     const out = new Float32Array(n);
     heap.drain(items, out, 0);
     const res: Scored[] = [];
-    for (let r = 0; r < n && (items[r] as number) >= 0; r++) {
-      res.push({ item: this.items.idOf(items[r] as number), score: out[r] as number });
+    for (let r = 0; r < n && items[r]! >= 0; r++) {
+      res.push({ item: this.items.idOf(items[r]!), score: out[r]! });
     }
     return res;
   }
 
   private seenRow(u: number): Int32Array {
     const s = this.data.seen;
-    return s.cols.subarray(s.offsets[u] as number, s.offsets[u + 1] as number);
+    return s.cols.subarray(s.offsets[u]!, s.offsets[u + 1]!);
   }
 
   private knownUsers(): Int32Array {

@@ -44,7 +44,7 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
 
   userKnown(u: number): boolean {
     const o = this.data.seen.offsets;
-    return u >= 0 && u < this.users.size && (o[u + 1] as number) > (o[u] as number);
+    return u >= 0 && u < this.users.size && o[u + 1]! > o[u]!;
   }
 
   itemKnown(i: number): boolean {
@@ -57,14 +57,14 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     const ku = this.userKnown(u);
     const ki = this.itemKnown(i);
     if (!ku || !ki) {
-      const s = d.globalMean + (ku ? (d.userBias[u] as number) : 0) + (ki ? (d.itemBias[i] as number) : 0);
+      const s = d.globalMean + (ku ? d.userBias[u]! : 0) + (ki ? d.itemBias[i]! : 0);
       return { score: s, known: false };
     }
     const { cols, values, offsets } = d.seen;
-    const lo = offsets[u] as number;
-    const hi = offsets[u + 1] as number;
+    const lo = offsets[u]!;
+    const hi = offsets[u + 1]!;
     return {
-      score: this.scoreFor(cols.subarray(lo, hi), values.subarray(lo, hi), d.userBias[u] as number, i),
+      score: this.scoreFor(cols.subarray(lo, hi), values.subarray(lo, hi), d.userBias[u]!, i),
       known: true,
     };
   }
@@ -74,7 +74,7 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     const scores = new Float32Array(users.length);
     const known = new Uint8Array(users.length);
     for (let p = 0; p < users.length; p++) {
-      const r = this.rawScore(this.users.indexOf(users[p] as Id), this.items.indexOf(items[p] as Id));
+      const r = this.rawScore(this.users.indexOf(users[p]!), this.items.indexOf(items[p]!));
       scores[p] = this.clip(r.score);
       known[p] = r.known ? 1 : 0;
     }
@@ -90,9 +90,9 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     const u = this.users.indexOf(user);
     const d = this.data;
     if (!this.userKnown(u)) return this.rank(new Int32Array(0), new Float32Array(0), undefined, o);
-    const lo = d.seen.offsets[u] as number;
-    const hi = d.seen.offsets[u + 1] as number;
-    return this.rank(d.seen.cols.subarray(lo, hi), d.seen.values.subarray(lo, hi), d.userBias[u] as number, o);
+    const lo = d.seen.offsets[u]!;
+    const hi = d.seen.offsets[u + 1]!;
+    return this.rank(d.seen.cols.subarray(lo, hi), d.seen.values.subarray(lo, hi), d.userBias[u]!, o);
   }
 
   async recommendAll(o: RecommendAllOptions = {}): Promise<TopN> {
@@ -129,8 +129,7 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     const row = Int32Array.from(byItem.keys()).sort();
     const vals = Float32Array.from(row, (i) => byItem.get(i) as number);
     let dev = 0;
-    for (let x = 0; x < row.length; x++)
-      dev += (vals[x] as number) - d.globalMean - (d.itemBias[row[x] as number] as number);
+    for (let x = 0; x < row.length; x++) dev += vals[x]! - d.globalMean - d.itemBias[row[x]!]!;
     const bu = row.length ? dev / (d.regU + row.length) : 0;
     return {
       predict: (items: readonly Id[]) => {
@@ -139,7 +138,7 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
         items.forEach((id, p) => {
           const i = this.items.indexOf(id);
           if (!this.itemKnown(i) || row.length === 0) {
-            scores[p] = this.clip(d.globalMean + (this.itemKnown(i) ? (d.itemBias[i] as number) : 0));
+            scores[p] = this.clip(d.globalMean + (this.itemKnown(i) ? d.itemBias[i]! : 0));
             return;
           }
           scores[p] = this.clip(this.scoreFor(row, vals, bu, i));
@@ -185,15 +184,14 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     for (let i = 0; i < nI; i++) {
       if (skip[i] || !d.itemKnown[i] || (allowed && !allowed[i])) continue;
       // An unknown user is ranked by its fallback, mu + b_i.
-      const s = bu === undefined ? d.globalMean + (d.itemBias[i] as number) : this.scoreFor(row, vals, bu, i);
+      const s = bu === undefined ? d.globalMean + d.itemBias[i]! : this.scoreFor(row, vals, bu, i);
       heap.offer(s, i);
     }
     const items = new Int32Array(n);
     const out = new Float32Array(n);
     heap.drain(items, out, 0);
     const res: Scored[] = [];
-    for (let r = 0; r < n && (items[r] as number) >= 0; r++)
-      res.push({ item: this.items.idOf(items[r] as number), score: out[r] as number });
+    for (let r = 0; r < n && items[r]! >= 0; r++) res.push({ item: this.items.idOf(items[r]!), score: out[r]! });
     return res;
   }
 

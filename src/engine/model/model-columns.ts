@@ -34,7 +34,7 @@ export function idVector(index: IdIndex, dense: Int32Array): Vector {
   const ids = index.ids as Float64Array;
   const int32 = ids.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31);
   const out = int32 ? new Int32Array(dense.length) : new Float64Array(dense.length);
-  for (let p = 0; p < dense.length; p++) out[p] = ids[dense[p] as number] as number;
+  for (let p = 0; p < dense.length; p++) out[p] = ids[dense[p]!]!;
   return makeVector(out);
 }
 
@@ -77,9 +77,9 @@ export function fixedListValues(v: Vector, n: number, width: number, what: strin
 
 /** seen.arrow: user, item (external ids), rating Float32, the training ratings by user then item. */
 export function seenTable(users: IdIndex, items: IdIndex, seen: Csr): Table {
-  const nnz = seen.offsets[seen.nRows] as number;
+  const nnz = seen.offsets[seen.nRows]!;
   const rowOf = new Int32Array(nnz);
-  for (let u = 0; u < seen.nRows; u++) rowOf.fill(u, seen.offsets[u] as number, seen.offsets[u + 1] as number);
+  for (let u = 0; u < seen.nRows; u++) rowOf.fill(u, seen.offsets[u]!, seen.offsets[u + 1]!);
   return new Table({
     user: idVector(users, rowOf),
     item: idVector(items, seen.cols.subarray(0, nnz)),
@@ -125,9 +125,9 @@ export function modelFiles(dir: string, tables: Record<string, Table>, needs: st
       const rows = new Int32Array(n);
       const cols = new Int32Array(n);
       for (let p = 0; p < n; p++) {
-        rows[p] = users.indexOf(su[p] as Id);
-        cols[p] = items.indexOf(si[p] as Id);
-        if ((rows[p] as number) < 0 || (cols[p] as number) < 0) {
+        rows[p] = users.indexOf(su[p]!);
+        cols[p] = items.indexOf(si[p]!);
+        if (rows[p]! < 0 || cols[p]! < 0) {
           throw new InputError(
             `${dir}/seen.arrow row ${p}: user ${su[p]} or item ${si[p]} is not in users/items.arrow`,
           );

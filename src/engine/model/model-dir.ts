@@ -102,7 +102,7 @@ async function replaceModel(
     await lock.setJournal(journal);
     const files: ModelMeta['files'] = {};
     for (const [table, file] of names as [string, string][]) {
-      const bytes = tableToIPC(tables[table] as Table, 'file');
+      const bytes = tableToIPC(tables[table]!, 'file');
       await writeDurably(join(abs, file), bytes);
       files[file] = { table, sha256: sha256(bytes), bytes: bytes.byteLength };
     }

@@ -12,10 +12,10 @@ import { TopHeap } from '../kernels/ts/top-heap.js';
 export function sparseScoreRow(w: Csr, row: ArrayLike<number>, acc: Float32Array): Float32Array {
   acc.fill(0);
   for (let x = 0; x < row.length; x++) {
-    const j = row[x] as number;
-    for (let e = w.offsets[j] as number; e < (w.offsets[j + 1] as number); e++) {
-      const i = w.cols[e] as number;
-      acc[i] = (acc[i] as number) + (w.values[e] as number);
+    const j = row[x]!;
+    for (let e = w.offsets[j]!; e < w.offsets[j + 1]!; e++) {
+      const i = w.cols[e]!;
+      acc[i] = acc[i]! + w.values[e]!;
     }
   }
   return acc;
@@ -23,12 +23,12 @@ export function sparseScoreRow(w: Csr, row: ArrayLike<number>, acc: Float32Array
 
 /** W[j, i], 0 when i is not among j's neighbours (binary search: columns ascend). */
 export function sparseWeight(w: Csr, j: number, i: number): number {
-  let lo = w.offsets[j] as number;
-  let hi = (w.offsets[j + 1] as number) - 1;
+  let lo = w.offsets[j]!;
+  let hi = w.offsets[j + 1]! - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const c = w.cols[mid] as number;
-    if (c === i) return w.values[mid] as number;
+    const c = w.cols[mid]!;
+    if (c === i) return w.values[mid]!;
     if (c < i) lo = mid + 1;
     else hi = mid - 1;
   }
@@ -56,13 +56,13 @@ export async function sparseItemItemTopN(
       run.onProgress?.(r / users.length);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const u = users[r] as number;
-    const row = seen.cols.subarray(seen.offsets[u] as number, seen.offsets[u + 1] as number);
+    const u = users[r]!;
+    const row = seen.cols.subarray(seen.offsets[u]!, seen.offsets[u + 1]!);
     sparseScoreRow(weights, row, acc);
     if (a.excludeSeen) for (const j of row) skip[j] = 1;
     for (let i = 0; i < nI; i++) {
       if (skip[i] || !eligible[i]) continue;
-      const sc = acc[i] as number;
+      const sc = acc[i]!;
       if (sc > heap.threshold()) heap.offer(sc, i);
     }
     heap.drain(items, scores, r * n);

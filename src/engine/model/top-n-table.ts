@@ -15,11 +15,11 @@ export function topNLongTable(top: TopN, model: Pick<Model, 'users' | 'items'>):
   const score = new Float32Array(rows);
   let p = 0;
   for (let r = 0; r < top.users.length; r++) {
-    for (let j = 0; j < (lengths[r] as number); j++, p++) {
-      user[p] = top.users[r] as number;
+    for (let j = 0; j < lengths[r]!; j++, p++) {
+      user[p] = top.users[r]!;
       rank[p] = j + 1;
-      item[p] = top.items[r * top.n + j] as number;
-      score[p] = top.scores[r * top.n + j] as number;
+      item[p] = top.items[r * top.n + j]!;
+      score[p] = top.scores[r * top.n + j]!;
     }
   }
   return new Table({
@@ -37,8 +37,8 @@ export function topNListTable(top: TopN, model: Pick<Model, 'users' | 'items'>):
   const item = new Int32Array(rows);
   const score = new Float32Array(rows);
   for (let r = 0; r < top.users.length; r++) {
-    const len = lengths[r] as number;
-    const at = offsets[r] as number;
+    const len = lengths[r]!;
+    const at = offsets[r]!;
     item.set(top.items.subarray(r * top.n, r * top.n + len), at);
     score.set(top.scores.subarray(r * top.n, r * top.n + len), at);
     offsets[r + 1] = at + len;
@@ -65,7 +65,7 @@ function filled(top: TopN): { rows: number; lengths: Int32Array } {
   let rows = 0;
   for (let r = 0; r < top.users.length; r++) {
     let len = 0;
-    while (len < top.n && (top.items[r * top.n + len] as number) >= 0) len++;
+    while (len < top.n && top.items[r * top.n + len]! >= 0) len++;
     lengths[r] = len;
     rows += len;
   }

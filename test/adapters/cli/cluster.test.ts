@@ -13,8 +13,8 @@ test.skipIf(!has100k)(
     expect(r.clusters.reduce((s, c) => s + c.users, 0)).toBe(943);
     expect(r.clusters.reduce((s, c) => s + c.ratings, 0)).toBe(100_000);
     for (let q = 1; q < r.clusters.length; q++)
-      expect(r.clusters[q].users).toBeLessThanOrEqual(r.clusters[q - 1].users);
-    const big = r.clusters[0];
+      expect(r.clusters[q]!.users).toBeLessThanOrEqual(r.clusters[q - 1]!.users);
+    const big = r.clusters[0]!;
     expect(big.meanRating).toBeGreaterThan(3);
     expect(big.meanRating).toBeLessThan(4.5);
     expect(big.top).toHaveLength(3);

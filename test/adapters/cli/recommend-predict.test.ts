@@ -45,7 +45,7 @@ describe('reckit recommend / predict', () => {
     expect(items.map((s) => s.item)).toEqual(model.recommend(101, { n: 5 }).map((s) => s.item));
     for (const s of items) {
       expect(Object.keys(s)).toEqual(['item', 'rating']);
-      expect(s.rating).toBeCloseTo(model.predict([101], [s.item]).scores[0] as number, 5);
+      expect(s.rating).toBeCloseTo(model.predict([101], [s.item]).scores[0]!, 5);
     }
     // A ranker (EASE on a small synthetic matrix): preferences, not ratings.
     const n = 300;
@@ -81,8 +81,9 @@ describe('reckit recommend / predict', () => {
         const [header, ...lines] = bytes.toString('utf8').trim().split('\n');
         expect(header).toBe('user,rank,item,score');
         rows = lines.map((l) => {
-          const [user, rank, item, score] = l.split(',').map(Number);
-          return { user, rank, item, score };
+          const f = l.split(',').map(Number);
+          expect(f).toHaveLength(4);
+          return { user: f[0]!, rank: f[1]!, item: f[2]!, score: f[3]! };
         });
       } else if (ext === 'jsonl') {
         rows = bytes

@@ -95,7 +95,7 @@ describe.skipIf(!data)(`quickstart on ml-latest-small (${data ? 'real data' : mi
       expect(remote).toHaveLength(pairs.length);
       remote.forEach((p, k) => {
         // The server prints 6 decimals of the float32 score.
-        expect(Math.abs(p.score - (local.scores[k] as number))).toBeLessThanOrEqual(5e-7);
+        expect(Math.abs(p.score - local.scores[k]!)).toBeLessThanOrEqual(5e-7);
         expect(p.known).toBe(local.known[k] === 1);
       });
     } finally {

@@ -14,7 +14,7 @@ test('formatScores prints exactly the numbers round() gives, one per line', () =
   expect(lines.pop()).toBe('');
   expect(lines).toHaveLength(xs.length);
   lines.forEach((line, k) => {
-    expect(line).toBe(String(round(xs[k] as number)));
+    expect(line).toBe(String(round(xs[k]!)));
   });
 });
 

@@ -51,7 +51,7 @@ function streamed(
     let k = 0;
     const next = (): void => {
       if (k === pieces.length) return void req.end();
-      req.write(pieces[k++] as string);
+      req.write(pieces[k++]!);
       setTimeout(next, 1);
     };
     next();

@@ -42,7 +42,7 @@ function nearest(model: ClusterModel, vector: number[]): { cluster: number; dist
   let best = { cluster: -1, distance: Number.POSITIVE_INFINITY };
   for (let c = 0; c < k; c++) {
     let d = 0;
-    for (let j = 0; j < dim; j++) d += (vector[j] - (centroids[c * dim + j] as number)) ** 2;
+    for (let j = 0; j < dim; j++) d += (vector[j]! - centroids[c * dim + j]!) ** 2;
     if (Math.sqrt(d) < best.distance) best = { cluster: c, distance: Math.sqrt(d) };
   }
   return best;

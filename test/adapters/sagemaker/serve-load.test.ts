@@ -126,7 +126,7 @@ function bareServer(): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((r) => child.stdout?.once('data', (c: Buffer) => r({ child, port: Number(c.toString()) })));
 }
 
-const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)] as number;
+const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)]!;
 
 function rssMb(pid: number): number {
   try {
@@ -147,11 +147,11 @@ describe.skipIf(!built || process.platform !== 'linux')('reckit serve under mixe
       let seed = 1;
       let picked = 0;
       const pick = () => {
-        if (picked < MIX.length) return MIX[picked++] as (typeof MIX)[number]; // each kind at least once
+        if (picked < MIX.length) return MIX[picked++]!; // each kind at least once
         seed = (seed * 48271) % 2147483647; // a fixed pseudo-random mix (Park-Miller, seed 1)
         let w = seed % total;
         for (const k of MIX) if ((w -= k.weight) < 0) return k;
-        return MIX[0] as (typeof MIX)[number];
+        return MIX[0]!;
       };
       const rss: number[] = [];
       const sampler = setInterval(() => {

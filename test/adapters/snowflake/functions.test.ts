@@ -157,7 +157,7 @@ describe.skipIf(!data)(
       }
       expect(r.statusCode).toBe(200);
       expect(second.trains).toBe(1);
-      expect((JSON.parse(r.body).data[0][1] as TrainOutcome).rows_written).toBe(610);
+      expect(JSON.parse(r.body).data[0][1]!.rows_written).toBe(610);
       // Instance 3: the finished batch is answered from disk without training.
       const third = new CountingBackend(local());
       const r3 = await createLambdaHandler(core(third))(event('GET'));
@@ -211,7 +211,7 @@ describe.skipIf(!data)(
       const invokesBefore = backend.invokes;
       for (const [i, rows] of batches.entries()) {
         const r = await call(server.url, 'invoke_model', {
-          batch: ids[i] as string,
+          batch: ids[i]!,
           rows,
           secret: SECRET,
           gzip: i === 1,

@@ -215,7 +215,7 @@ describe.skipIf(!data || !built)(
       pairs.forEach((_, k) => {
         const got = r.json.data?.[k]?.[1];
         if (k % 3 === 2) expect((got as { error: string }).error).toMatch(/not-deployed/);
-        else expect(got as number).toBeCloseTo(want.scores[k] as number, 5);
+        else expect(got as number).toBeCloseTo(want.scores[k]!, 5);
       });
       expect((r.json.data?.[pairs.length]?.[1] as { error: string } | undefined)?.error).toMatch(
         /expected a model name and two ids/,
@@ -280,7 +280,7 @@ describe.skipIf(!data || !built)(
       // Once AWS recovers, Snowflake's retry of the same rows succeeds.
       const i = await call(server.url, 'invoke_model', { batch: batchId(0), rows: [[0, 'movielens-model-v1', 1, 1]] });
       expect(i.status).toBe(200);
-      expect(i.json.data?.[0]?.[1] as number).toBeCloseTo(model.predict([1], [1]).scores[0] as number, 5);
+      expect(i.json.data?.[0]?.[1] as number).toBeCloseTo(model.predict([1], [1]).scores[0]!, 5);
     }, 30_000);
 
     test('training throttled at its start: polls stay 202 through the backoff, then one job trains', async () => {

@@ -26,7 +26,7 @@ export function snowflakeHeaders(
   return {
     'sf-external-function-format': 'json',
     'sf-external-function-format-version': '1.0',
-    'sf-external-function-current-query-id': batchId.split(':')[0] as string,
+    'sf-external-function-current-query-id': batchId.split(':')[0]!,
     'sf-external-function-query-batch-id': batchId,
     'sf-external-function-name': name,
     'sf-external-function-name-base64': b64(name),

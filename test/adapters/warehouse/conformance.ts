@@ -30,9 +30,9 @@ export function ratings(n: number, shift = 0): Table {
 /** USERID and a list column TOP: row r holds [r, r+1, ..., r+len-1] with len = r % 4. */
 export function lists(n: number): Table {
   const offsets = new Int32Array(n + 1);
-  for (let r = 0; r < n; r++) offsets[r + 1] = (offsets[r] as number) + (r % 4);
-  const values = new Int32Array(offsets[n] as number);
-  for (let r = 0; r < n; r++) for (let p = 0; p < r % 4; p++) values[(offsets[r] as number) + p] = r + p;
+  for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r]! + (r % 4);
+  const values = new Int32Array(offsets[n]!);
+  for (let r = 0; r < n; r++) for (let p = 0; p < r % 4; p++) values[offsets[r]! + p] = r + p;
   const child = makeData({ type: new Int32(), length: values.length, nullCount: 0, data: values });
   const list = makeData({
     type: new List(new Field('item', new Int32(), false)),

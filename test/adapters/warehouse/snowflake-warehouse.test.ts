@@ -158,7 +158,7 @@ describe('Snowflake auth and connections', () => {
       publicKeyEncoding: { type: 'spki', format: 'pem' },
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     });
-    const keyBody = other.privateKey.split('\n')[5] as string;
+    const keyBody = other.privateKey.split('\n')[5]!;
     let error: unknown;
     process.env.RECKIT_SNOWFLAKE_LOG_LEVEL = 'TRACE';
     const out = await captureOutput(async () => {

@@ -33,8 +33,8 @@ describe('EASE', () => {
       for (let j = 0; j < n; j++) {
         if (i === j) continue;
         let s = 0;
-        for (let q = 0; q < n; q++) s += ((g[i * n + q] as number) + (i === q ? lambda : 0)) * (w[q * n + j] as number);
-        expect(Math.abs(s - (g[i * n + j] as number))).toBeLessThan(1e-4);
+        for (let q = 0; q < n; q++) s += (g[i * n + q]! + (i === q ? lambda : 0)) * w[q * n + j]!;
+        expect(Math.abs(s - g[i * n + j]!)).toBeLessThan(1e-4);
       }
     }
   });

@@ -17,7 +17,7 @@ const triples: [number, number, number][] = [
 
 function weight(model: ItemItemModel, from: number, to: number): number {
   const n = model.items.size;
-  return model.data.weights[model.items.indexOf(from) * n + model.items.indexOf(to)] as number;
+  return model.data.weights[model.items.indexOf(from) * n + model.items.indexOf(to)]!;
 }
 
 test('cosine, jaccard and asymmetric cosine with shrinkage, by hand', async () => {

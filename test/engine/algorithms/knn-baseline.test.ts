@@ -23,14 +23,14 @@ test('predicts b_ui + the similarity-weighted residuals of the k most similar ra
     for (let i = 0; i < nI; i++) {
       if (row.items.includes(i)) continue;
       // Written out independently: sort the user's items by similarity, keep the 5 best positive.
-      const nb = Array.from(row.items, (j, x) => ({ j, r: row.ratings[x] as number, s: d.sims[i * nI + j] as number }))
+      const nb = Array.from(row.items, (j, x) => ({ j, r: row.ratings[x]!, s: d.sims[i * nI + j]! }))
         .filter((e) => e.s > 0)
         .sort((a, b) => b.s - a.s)
         .slice(0, 5);
-      const bu = d.userBias[u] as number;
-      let want = d.globalMean + bu + (d.itemBias[i] as number);
+      const bu = d.userBias[u]!;
+      let want = d.globalMean + bu + d.itemBias[i]!;
       if (nb.length > 0) {
-        const num = nb.reduce((acc, e) => acc + e.s * (e.r - (d.globalMean + bu + (d.itemBias[e.j] as number))), 0);
+        const num = nb.reduce((acc, e) => acc + e.s * (e.r - (d.globalMean + bu + d.itemBias[e.j]!)), 0);
         want += num / nb.reduce((acc, e) => acc + e.s, 0);
       }
       const got = model.rawScore(u, i);
@@ -47,7 +47,7 @@ test('minK above the neighbours found: the baseline alone', async () => {
   const model = await new KNNBaseline({ minK: 1000 }).fit(m);
   const d = model.data;
   const s = model.rawScore(0, 3).score;
-  expect(s).toBeCloseTo(d.globalMean + (d.userBias[0] as number) + (d.itemBias[3] as number), 9);
+  expect(s).toBeCloseTo(d.globalMean + d.userBias[0]! + d.itemBias[3]!, 9);
 });
 
 test("a training user's ratings folded in predict as the trained user", async () => {
@@ -62,7 +62,7 @@ test("a training user's ratings folded in predict as the trained user", async ()
     items,
   ).scores;
   const got = folded.predict(items).scores;
-  for (let x = 0; x < items.length; x++) expect(got[x]).toBeCloseTo(want[x] as number, 4);
+  for (let x = 0; x < items.length; x++) expect(got[x]).toBeCloseTo(want[x]!, 4);
   expect(folded.recommend({ n: 3 }).map((s) => s.item)).toEqual(
     model.recommend(m.users.idOf(u), { n: 3 }).map((s) => s.item),
   );
@@ -82,7 +82,7 @@ test('recommendAll lists what recommend lists for each user', async () => {
   const all = await model.recommendAll({ n: 6 });
   expect(all.users.length).toBe(m.nUsers);
   for (let r = 0; r < all.users.length; r++) {
-    const one = model.recommend(m.users.idOf(all.users[r] as number), { n: 6 });
+    const one = model.recommend(m.users.idOf(all.users[r]!), { n: 6 });
     expect(Array.from(all.items.subarray(r * 6, r * 6 + 6), (i) => m.items.idOf(i))).toEqual(one.map((s) => s.item));
     one.forEach((s, x) => {
       expect(all.scores[r * 6 + x]).toBeCloseTo(s.score, 5);

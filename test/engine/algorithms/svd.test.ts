@@ -110,7 +110,7 @@ describe.each(availableBackends())('SVD fit [%s]', (name) => {
       onProgress: (f) => seen.push(f),
     });
     expect(seen.at(-1)).toBe(1);
-    for (let x = 1; x < seen.length; x++) expect(seen[x]).toBeGreaterThanOrEqual(seen[x - 1] as number);
+    for (let x = 1; x < seen.length; x++) expect(seen[x]).toBeGreaterThanOrEqual(seen[x - 1]!);
   });
 });
 
@@ -122,7 +122,7 @@ test('native and reference fits agree (same seed, one thread and two)', async ()
     const a = await new SVD(p, { kernels: backend('native') }).fitData(m);
     const b = await new SVD(p, { kernels: backend('reference') }).fitData(m);
     let d = 0;
-    for (let x = 0; x < a.userFactors.length; x++) d = Math.max(d, Math.abs(a.userFactors[x] - b.userFactors[x]));
+    for (let x = 0; x < a.userFactors.length; x++) d = Math.max(d, Math.abs(a.userFactors[x]! - b.userFactors[x]!));
     expect(d).toBeLessThanOrEqual(1e-5);
   }
 });
@@ -132,5 +132,5 @@ test('a fitted SVD predicts through FactorModel: unknown user falls back to mu +
   const model = await new SVD({ factors: 4, epochs: 5, threads: 1 }).fit(m);
   const p = model.predictOne('nobody', 3);
   expect(p.known).toBe(false);
-  expect(p.score).toBeCloseTo(m.globalMean + model.data.itemBias[m.itemIndex(3)], 5);
+  expect(p.score).toBeCloseTo(m.globalMean + model.data.itemBias[m.itemIndex(3)]!, 5);
 });

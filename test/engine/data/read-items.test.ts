@@ -44,7 +44,7 @@ describe.skipIf(!tmdb)(`TMDB 5000 (${missing('tmdb-5000', 'tmdb_5000_movies.csv'
     forEachRecord(decodeText(readFileSync(tmdb as string)), { delimiter: ',' }, (f) => rows.push(f));
     expect(rows.length).toBe(4_804);
     expect(rows.every((r) => r.length === 20)).toBe(true);
-    const header = rows[0] as string[];
+    const header = rows[0]!;
     const [id, overview, title] = ['id', 'overview', 'title'].map((n) => header.indexOf(n)) as [number, number, number];
     const withCr = rows.filter((r) => r[overview]?.includes('\r')).map((r) => [r[id], r[title]]);
     expect(withCr).toEqual([

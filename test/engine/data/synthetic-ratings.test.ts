@@ -15,7 +15,7 @@ describe('generateSynthetic', () => {
     expect(Math.min(...d.user)).toBe(1);
     expect(Math.max(...d.item)).toBe(1_682);
     const pairs = new Set<number>();
-    for (let i = 0; i < d.rating.length; i++) pairs.add((d.user[i] as number) * 10_000 + (d.item[i] as number));
+    for (let i = 0; i < d.rating.length; i++) pairs.add(d.user[i]! * 10_000 + d.item[i]!);
     expect(pairs.size).toBe(100_000);
     expect(d.rating.filter((r) => !(Number.isInteger(r) && r >= 1 && r <= 5)).length).toBe(0);
     expect(d.timestamp?.length).toBe(100_000);
@@ -26,22 +26,22 @@ describe('generateSynthetic', () => {
     const perUser = new Map<number, number>();
     const perItem = new Map<number, number>();
     for (let i = 0; i < d.rating.length; i++) {
-      perUser.set(d.user[i] as number, (perUser.get(d.user[i] as number) ?? 0) + 1);
-      perItem.set(d.item[i] as number, (perItem.get(d.item[i] as number) ?? 0) + 1);
+      perUser.set(d.user[i]!, (perUser.get(d.user[i]!) ?? 0) + 1);
+      perItem.set(d.item[i]!, (perItem.get(d.item[i]!) ?? 0) + 1);
     }
     const u = [...perUser.values()].sort((a, b) => a - b);
     const it = [...perItem.values()].sort((a, b) => a - b);
     expect(u[0]).toBeGreaterThanOrEqual(20);
     // long tails: the heaviest user and the most popular item sit far above the median
-    expect((u.at(-1) as number) / (u[u.length >> 1] as number)).toBeGreaterThan(5);
-    expect((it.at(-1) as number) / (it[it.length >> 1] as number)).toBeGreaterThan(10);
+    expect((u.at(-1) as number) / u[u.length >> 1]!).toBeGreaterThan(5);
+    expect((it.at(-1) as number) / it[it.length >> 1]!).toBeGreaterThan(10);
     let sum = 0;
     for (const r of d.rating) sum += r;
     expect(sum / d.rating.length).toBeGreaterThan(3.2);
     expect(sum / d.rating.length).toBeLessThan(3.9);
     // low-rank structure plus biases: ratings vary by user far beyond noise alone
     const counts = [0, 0, 0, 0, 0];
-    for (const r of d.rating) counts[r - 1]++;
+    for (const r of d.rating) counts[r - 1]!++;
     expect(Math.min(...counts)).toBeGreaterThan(1_000);
   });
 
@@ -59,7 +59,7 @@ describe('generateSynthetic', () => {
       parseSyntheticSpec('users=30,items=40,ratings=600,min=0.5,max=5,step=0.5,seed=1'),
     );
     expect(d.rating.filter((r) => r * 2 !== Math.round(r * 2)).length).toBe(0);
-    const pairs = new Set(Array.from(d.user, (u, i) => u * 1000 + (d.item[i] as number)));
+    const pairs = new Set(Array.from(d.user, (u, i) => u * 1000 + d.item[i]!));
     expect(pairs.size).toBe(600);
   });
 

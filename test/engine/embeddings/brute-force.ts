@@ -8,7 +8,7 @@ export function randomEmbeddings(seed: number, n: number, dim: number, quantised
   const ids = Array.from({ length: n }, (_, i) => i * 7 + 3);
   for (let i = n - 1; i > 0; i--) {
     const j = rng.nextBelow(i + 1);
-    [ids[i], ids[j]] = [ids[j] as number, ids[i] as number];
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
   }
   const vectors = Float32Array.from({ length: n * dim }, draw);
   const query = (m: number) => Float32Array.from({ length: m * dim }, draw);
@@ -29,7 +29,7 @@ export function bruteForce(
 ): { id: number; score: number }[] {
   const unit = (v: ArrayLike<number>, at: number) => {
     let s = 0;
-    for (let f = 0; f < dim; f++) s += (v[at + f] as number) ** 2;
+    for (let f = 0; f < dim; f++) s += v[at + f]! ** 2;
     return o.cosine ? 1 / Math.sqrt(s) : 1;
   };
   const qs = unit(q, 0);
@@ -38,9 +38,8 @@ export function bruteForce(
     if (o.allow && !o.allow(id)) return;
     const vs = unit(vectors, r * dim);
     let dot = 0;
-    for (let f = 0; f < dim; f++)
-      dot += Math.fround((q[f] as number) * qs) * Math.fround((vectors[r * dim + f] as number) * vs);
-    all.push({ id, score: Math.fround(dot + (o.bias ? (o.bias[r] as number) : 0)) });
+    for (let f = 0; f < dim; f++) dot += Math.fround(q[f]! * qs) * Math.fround(vectors[r * dim + f]! * vs);
+    all.push({ id, score: Math.fround(dot + (o.bias ? o.bias[r]! : 0)) });
   });
   all.sort((a, b) => b.score - a.score || a.id - b.id);
   return all.slice(0, top);

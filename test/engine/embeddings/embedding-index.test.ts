@@ -10,11 +10,11 @@ const TOL = 1e-4;
 function expectSame(got: { id: unknown; score: number }[], want: { id: number; score: number }[]) {
   expect(got.length).toBe(want.length);
   for (let j = 0; j < want.length; j++) {
-    expect(Math.abs(got[j].score - want[j].score)).toBeLessThan(TOL);
+    expect(Math.abs(got[j]!.score - want[j]!.score)).toBeLessThan(TOL);
     // where a score is well apart from its neighbours the ids must agree exactly
-    const w = want[j].score;
-    const apart = (j === 0 || want[j - 1].score - w > TOL) && (j + 1 === want.length || w - want[j + 1].score > TOL);
-    if (apart) expect(got[j].id).toBe(want[j].id);
+    const w = want[j]!.score;
+    const apart = (j === 0 || want[j - 1]!.score - w > TOL) && (j + 1 === want.length || w - want[j + 1]!.score > TOL);
+    if (apart) expect(got[j]!.id).toBe(want[j]!.id);
   }
 }
 
@@ -47,7 +47,7 @@ describe.each(availableBackends())('EmbeddingIndex exact search [%s]', (name) =>
       // quantised values: float32 sums are exact, so whole lists must agree id for id
       expect(index.search(v, { top: 40 })).toEqual(want);
       expect(batch[q]).toEqual(want);
-      for (let j = 1; j < 40; j++) if (want[j].score === want[j - 1].score) ties++;
+      for (let j = 1; j < 40; j++) if (want[j]!.score === want[j - 1]!.score) ties++;
     }
     expect(ties).toBeGreaterThan(50);
   });
@@ -65,7 +65,7 @@ describe.each(availableBackends())('EmbeddingIndex exact search [%s]', (name) =>
     expect(flat.length).toBe(150);
     for (let q = 0; q < 150; q += 7) {
       const v = qs.subarray(q * dim, (q + 1) * dim);
-      expectSame(flat[q], bruteForce(e.ids, e.vectors, dim, v, 10, { cosine: true }));
+      expectSame(flat[q]!, bruteForce(e.ids, e.vectors, dim, v, 10, { cosine: true }));
       expect(arrays[q]).toEqual(flat[q]);
     }
   });
@@ -75,7 +75,7 @@ describe.each(availableBackends())('EmbeddingIndex exact search [%s]', (name) =>
     const e = randomEmbeddings(5, 800, dim);
     const index = EmbeddingIndex.fromArrays(e.ids, e.vectors, dim, { metric: 'cosine', backend: kernels });
     for (const r of [0, 17, 799]) {
-      const id = e.ids[r];
+      const id = e.ids[r]!;
       const got = index.similar(id, { top: 15 });
       const v = e.vectors.subarray(r * dim, (r + 1) * dim);
       expectSame(got, bruteForce(e.ids, e.vectors, dim, v, 15, { cosine: true, allow: (x) => x !== id }));

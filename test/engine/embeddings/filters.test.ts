@@ -14,7 +14,7 @@ function attributes(ids: number[]) {
   return new Table({
     id: vectorFromArray(kept, new Float64()),
     genre: vectorFromArray(
-      kept.map((id) => GENRES[id % 4] as string),
+      kept.map((id) => GENRES[id % 4]!),
       new Utf8(),
     ),
     price: vectorFromArray(
@@ -44,7 +44,7 @@ describe.each(availableBackends())('filters inside the scan [%s]', (name) => {
       const pick = (p: number) => e.ids.filter(() => rng.nextDouble() < p);
       const exclude = pick(0.3);
       const candidates = rng.nextBelow(2) ? pick(rng.nextBelow(2) ? 0.02 : 0.5) : undefined;
-      const genre = GENRES[rng.nextBelow(4)] as string;
+      const genre = GENRES[rng.nextBelow(4)]!;
       const maxPrice = rng.nextBelow(20);
       const where =
         rng.nextBelow(3) === 0 ? undefined : { genre: { ne: genre }, price: { lte: maxPrice }, inStock: true };
@@ -67,7 +67,7 @@ describe.each(availableBackends())('filters inside the scan [%s]', (name) => {
         }
       }
       // more like this: the item itself and the excluded ids never come back
-      const self = e.ids[rng.nextBelow(n)] as number;
+      const self = e.ids[rng.nextBelow(n)]!;
       for (const h of index.similar(self, { top: 50, filter: { exclude } })) {
         expect(h.id === self || ex.has(h.id as number)).toBe(false);
       }

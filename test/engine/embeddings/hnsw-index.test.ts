@@ -37,7 +37,7 @@ describe('HnswIndex (hnswlib-node) behind the EmbeddingIndex API', () => {
       attributes: new Table({
         id: vectorFromArray(e.ids, new Float64()),
         shelf: vectorFromArray(
-          e.ids.map((id) => ['a', 'b', 'c', 'd'][id % 4] as string),
+          e.ids.map((id) => ['a', 'b', 'c', 'd'][id % 4]!),
           new Utf8(),
         ),
       }),
@@ -60,7 +60,7 @@ describe('HnswIndex (hnswlib-node) behind the EmbeddingIndex API', () => {
       const all = new Map(exact.search(q0, { top: 5000 }).map((h) => [h.id, h.score]));
       const first = approx.search(q0, { top: 10 });
       for (const h of first) expect(Math.abs(h.score - (all.get(h.id) as number))).toBeLessThan(1e-4);
-      for (let j = 1; j < first.length; j++) expect(first[j - 1].score).toBeGreaterThanOrEqual(first[j].score);
+      for (let j = 1; j < first.length; j++) expect(first[j - 1]!.score).toBeGreaterThanOrEqual(first[j]!.score);
     }
   });
 

@@ -61,7 +61,7 @@ describe('index sources give the same answer as typed arrays', () => {
     expect((await indexFromFile(p, { ids: e.ids })).search(q, { top: 15 })).toEqual(want);
     // a float64 file as numpy writes it: same header layout, '<f8'
     const f32 = formatNpy(Float32Array.of(1, 2, 3, 4), 2, 2);
-    const text = new TextDecoder('latin1').decode(f32.subarray(10, 10 + (f32[8] as number)));
+    const text = new TextDecoder('latin1').decode(f32.subarray(10, 10 + f32[8]!));
     const header = new TextEncoder().encode(text.replace('<f4', '<f8'));
     const f64 = new Uint8Array(10 + header.length + 32);
     f64.set(f32.subarray(0, 10));

@@ -28,7 +28,7 @@ describe('crossValidate', () => {
       for (const v of test.ratings) s += (v - train.globalMean) ** 2;
       return Math.sqrt(s / test.ratings.length);
     });
-    for (const [k, f] of r.folds.entries()) expect(f.rmse).toBeCloseTo(direct[k] as number, 5);
+    for (const [k, f] of r.folds.entries()) expect(f.rmse).toBeCloseTo(direct[k]!, 5);
     const mean = direct.reduce((a, b) => a + b, 0) / 4;
     expect(r.mean.rmse).toBeCloseTo(mean, 5);
     expect(r.std.rmse).toBeCloseTo(Math.sqrt(direct.reduce((a, b) => a + (b - mean) ** 2, 0) / 4), 5);

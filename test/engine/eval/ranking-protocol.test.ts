@@ -69,7 +69,7 @@ describe('ranking splits', () => {
     const perUser = new Int32Array(m.nUsers);
     for (let x = 0; x < s.test.users.length; x++) {
       testPairs.add(`${s.test.users[x]}:${s.test.items[x]}`);
-      perUser[s.test.users[x] as number]++;
+      perUser[s.test.users[x]!]!++;
     }
     for (let u = 0; u < m.nUsers; u++) {
       const n = m.userRow(u).items.length;
@@ -88,10 +88,10 @@ describe('ranking splits', () => {
     const s = leaveLastOut(m);
     expect(s.test.users.length).toBe(12);
     for (let x = 0; x < 12; x++) {
-      const u = s.test.users[x] as number;
+      const u = s.test.users[x]!;
       // timestamps grow with the item id, so the latest is the user's largest item id
       const ids = Array.from(m.userRow(u).items, (i) => m.items.idOf(i) as number);
-      expect(m.items.idOf(s.test.items[x] as number)).toBe(Math.max(...ids));
+      expect(m.items.idOf(s.test.items[x]!)).toBe(Math.max(...ids));
     }
   });
 
@@ -111,8 +111,8 @@ test('evaluateRanking scores every user with held-out ratings, lists exclude tra
   expect(run.metrics.k).toBe(5);
   const lists = await run.model.recommendAll({ n: 5 });
   for (let r = 0; r < lists.users.length; r++) {
-    const seen = new Set(split.train.userRow(lists.users[r] as number).items);
-    for (let j = 0; j < 5; j++) expect(seen.has(lists.items[r * 5 + j] as number)).toBe(false);
+    const seen = new Set(split.train.userRow(lists.users[r]!).items);
+    for (let j = 0; j < 5; j++) expect(seen.has(lists.items[r * 5 + j]!)).toBe(false);
   }
   expect(run.metrics.ndcg).toBeGreaterThan(0);
   expect(run.metrics.ndcg).toBeLessThanOrEqual(1);

@@ -23,7 +23,7 @@ describe('RatingMatrix.fromTable', () => {
     const u10 = matrix.userRow(matrix.userIndex(10));
     expect(Array.from(u10.items, (i) => matrix.items.idOf(i))).toEqual([5, 7]);
     expect(Array.from(u10.ratings)).toEqual([2, 3]); // (10, 5) keeps the last rating, 2
-    expect(matrix.timestamps?.[matrix.csr.offsets[0]]).toBe(6);
+    expect(matrix.timestamps?.[matrix.csr.offsets[0]!]).toBe(6);
     expect(matrix.scale).toEqual({ min: 1, max: 5 });
     expect(matrix.globalMean).toBeCloseTo((2 + 3 + 5 + 2 + 1) / 5, 6);
   });
@@ -58,7 +58,7 @@ describe('RatingMatrix.fromTable', () => {
     const { matrix } = await RatingMatrix.fromTable(small());
     const rows = matrix.toArrowRows();
     expect(rows.length).toBe(3);
-    expect(rows.data[0].valueOffsets).toBe(matrix.csr.offsets);
+    expect(rows.data[0]!.valueOffsets).toBe(matrix.csr.offsets);
     const back = tableFromIPC(tableToIPC(matrix.toTable()));
     expect(back.numRows).toBe(5);
     expect(back.getChild('user')?.get(0)).toBe(10);
@@ -86,8 +86,8 @@ describe('splits', async () => {
     }
     expect(seen.size).toBe(400);
     expect([...seen.values()].every((c) => c === 1)).toBe(true);
-    const a = [...kFold(matrix, { folds: 5, seed: 3 })][2].test.items;
-    const b = [...kFold(matrix, { folds: 5, seed: 3 })][2].test.items;
+    const a = [...kFold(matrix, { folds: 5, seed: 3 })][2]!.test.items;
+    const b = [...kFold(matrix, { folds: 5, seed: 3 })][2]!.test.items;
     expect(a).toEqual(b);
   });
 
@@ -100,7 +100,7 @@ describe('splits', async () => {
   test('leave-k-out holds out k per user', () => {
     const s = leaveKOut(matrix, { k: 2, seed: 1 });
     const perUser = new Int32Array(20);
-    for (const u of s.test.users) perUser[u]++;
+    for (const u of s.test.users) perUser[u]!++;
     expect(Array.from(perUser).every((c) => c === 2)).toBe(true);
   });
 

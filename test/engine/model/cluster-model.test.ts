@@ -56,11 +56,11 @@ describe('KMeansRecommender / ClusterModel', async () => {
       const row = m.userRow(vi);
       const p = row.items.indexOf(i);
       if (p < 0) continue;
-      dev += row.ratings[p] - mu - d.itemBias[i] - d.userBias[vi];
+      dev += row.ratings[p]! - mu - d.itemBias[i]! - d.userBias[vi]!;
       n++;
     }
     expect(n).toBe(3);
-    const want = mu + d.itemBias[i] + d.userBias[u] + dev / (n + 5);
+    const want = mu + d.itemBias[i]! + d.userBias[u]! + dev / (n + 5);
     const got = model.predictOne(1, 12);
     expect(got.known).toBe(true);
     expect(got.score).toBeCloseTo(Math.min(5, Math.max(1, want)), 5);
@@ -75,8 +75,8 @@ describe('KMeansRecommender / ClusterModel', async () => {
     const mu = m.globalMean;
     const i = m.itemIndex(10);
     const u = m.userIndex(1);
-    expect(model.predictOne(999, 10)).toEqual({ score: Math.fround(mu + d.itemBias[i]), known: false });
-    expect(model.predictOne(1, 999)).toEqual({ score: Math.fround(mu + d.userBias[u]), known: false });
+    expect(model.predictOne(999, 10)).toEqual({ score: Math.fround(mu + d.itemBias[i]!), known: false });
+    expect(model.predictOne(1, 999)).toEqual({ score: Math.fround(mu + d.userBias[u]!), known: false });
     expect(model.predictOne(999, 999)).toEqual({ score: Math.fround(mu), known: false });
     const p = model.predict([1, 999], [12, 12]);
     expect(Array.from(p.known)).toEqual([1, 0]);
@@ -92,7 +92,7 @@ describe('KMeansRecommender / ClusterModel', async () => {
         .map((r) => r.item)
         .sort(),
     ).toEqual([11, 14]);
-    for (let q = 1; q < rec.length; q++) expect(rec[q].score).toBeLessThanOrEqual(rec[q - 1].score);
+    for (let q = 1; q < rec.length; q++) expect(rec[q]!.score).toBeLessThanOrEqual(rec[q - 1]!.score);
     expect(model.recommend(7, { n: 3, excludeSeen: false }).map((r) => r.item)).toContain(10);
     expect(model.recommend(7, { n: 2, exclude: [11] }).map((r) => r.item)).not.toContain(11);
     expect(
@@ -104,21 +104,21 @@ describe('KMeansRecommender / ClusterModel', async () => {
     const all = await model.recommendAll({ n: 3 });
     const r7 = Array.from(all.users).indexOf(m.userIndex(7));
     expect(Array.from(all.items.subarray(r7 * 3, r7 * 3 + 3), (i) => m.items.idOf(i))).toEqual(rec.map((r) => r.item));
-    for (let q = 0; q < 3; q++) expect(all.scores[r7 * 3 + q]).toBeCloseTo(rec[q].score, 5);
+    for (let q = 0; q < 3; q++) expect(all.scores[r7 * 3 + q]).toBeCloseTo(rec[q]!.score, 5);
     // group A users have seen everything but 15: padded with -1 after it
     const r1 = Array.from(all.users).indexOf(m.userIndex(1));
-    expect(m.items.idOf(all.items[r1 * 3])).toBe(15);
+    expect(m.items.idOf(all.items[r1 * 3]!)).toBe(15);
     expect(all.items[r1 * 3 + 1]).toBe(-1);
   });
 
   test('foldIn joins the nearest centroid and ranks like its cluster', () => {
     const a = model.foldIn({ items: [10, 11, 12, 999], ratings: [5, 5, 1, 3] });
     expect(a.cluster).toBe(cluster(1));
-    expect(a.recommend({ n: 1 })[0].item).toBe(14);
+    expect(a.recommend({ n: 1 })[0]!.item).toBe(14);
     const b = model.foldIn({ items: [12, 13], ratings: [5, 5] });
     expect(b.cluster).toBe(cluster(4));
     const p = b.predict([10, 12]);
-    expect(p.scores[1]).toBeGreaterThan(p.scores[0]);
+    expect(p.scores[1]).toBeGreaterThan(p.scores[0]!);
     expect(() => model.foldIn({ items: [10], ratings: [] })).toThrow(InputError);
   });
 

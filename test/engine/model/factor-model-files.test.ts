@@ -81,7 +81,7 @@ describe('FactorModel save / loadModel', () => {
     ]);
     expect(seen.numRows).toBe(d.seen.cols.length);
     const first = seen.get(0)?.toJSON();
-    expect(first?.item).toBe(1001 + d.seen.cols[0]);
+    expect(first?.item).toBe(1001 + d.seen.cols[0]!);
     const history = await read('history.arrow');
     expect(history.getChild('validationRmse')?.toArray()[1]).toBeCloseTo(0.95);
     const meta = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
@@ -94,7 +94,7 @@ describe('FactorModel save / loadModel', () => {
     await new FactorModel(factorFixture()).save(dir);
     const path = join(dir, 'items.arrow');
     const bytes = await readFile(path);
-    bytes[bytes.length - 20] ^= 0xff;
+    bytes[bytes.length - 20]! ^= 0xff;
     await writeFile(path, bytes);
     await expect(loadModel(dir)).rejects.toThrow(/items\.arrow: checksum mismatch/);
     await expect(loadModel(root)).rejects.toThrow(/not a reckit model directory: no model\.json/);

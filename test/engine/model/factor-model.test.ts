@@ -32,7 +32,7 @@ describe('FactorModel.predict (Surprise semantics)', () => {
   const m = new FactorModel(d);
   const dot = (u: number, i: number) => {
     let s = 0;
-    for (let f = 0; f < d.factors; f++) s += d.userFactors[u * d.factors + f] * d.itemFactors[i * d.factors + f];
+    for (let f = 0; f < d.factors; f++) s += d.userFactors[u * d.factors + f]! * d.itemFactors[i * d.factors + f]!;
     return s;
   };
   const clip = (s: number) => Math.fround(Math.min(5, Math.max(1, s)));
@@ -43,7 +43,7 @@ describe('FactorModel.predict (Surprise semantics)', () => {
       [5, 17],
       [27, 76],
     ] as const) {
-      const want = clip(d.globalMean + d.userBias[u] + d.itemBias[i] + dot(u, i));
+      const want = clip(d.globalMean + d.userBias[u]! + d.itemBias[i]! + dot(u, i));
       const got = m.predictOne(101 + u, 1001 + i);
       expect(got.score).toBeCloseTo(want, 6);
       expect(got.known).toBe(true);
@@ -60,18 +60,18 @@ describe('FactorModel.predict (Surprise semantics)', () => {
         [29, 79],
       ] as const) {
         let s = 0;
-        for (let j = 0; j < k; j++) s += (f.userFactors[u * k + j] as number) * (f.itemFactors[i * k + j] as number);
-        const want = f.globalMean + (f.userBias[u] as number) + (f.itemBias[i] as number) + s;
+        for (let j = 0; j < k; j++) s += f.userFactors[u * k + j]! * f.itemFactors[i * k + j]!;
+        const want = f.globalMean + f.userBias[u]! + f.itemBias[i]! + s;
         expect(model.rawScore(u, i).score).toBe(want);
       }
     }
   });
 
   test('fallbacks: unknown user -> mu + b_i, unknown item -> mu + b_u, both -> mu; flagged', () => {
-    expect(m.predictOne(999, 1001)).toEqual({ score: clip(d.globalMean + d.itemBias[0]), known: false });
-    expect(m.predictOne(101 + 28, 1001)).toEqual({ score: clip(d.globalMean + d.itemBias[0]), known: false }); // empty row
-    expect(m.predictOne(101, 5)).toEqual({ score: clip(d.globalMean + d.userBias[0]), known: false });
-    expect(m.predictOne(101, 1001 + 78)).toEqual({ score: clip(d.globalMean + d.userBias[0]), known: false }); // no ratings
+    expect(m.predictOne(999, 1001)).toEqual({ score: clip(d.globalMean + d.itemBias[0]!), known: false });
+    expect(m.predictOne(101 + 28, 1001)).toEqual({ score: clip(d.globalMean + d.itemBias[0]!), known: false }); // empty row
+    expect(m.predictOne(101, 5)).toEqual({ score: clip(d.globalMean + d.userBias[0]!), known: false });
+    expect(m.predictOne(101, 1001 + 78)).toEqual({ score: clip(d.globalMean + d.userBias[0]!), known: false }); // no ratings
     expect(m.predictOne('nope', 'nada')).toEqual({ score: clip(d.globalMean), known: false });
   });
 
@@ -88,7 +88,7 @@ describe('FactorModel.predict (Surprise semantics)', () => {
     items.push(1001);
     const { scores, known } = m.predict(users, items);
     scores.forEach((s, p) => {
-      const one = m.predictOne(users[p] as Id, items[p] as Id);
+      const one = m.predictOne(users[p]!, items[p]!);
       expect(s).toBe(one.score);
       expect(known[p]).toBe(one.known ? 1 : 0);
       expect(s).toBeGreaterThanOrEqual(1);
@@ -138,13 +138,13 @@ describe.each(availableBackends())('FactorModel ranking [%s]', (name) => {
     const all = await m.recommendAll({ n: 10 });
     expect(all.users.length).toBe(38);
     for (let r = 0; r < all.users.length; r += 5) {
-      const u = all.users[r];
+      const u = all.users[r]!;
       const one = m.recommend(m.users.idOf(u), { n: 10 });
       expect(Array.from(all.items.subarray(r * 10, r * 10 + 10), (i) => m.items.idOf(i))).toEqual(
         one.map((s) => s.item),
       );
       one.forEach((s, j) => {
-        expect(Math.abs(all.scores[r * 10 + j] - s.score)).toBeLessThan(TOL);
+        expect(Math.abs(all.scores[r * 10 + j]! - s.score)).toBeLessThan(TOL);
       });
     }
     const some = await m.recommendAll({ n: 4, users: [139, 101], excludeSeen: false, threads: 1 });
@@ -164,9 +164,9 @@ describe.each(availableBackends())('FactorModel ranking [%s]', (name) => {
       let aa = 0;
       let bb = 0;
       for (let f = 0; f < k; f++) {
-        ab += d.itemFactors[a * k + f] * d.itemFactors[b * k + f];
-        aa += d.itemFactors[a * k + f] ** 2;
-        bb += d.itemFactors[b * k + f] ** 2;
+        ab += d.itemFactors[a * k + f]! * d.itemFactors[b * k + f]!;
+        aa += d.itemFactors[a * k + f]! ** 2;
+        bb += d.itemFactors[b * k + f]! ** 2;
       }
       return ab / Math.sqrt(aa * bb);
     };
@@ -187,7 +187,7 @@ describe.each(availableBackends())('FactorModel ranking [%s]', (name) => {
     expect(m.itemVector(1003)?.length).toBe(16);
     expect(m.userVector(1)).toBeUndefined();
     const s = m.scoreItems(v, d.userBias[4]);
-    for (let i = 0; i < 295; i += 13) expect(Math.abs(s[i] - m.rawScore(4, i).score)).toBeLessThan(TOL);
+    for (let i = 0; i < 295; i += 13) expect(Math.abs(s[i]! - m.rawScore(4, i).score)).toBeLessThan(TOL);
   });
 });
 
@@ -208,16 +208,16 @@ describe('FactorModel.foldIn', () => {
     row.items.forEach((id, j) => {
       const i = id - 1001;
       let pred = folded.bias;
-      for (let f = 0; f < k; f++) pred += folded.vector[f] * d.itemFactors[i * k + f];
-      const e = row.ratings[j] - d.globalMean - d.itemBias[i] - pred;
-      for (let f = 0; f < k; f++) g[f] += e * d.itemFactors[i * k + f];
-      g[k] += e;
+      for (let f = 0; f < k; f++) pred += folded.vector[f]! * d.itemFactors[i * k + f]!;
+      const e = row.ratings[j]! - d.globalMean - d.itemBias[i]! - pred;
+      for (let f = 0; f < k; f++) g[f]! += e * d.itemFactors[i * k + f]!;
+      g[k]! += e;
     });
-    for (let f = 0; f < k; f++) expect(Math.abs(g[f] - lambda * folded.vector[f])).toBeLessThan(1e-4);
-    expect(Math.abs(g[k] - lambda * folded.bias)).toBeLessThan(1e-4);
+    for (let f = 0; f < k; f++) expect(Math.abs(g[f]! - lambda * folded.vector[f]!)).toBeLessThan(1e-4);
+    expect(Math.abs(g[k]! - lambda * folded.bias)).toBeLessThan(1e-4);
     // predictions follow the ratings: higher rated items score higher on average
     const p = folded.predict(row.items).scores;
-    expect((p[0] + p[6]) / 2).toBeGreaterThan((p[2] + p[7]) / 2 + 1);
+    expect((p[0]! + p[6]!) / 2).toBeGreaterThan((p[2]! + p[7]!) / 2 + 1);
     expect(folded.predict([999]).known[0]).toBe(0);
   });
 
@@ -228,9 +228,9 @@ describe('FactorModel.foldIn', () => {
     expect(recs.length).toBe(10);
     expect(recs.map((r) => r.item)).not.toContain(1001);
     const scores = folded.predict(recs.map((r) => r.item)).scores;
-    for (let r = 1; r < recs.length; r++) expect(recs[r].score).toBeLessThanOrEqual(recs[r - 1].score);
+    for (let r = 1; r < recs.length; r++) expect(recs[r]!.score).toBeLessThanOrEqual(recs[r - 1]!.score);
     recs.forEach((r, j) => {
-      expect(Math.abs(Math.min(5, Math.max(1, r.score)) - scores[j])).toBeLessThan(TOL);
+      expect(Math.abs(Math.min(5, Math.max(1, r.score)) - scores[j]!)).toBeLessThan(TOL);
     });
   });
 

@@ -57,7 +57,7 @@ describe('model directory', () => {
     await writeModelDir(dir, meta, { users: tableFromArrays({ id: Float64Array.from([1]) }) });
     const f = join(dir, 'users.arrow');
     const bytes = await readFile(f);
-    bytes[bytes.length - 20] ^= 0xff;
+    bytes[bytes.length - 20]! ^= 0xff;
     await writeFile(f, bytes);
     await expect(readModelDir(dir)).rejects.toThrow(/users\.arrow: checksum mismatch/);
     await expect(readModelDir(root)).rejects.toThrow(/not a reckit model directory: no model\.json/);

@@ -138,7 +138,7 @@ describe('issue 20 item 4: ids are kept exact or refused, never merged', () => {
     const a = back.predict([BIG_A, BIG_B], [1, 1]);
     expect(Array.from(a.known)).toEqual([1, 1]);
     // user A rated item 1 a 5, user B a 1: their predictions differ, as the ids do
-    expect(a.scores[0]).toBeGreaterThan(a.scores[1] as number);
+    expect(a.scores[0]).toBeGreaterThan(a.scores[1]!);
   });
 
   test('issue 20 item 4: an items file follows the same id rules on its whole column; NUL bytes are refused', async () => {
@@ -203,9 +203,7 @@ describe('issue 20 item 4: ids are kept exact or refused, never merged', () => {
     expect(new Set(ids.map((id) => back.users.indexOf(id)))).toEqual(new Set([0, 1, 2, 3]));
     const ref = new FactorModel(d);
     for (let u = 0; u < 4; u++) {
-      expect(back.predictOne(ids[u] as string, d.items.idOf(3))).toEqual(
-        ref.predictOne(d.users.idOf(u), d.items.idOf(3)),
-      );
+      expect(back.predictOne(ids[u]!, d.items.idOf(3))).toEqual(ref.predictOne(d.users.idOf(u), d.items.idOf(3)));
     }
   });
 });

@@ -30,10 +30,10 @@ export interface RowType {
  */
 export function toRowset(result: DuckDBResultReader): { rowtype: RowType[]; rowset: (string | null)[][] } {
   const types = result.columnTypes();
-  const rowtype = result.columnNames().map((name, c) => rowTypeOf(name, types[c] as DuckDBType));
+  const rowtype = result.columnNames().map((name, c) => rowTypeOf(name, types[c]!));
   // Column-wise is ~5x faster than getRows() in @duckdb/node-api; rows are assembled after encoding.
   const columns = result.getColumns().map((values, c) => {
-    const encode = encoderFor(types[c] as DuckDBType);
+    const encode = encoderFor(types[c]!);
     return values.map((v) => (v === null ? null : encode(v)));
   });
   const n = columns[0]?.length ?? 0;

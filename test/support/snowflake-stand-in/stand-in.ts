@@ -129,7 +129,7 @@ export class SnowflakeStandIn {
       }
       if (route === 'POST /queries/v1/query-request') return reply(await this.query(session, body));
       const result = /^GET \/queries\/([\w-]+)\/result$/.exec(route);
-      if (result) return reply(await this.poll(result[1] as string));
+      if (result) return reply(await this.poll(result[1]!));
       if (route === 'POST /session' && url.searchParams.get('delete') === 'true') {
         this.closeSession(req);
         return reply({ success: true, data: null, code: null, message: null });

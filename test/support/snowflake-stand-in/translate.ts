@@ -63,15 +63,15 @@ export function translate(sqlText: string, bindings: Record<string, WireBind> | 
     /^\s*ALTER\s+TABLE\s+("(?:[^"]|"")+"(?:\."(?:[^"]|"")+")*)\s+SWAP\s+WITH\s+("(?:[^"]|"")+"(?:\."(?:[^"]|"")+")*)\s*;?\s*$/i.exec(
       out,
     );
-  if (swap) return { kind: 'swap', a: swap[1] as string, b: swap[2] as string };
+  if (swap) return { kind: 'swap', a: swap[1]!, b: swap[2]! };
   // DuckDB renames within the schema and wants the bare new name.
   out = out.replace(/(\bRENAME\s+TO\s+)(?:"(?:[^"]|"")+"\.)+/i, '$1');
   const values = /\bVALUES\s*\(([^;]*)\)\s*;?\s*$/i.exec(out);
-  if (values && /[A-Za-z_]\w*\s*\(/.test(values[1] as string)) {
+  if (values && /[A-Za-z_]\w*\s*\(/.test(values[1]!)) {
     throw new SnowflakeSqlError(
       '002014',
       '22000',
-      `SQL compilation error:\nInvalid expression [${(values[1] as string).trim()}] in VALUES clause`,
+      `SQL compilation error:\nInvalid expression [${values[1]!.trim()}] in VALUES clause`,
     );
   }
   if (arrayRows !== null) out = arrayInsert(out);
@@ -179,7 +179,7 @@ function resolveIdentifier(b: WireBind): string {
     re.lastIndex = at;
     const m = re.exec(b.value);
     if (!m) break;
-    parts.push(m[1] !== undefined ? m[1].toUpperCase() : (m[2] as string).replace(/""/g, '"'));
+    parts.push(m[1] !== undefined ? m[1].toUpperCase() : m[2]!.replace(/""/g, '"'));
     at = re.lastIndex;
     if (m[3] === '') break;
   }
@@ -224,6 +224,6 @@ function arrayInsert(sql: string): string {
       'SQL compilation error:\nArray bind currently not supported for this query type',
     );
   }
-  const cols = (m[2] as string).split(',').map((p) => `unnest(${p.trim()})`);
+  const cols = m[2]!.split(',').map((p) => `unnest(${p.trim()})`);
   return `${m[1]}SELECT ${cols.join(', ')}`;
 }

@@ -73,10 +73,10 @@ export async function runCluster(o: ClusterRun): Promise<ClusterReport> {
   const counts = new Float64Array(k);
   const { offsets, values } = matrix.csr;
   for (let u = 0; u < matrix.nUsers; u++) {
-    const c = d.userCluster[u];
+    const c = d.userCluster[u]!;
     if (c < 0) continue;
-    for (let p = offsets[u]; p < offsets[u + 1]; p++) sums[c] += values[p];
-    counts[c] += offsets[u + 1] - offsets[u];
+    for (let p = offsets[u]!; p < offsets[u + 1]!; p++) sums[c]! += values[p]!;
+    counts[c]! += offsets[u + 1]! - offsets[u]!;
   }
   const sizes = model.clusterSizes();
   const clusters: ClusterSummary[] = [];
@@ -84,21 +84,21 @@ export async function runCluster(o: ClusterRun): Promise<ClusterReport> {
     const best: ClusterSummary['top'] = [];
     for (const i of model.rankedItems(c)) {
       if (best.length >= top) break;
-      const members = d.memberCounts[c * nI + i];
+      const members = d.memberCounts[c * nI + i]!;
       if (members < minMembers) continue;
       const id = matrix.items.idOf(i);
       best.push({
         item: id,
         title: titles.get(id) ?? null,
-        score: Math.fround(model.rawScore(-1, i).score + d.deviation[c * nI + i]),
+        score: Math.fround(model.rawScore(-1, i).score + d.deviation[c * nI + i]!),
         members,
       });
     }
     clusters.push({
       cluster: c,
-      users: sizes[c],
-      ratings: counts[c],
-      meanRating: counts[c] ? sums[c] / counts[c] : Number.NaN,
+      users: sizes[c]!,
+      ratings: counts[c]!,
+      meanRating: counts[c] ? sums[c]! / counts[c]! : Number.NaN,
       top: best,
     });
   }
@@ -126,7 +126,7 @@ function titleLookup(items: { getChild(name: string): { toArray(): unknown } | n
   const ids = items?.getChild('item')?.toArray() as ArrayLike<Id> | undefined;
   const titles = items?.getChild('title')?.toArray() as ArrayLike<string | null> | undefined;
   if (!ids || !titles) return out;
-  for (let r = 0; r < ids.length; r++) if (titles[r]) out.set(ids[r], titles[r] as string);
+  for (let r = 0; r < ids.length; r++) if (titles[r]) out.set(ids[r]!, titles[r]!);
   return out;
 }
 

@@ -101,7 +101,7 @@ export async function runCompare(o: CompareRun): Promise<CompareReport> {
         onProgress: progress,
       });
       rows.push({
-        ...emptyRow(o.algos[a] as string, cv.params),
+        ...emptyRow(o.algos[a]!, cv.params),
         rmse: cv.mean.rmse as number,
         mae: cv.mean.mae as number,
         fitSeconds: cv.mean.fitSeconds as number,
@@ -112,7 +112,7 @@ export async function runCompare(o: CompareRun): Promise<CompareReport> {
     evaluatedUsers = run.metrics.users;
     const { ndcg, precision, recall, map, hitRate, coverage } = run.metrics;
     rows.push({
-      algo: o.algos[a] as string,
+      algo: o.algos[a]!,
       params: run.params,
       ndcg,
       precision,
@@ -216,9 +216,9 @@ export function formatCompare(r: CompareReport): string {
     }),
   ]);
   const table = [header, ...body];
-  const widths = header.map((_, c) => Math.max(...table.map((x) => (x[c] as string).length)));
+  const widths = header.map((_, c) => Math.max(...table.map((x) => x[c]!.length)));
   const lines = table.map((x) =>
-    x.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join('  '),
+    x.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
   );
   const d = r.dataset;
   const s = r.split;

@@ -103,7 +103,7 @@ export function formatEvaluate(r: EvaluateReport): string {
   const header = ['', ...cols.map(([, label]) => label.replace('@k', k ? `@${k}` : ''))];
   const row = (name: string, v: Record<string, number>) => [
     name,
-    ...cols.map(([key, , digits]) => (v[key] === undefined ? '' : (v[key] as number).toFixed(digits))),
+    ...cols.map(([key, , digits]) => (v[key] === undefined ? '' : v[key]!.toFixed(digits))),
   ];
   const rows = [
     header,
@@ -119,9 +119,9 @@ export function formatEvaluate(r: EvaluateReport): string {
     row('mean', r.mean),
     row('std', r.std),
   ];
-  const widths = header.map((_, c) => Math.max(...rows.map((x) => (x[c] as string).length)));
+  const widths = header.map((_, c) => Math.max(...rows.map((x) => x[c]!.length)));
   const lines = rows.map((x) =>
-    x.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join('  '),
+    x.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
   );
   const ranking = k
     ? `; ranking: top ${k}, relevant = test rating >= ${r.folds[0]?.ranking?.threshold}, candidates = items unrated in training`

@@ -42,7 +42,7 @@ export async function runPredict(o: PredictRun): Promise<PredictRow[]> {
     items = [parseId(o.item as string, model.items.kind, '--item')];
   }
   const { scores, known } = model.predict(users, items);
-  return users.map((user, p) => ({ user, item: items[p] as Id, score: scores[p] as number, known: known[p] === 1 }));
+  return users.map((user, p) => ({ user, item: items[p]!, score: scores[p]!, known: known[p] === 1 }));
 }
 
 /**
@@ -71,11 +71,11 @@ export function parsePairs(
       users.length === 0 &&
       ((userKind === 'number' && !Number.isFinite(Number(fields[0]))) ||
         (itemKind === 'number' && !Number.isFinite(Number(fields[1])))) &&
-      /^[A-Za-z_ ]+$/.test(fields[0] as string) &&
-      /^[A-Za-z_ ]+$/.test(fields[1] as string);
+      /^[A-Za-z_ ]+$/.test(fields[0]!) &&
+      /^[A-Za-z_ ]+$/.test(fields[1]!);
     if (isHeader) return;
-    users.push(parseId(fields[0] as string, userKind, where('user')));
-    items.push(parseId(fields[1] as string, itemKind, where('item')));
+    users.push(parseId(fields[0]!, userKind, where('user')));
+    items.push(parseId(fields[1]!, itemKind, where('item')));
   });
   if (users.length === 0) throw new InputError(`${source}: no user,item pairs`);
   return { users, items };

@@ -100,10 +100,10 @@ function lists(top: TopN, model: Model): RecommendReport['recommendations'] {
   const { min, max } = model.scale;
   return Array.from(top.users, (u, r) => {
     const items: RecommendedItem[] = [];
-    for (let j = 0; j < top.n && (top.items[r * top.n + j] as number) >= 0; j++) {
-      const item = model.items.idOf(top.items[r * top.n + j] as number);
+    for (let j = 0; j < top.n && top.items[r * top.n + j]! >= 0; j++) {
+      const item = model.items.idOf(top.items[r * top.n + j]!);
       // Ranking scores are unclipped (Scored in model.ts); as a rating, the score is clipped.
-      const score = top.scores[r * top.n + j] as number;
+      const score = top.scores[r * top.n + j]!;
       items.push(
         kind === 'rating' ? { item, rating: Math.min(max, Math.max(min, score)) } : { item, rankScore: score },
       );

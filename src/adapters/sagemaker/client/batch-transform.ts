@@ -97,7 +97,7 @@ export async function batchRecommend(
         rows.user.push(a.user);
         rows.rank.push(j + 1);
         rows.item.push(item);
-        rows.score.push(a.scores[j] as number);
+        rows.score.push(a.scores[j]!);
       });
     }
   }

@@ -125,7 +125,7 @@ export function parseUri(uri: string): Location {
   if (uri.startsWith('file://')) return { kind: 'file', path: fileURLToPath(uri) };
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (!m) throw new InputError(`"${uri}" is not an S3 URI: use s3://bucket/key or file:///folder`);
-  return { kind: 's3', bucket: m[1] as string, key: m[2] as string };
+  return { kind: 's3', bucket: m[1]!, key: m[2]! };
 }
 
 /** `base` + '/' + `rel`, without doubling the slash. */

@@ -46,7 +46,7 @@ export function channelPath(
     if (!statSync(path).isDirectory()) break;
     const entries = readdirSync(path).filter((f) => !f.startsWith('.'));
     if (entries.length === 0) throw new InputError(`channel "${channel}": ${path} is empty`);
-    const only = entries.length === 1 ? join(path, entries[0] as string) : undefined;
+    const only = entries.length === 1 ? join(path, entries[0]!) : undefined;
     if (!only || !statSync(only).isDirectory()) break;
     path = only;
   }

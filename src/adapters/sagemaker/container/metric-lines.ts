@@ -22,7 +22,7 @@ export function finalLine(metrics: Record<string, number> | undefined): string |
 
 export function metricName(key: string): string {
   const m = /^(train|validation)([A-Z].*)$/.exec(key);
-  const [scope, rest] = m ? [m[1], m[2] as string] : ['train', key];
+  const [scope, rest] = m ? [m[1], m[2]!] : ['train', key];
   return `${scope}:${rest.charAt(0).toLowerCase()}${rest.slice(1).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
 }
 

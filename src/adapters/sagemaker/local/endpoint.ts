@@ -65,7 +65,7 @@ export class LocalEndpoint {
       return f;
     }
     const all = [...this.fleets.values()];
-    return all[this.turn++ % all.length] as ServingFleet;
+    return all[this.turn++ % all.length]!;
   }
 
   get serving(): boolean {

@@ -88,7 +88,7 @@ export async function startLocalSageMaker(o: LocalSageMakerOptions = {}): Promis
     const invocation = /^\/endpoints\/([^/]+)\/invocations$/.exec(url);
     if (req.method === 'POST' && invocation) {
       const body = await readBody(req, MAX_INVOKE_BYTES + 1);
-      const name = decodeURIComponent(invocation[1] as string);
+      const name = decodeURIComponent(invocation[1]!);
       const answer = await invokeEndpoint(hosting, region, name, req.headers, body, invocationTimeoutMs);
       res.writeHead(answer.status, {
         ...answer.headers,

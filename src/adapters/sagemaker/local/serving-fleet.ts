@@ -74,7 +74,7 @@ export class ServingFleet {
 
   /** The next instance, round robin (SageMaker balances requests across a variant's instances). */
   next(): Instance {
-    const x = this.instances[this.turn++ % this.instances.length] as Instance;
+    const x = this.instances[this.turn++ % this.instances.length]!;
     return x;
   }
 

@@ -50,7 +50,7 @@ export class LocalTransformJob {
       });
       this.started = now();
       const fleet = this.fleet;
-      const params = await executionParameters(fleet.instances[0] as Instance);
+      const params = await executionParameters(fleet.instances[0]!);
       const maxBytes = (r.MaxPayloadInMB ?? params?.MaxPayloadInMB ?? 6) * 1024 * 1024;
       const strategy = r.BatchStrategy ?? params?.BatchStrategy ?? 'MultiRecord';
       const shards = fleet.instances.map((x, i) => ({ x, objects: inputs.filter((_, k) => k % count === i) }));
@@ -125,8 +125,7 @@ export class LocalTransformJob {
     for (const batch of batches) {
       if (this.stopped) throw new Error('stopped');
       // SplitType None: the object as it is; Line: the records, each with its newline.
-      const body =
-        split === 'Line' ? Buffer.concat(batch.flatMap((b) => [b, Buffer.from('\n')])) : (batch[0] as Buffer);
+      const body = split === 'Line' ? Buffer.concat(batch.flatMap((b) => [b, Buffer.from('\n')])) : batch[0]!;
       if (body.length > maxBytes) throw new Error(`ClientError: a record of ${o.uri} is larger than MaxPayloadInMB`);
       const res = await post(x.port, { ...headers, 'content-length': String(body.length) }, body, timeoutMs);
       if (res.status < 200 || res.status > 299) {

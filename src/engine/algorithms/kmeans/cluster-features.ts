@@ -14,16 +14,16 @@ export function userFeatureRows(
   features: Exclude<ClusterFeatures, 'factors'>,
 ): { rows: KmeansRows; users: Int32Array } {
   const users: number[] = [];
-  for (let u = 0; u < seen.nRows; u++) if (seen.offsets[u + 1] > seen.offsets[u]) users.push(u);
+  for (let u = 0; u < seen.nRows; u++) if (seen.offsets[u + 1]! > seen.offsets[u]!) users.push(u);
   const n = users.length;
   const offsets = new Int32Array(n + 1);
-  for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r] + seen.offsets[users[r] + 1] - seen.offsets[users[r]];
-  const nnz = offsets[n];
+  for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r]! + seen.offsets[users[r]! + 1]! - seen.offsets[users[r]!]!;
+  const nnz = offsets[n]!;
   const cols = new Int32Array(nnz);
   const values = new Float32Array(nnz);
   for (let r = 0; r < n; r++) {
-    const a = seen.offsets[users[r]];
-    const b = seen.offsets[users[r] + 1];
+    const a = seen.offsets[users[r]!];
+    const b = seen.offsets[users[r]! + 1];
     cols.set(seen.cols.subarray(a, b), offsets[r]);
     const row = featureValues(seen.values.subarray(a, b), features);
     values.set(row, offsets[r]);
@@ -39,9 +39,9 @@ export function featureValues(ratings: ArrayLike<number>, features: Exclude<Clus
   const out = Float32Array.from(ratings);
   if (features === 'centered' && out.length > 0) {
     let mean = 0;
-    for (let p = 0; p < out.length; p++) mean += out[p];
+    for (let p = 0; p < out.length; p++) mean += out[p]!;
     mean /= out.length;
-    for (let p = 0; p < out.length; p++) out[p] -= mean;
+    for (let p = 0; p < out.length; p++) out[p]! -= mean;
   }
   return out;
 }

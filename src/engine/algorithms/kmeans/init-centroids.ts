@@ -32,8 +32,8 @@ export async function initCentroids(
     const perm = Int32Array.from({ length: p.n }, (_, i) => i);
     for (let i = 0; i < k; i++) {
       const j = i + rng.nextBelow(p.n - i);
-      const t = perm[i];
-      perm[i] = perm[j];
+      const t = perm[i]!;
+      perm[i] = perm[j]!;
       perm[j] = t;
     }
     ids = perm.slice(0, k);
@@ -44,7 +44,7 @@ export async function initCentroids(
     );
   }
   const c = new Float32Array(k * p.dim);
-  for (let i = 0; i < k; i++) addRow(p.rows, ids[i], c, i * p.dim, 1);
+  for (let i = 0; i < k; i++) addRow(p.rows, ids[i]!, c, i * p.dim, 1);
   return c;
 }
 

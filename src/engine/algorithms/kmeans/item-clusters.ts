@@ -19,11 +19,11 @@ export async function clusterItems(
   for (let i = 0; i < model.items.size; i++) {
     if (!model.itemKnown(i)) continue;
     let s = 0;
-    for (let j = 0; j < f; j++) s += q[i * f + j] ** 2;
+    for (let j = 0; j < f; j++) s += q[i * f + j]! ** 2;
     if (s > 0) keep.push(i);
   }
   const values = new Float32Array(keep.length * f);
-  for (let r = 0; r < keep.length; r++) values.set(q.subarray(keep[r] * f, (keep[r] + 1) * f), r * f);
+  for (let r = 0; r < keep.length; r++) values.set(q.subarray(keep[r]! * f, (keep[r]! + 1) * f), r * f);
   const clustering = await kmeans({ kind: 'dense', values, nRows: keep.length, dim: f }, k, {
     metric: 'cosine',
     seed: o.seed,

@@ -30,15 +30,15 @@ export function prepareRows(rows: KmeansRows, where: string, cosine: boolean): P
     if (offsets.length !== n + 1 || offsets[0] !== 0) {
       throw new InputError(`${where}: CSR offsets must have nRows + 1 = ${n + 1} entries starting at 0`);
     }
-    nnz = offsets[n];
+    nnz = offsets[n]!;
     if (nnz > cols.length || nnz > values.length)
       throw new InputError(`${where}: CSR offsets[nRows] exceeds cols/values`);
     for (let r = 0; r < n; r++) {
-      if (offsets[r + 1] < offsets[r]) throw new InputError(`${where}: CSR offsets decrease at row ${r}`);
+      if (offsets[r + 1]! < offsets[r]!) throw new InputError(`${where}: CSR offsets decrease at row ${r}`);
       let s = 0;
-      for (let p = offsets[r]; p < offsets[r + 1]; p++) {
-        const v = values[p];
-        const j = cols[p];
+      for (let p = offsets[r]!; p < offsets[r + 1]!; p++) {
+        const v = values[p]!;
+        const j = cols[p]!;
         if (!Number.isFinite(v))
           throw new InputError(`${where} row ${r}, column ${j}: value ${v} is not a finite number`);
         if (!(j >= 0 && j < dim)) throw new InputError(`${where} row ${r}: column ${j} is outside [0, ${dim})`);
@@ -57,7 +57,7 @@ export function prepareRows(rows: KmeansRows, where: string, cosine: boolean): P
     for (let r = 0, base = 0; r < n; r++, base += dim) {
       let s = 0;
       for (let j = 0; j < dim; j++) {
-        const v = values[base + j];
+        const v = values[base + j]!;
         if (v === 0) continue;
         if (v - v !== 0) throw new InputError(`${where} row ${r}, column ${j}: value ${v} is not a finite number`);
         nnz++;
@@ -83,20 +83,20 @@ function normalise(rows: KmeansRows, n: number, dim: number, norms: Float64Array
     const { offsets, values } = rows.csr;
     const scaled = new Float32Array(values.length);
     for (let r = 0; r < n; r++) {
-      const inv = 1 / Math.sqrt(norms[r]);
-      for (let p = offsets[r]; p < offsets[r + 1]; p++) scaled[p] = values[p] * inv;
+      const inv = 1 / Math.sqrt(norms[r]!);
+      for (let p = offsets[r]!; p < offsets[r + 1]!; p++) scaled[p] = values[p]! * inv;
     }
     out = { kind: 'csr', csr: { ...rows.csr, values: scaled } };
   } else {
     const scaled = new Float32Array(rows.values.length);
     for (let r = 0; r < n; r++) {
-      const inv = 1 / Math.sqrt(norms[r]);
-      for (let j = 0; j < dim; j++) scaled[r * dim + j] = rows.values[r * dim + j] * inv;
+      const inv = 1 / Math.sqrt(norms[r]!);
+      for (let j = 0; j < dim; j++) scaled[r * dim + j] = rows.values[r * dim + j]! * inv;
     }
     out = { kind: 'dense', values: scaled, nRows: n, dim };
   }
   forEachRow(out, (r, _j, v) => {
-    unit[r] += v * v;
+    unit[r]! += v * v;
   });
   return { rows: out, n, dim, norms: unit, nnz };
 }
@@ -105,12 +105,12 @@ function normalise(rows: KmeansRows, n: number, dim: number, norms: Float64Array
 export function forEachRow(rows: KmeansRows, f: (r: number, j: number, v: number) => void): void {
   if (rows.kind === 'csr') {
     const { offsets, cols, values, nRows } = rows.csr;
-    for (let r = 0; r < nRows; r++) for (let p = offsets[r]; p < offsets[r + 1]; p++) f(r, cols[p], values[p]);
+    for (let r = 0; r < nRows; r++) for (let p = offsets[r]!; p < offsets[r + 1]!; p++) f(r, cols[p]!, values[p]!);
   } else {
     const { values, nRows, dim } = rows;
     for (let r = 0; r < nRows; r++) {
       for (let j = 0; j < dim; j++) {
-        const v = values[r * dim + j];
+        const v = values[r * dim + j]!;
         if (v !== 0) f(r, j, v);
       }
     }
@@ -127,10 +127,10 @@ export function addRow(
 ) {
   if (rows.kind === 'csr') {
     const { offsets, cols, values } = rows.csr;
-    for (let p = offsets[r]; p < offsets[r + 1]; p++) target[offset + cols[p]] += scale * values[p];
+    for (let p = offsets[r]!; p < offsets[r + 1]!; p++) target[offset + cols[p]!]! += scale * values[p]!;
   } else {
     const { values, dim } = rows;
-    for (let j = 0; j < dim; j++) target[offset + j] += scale * values[r * dim + j];
+    for (let j = 0; j < dim; j++) target[offset + j]! += scale * values[r * dim + j]!;
   }
 }
 
@@ -145,28 +145,28 @@ export function meanColumnVariance(p: PreparedRows): number {
   const rows = p.rows;
   if (rows.kind === 'csr') {
     const { offsets, cols, values } = rows.csr;
-    for (let q = 0; q < offsets[p.n]; q++) {
-      const j = cols[q];
-      const v = values[q];
-      sum[j] += v;
-      sq[j] += v * v;
+    for (let q = 0; q < offsets[p.n]!; q++) {
+      const j = cols[q]!;
+      const v = values[q]!;
+      sum[j]! += v;
+      sq[j]! += v * v;
     }
   } else {
     const { values } = rows;
     for (let base = 0; base < p.n * p.dim; base += p.dim) {
       for (let j = 0; j < p.dim; j++) {
-        const v = values[base + j];
+        const v = values[base + j]!;
         if (v !== 0) {
-          sum[j] += v;
-          sq[j] += v * v;
+          sum[j]! += v;
+          sq[j]! += v * v;
         }
       }
     }
   }
   let total = 0;
   for (let j = 0; j < p.dim; j++) {
-    const mean = sum[j] / p.n;
-    total += Math.max(0, sq[j] / p.n - mean * mean);
+    const mean = sum[j]! / p.n;
+    total += Math.max(0, sq[j]! / p.n - mean * mean);
   }
   return total / p.dim;
 }

@@ -62,7 +62,7 @@ export class KMeansRecommender implements Algorithm<KmeansParams> {
       const known = userFeatureRows(csr, 'ratings').users;
       const values = new Float32Array(known.length * f);
       for (let r = 0; r < known.length; r++) {
-        values.set(fm.data.userFactors.subarray(known[r] * f, (known[r] + 1) * f), r * f);
+        values.set(fm.data.userFactors.subarray(known[r]! * f, (known[r]! + 1) * f), r * f);
       }
       rows = { kind: 'dense', values, nRows: known.length, dim: f };
       members = known;
@@ -84,22 +84,23 @@ export class KMeansRecommender implements Algorithm<KmeansParams> {
       onProgress: (f) => o.onProgress?.(1 - kmeansShare + kmeansShare * f),
     });
     const userCluster = new Int32Array(nU).fill(-1);
-    for (let r = 0; r < members.length; r++) userCluster[members[r]] = km.labels[r];
+    for (let r = 0; r < members.length; r++) userCluster[members[r]!] = km.labels[r]!;
     const sums = new Float64Array(p.k * nI);
     const memberCounts = new Int32Array(p.k * nI);
     for (let u = 0; u < nU; u++) {
-      const c = userCluster[u];
+      const c = userCluster[u]!;
       if (c < 0) continue;
-      for (let q = csr.offsets[u]; q < csr.offsets[u + 1]; q++) {
-        const i = csr.cols[q];
-        sums[c * nI + i] += csr.values[q] - mu - itemBias[i] - userBias[u];
-        memberCounts[c * nI + i]++;
+      for (let q = csr.offsets[u]!; q < csr.offsets[u + 1]!; q++) {
+        const i = csr.cols[q]!;
+        sums[c * nI + i]! += csr.values[q]! - mu - itemBias[i]! - userBias[u]!;
+        memberCounts[c * nI + i]!++;
       }
     }
     const deviation = new Float32Array(p.k * nI);
-    for (let q = 0; q < sums.length; q++) if (memberCounts[q] > 0) deviation[q] = sums[q] / (memberCounts[q] + p.beta);
+    for (let q = 0; q < sums.length; q++)
+      if (memberCounts[q]! > 0) deviation[q] = sums[q]! / (memberCounts[q]! + p.beta);
     const itemKnown = new Uint8Array(nI);
-    for (let q = 0; q < csr.offsets[nU]; q++) itemKnown[csr.cols[q]] = 1;
+    for (let q = 0; q < csr.offsets[nU]!; q++) itemKnown[csr.cols[q]!] = 1;
     return new ClusterModel({
       algorithm: this.name,
       params: { ...p },
@@ -139,12 +140,12 @@ function offsets(
   const sum = new Float64Array(n);
   const count = new Float64Array(n);
   for (let u = 0; u < csr.nRows; u++) {
-    for (let q = csr.offsets[u]; q < csr.offsets[u + 1]; q++) {
-      const i = csr.cols[q];
+    for (let q = csr.offsets[u]!; q < csr.offsets[u + 1]!; q++) {
+      const i = csr.cols[q]!;
       const key = perUser ? u : i;
-      sum[key] += csr.values[q] - mu - (perUser ? itemBias[i] : 0);
-      count[key]++;
+      sum[key]! += csr.values[q]! - mu - (perUser ? itemBias[i]! : 0);
+      count[key]!++;
     }
   }
-  return Float32Array.from(sum, (s, key) => (count[key] > 0 ? s / (count[key] + beta) : 0));
+  return Float32Array.from(sum, (s, key) => (count[key]! > 0 ? s / (count[key]! + beta) : 0));
 }

@@ -35,7 +35,7 @@ export class KmeansResult {
   /** Rows per cluster. */
   sizes(): Int32Array {
     const s = new Int32Array(this.k);
-    for (let i = 0; i < this.labels.length; i++) s[this.labels[i]]++;
+    for (let i = 0; i < this.labels.length; i++) s[this.labels[i]!]!++;
     return s;
   }
 

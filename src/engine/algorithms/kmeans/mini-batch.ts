@@ -64,12 +64,12 @@ export async function miniBatch(
     let shiftTotal = 0;
     for (let c = 0; c < k; c++) {
       if (counts[c] === 0) continue;
-      const w = weight[c];
-      const total = w + counts[c];
+      const w = weight[c]!;
+      const total = w + counts[c]!;
       const base = c * dim;
       for (let j = 0; j < dim; j++) {
-        const next = (C[base + j] * w + sums[base + j]) / total;
-        const d = next - C[base + j];
+        const next = (C[base + j]! * w + sums[base + j]!) / total;
+        const d = next - C[base + j]!;
         shiftTotal += d * d;
         C[base + j] = next;
       }

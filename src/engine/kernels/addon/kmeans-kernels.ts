@@ -130,7 +130,7 @@ export function nativeKmeansKernels(binding: NativeBinding): KmeansKernels {
         centroids,
         labels,
         distances,
-        inertia: history[r.passes - 1],
+        inertia: history[r.passes - 1]!,
         iterations: r.iterations,
         history: Array.from(history.subarray(0, r.passes)),
         converged: r.converged,

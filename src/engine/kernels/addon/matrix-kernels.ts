@@ -47,7 +47,7 @@ export function nativeMatrixKernels(binding: NativeBinding): MatrixKernels {
       };
     },
     async transposeCsr(csr: Csr, run?: KernelRun): Promise<Csr> {
-      const nnz = csr.offsets[csr.nRows] as number;
+      const nnz = csr.offsets[csr.nRows]!;
       const offsets = new Int32Array(csr.nCols + 1);
       const cols = new Int32Array(nnz);
       const values = new Float32Array(nnz);

@@ -46,14 +46,15 @@ void CholeskySolve(double* A, double* b, int k) {
 
 Napi::Value AlsExplicitHalfStep(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto offsets = rk::Int32Arg(info, 0, "offsets");
-    auto cols = rk::Int32Arg(info, 1, "cols");
-    auto residuals = rk::Float64Arg(info, 2, "residuals");
-    auto fixed = rk::Float32Arg(info, 3, "fixed");
-    auto solve = rk::Float32Arg(info, 4, "solve");
-    const int k = static_cast<int>(rk::NumberArg(info, 5, "k"));
-    const double reg = rk::NumberArg(info, 6, "reg");
-    const int threads = static_cast<int>(rk::NumberArg(info, 7, "threads"));
+    rk::Args args(info);
+    auto offsets = args.Int32(0, "offsets");
+    auto cols = args.Int32(1, "cols");
+    auto residuals = args.Float64(2, "residuals");
+    auto fixed = args.Float32(3, "fixed");
+    auto solve = args.Float32(4, "solve");
+    const int k = static_cast<int>(args.Number(5, "k"));
+    const double reg = args.Number(6, "reg");
+    const int threads = static_cast<int>(args.Number(7, "threads"));
     RK_CHECK(offsets.length >= 1, "offsets must have nRows + 1 entries");
     const long long nRows = static_cast<long long>(offsets.length) - 1;
     RK_CHECK(k >= 1 && static_cast<long long>(solve.length) == nRows * k && fixed.length % k == 0,
@@ -67,8 +68,7 @@ Napi::Value AlsExplicitHalfStep(const Napi::CallbackInfo& info) {
       RK_CHECK(cols.data[p] >= 0 && cols.data[p] < nOther, "index out of range at entry " + std::to_string(p));
     }
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           const int t = rk::ClampThreads(threads, nRows);
           std::atomic<long long> done{0};
           rk::ParallelFor(t, t, [&](long long t0, long long, int) {
@@ -103,7 +103,6 @@ Napi::Value AlsExplicitHalfStep(const Napi::CallbackInfo& info) {
           rk::ThrowIfCancelled(st);
         },
         [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
-    for (size_t a = 0; a < 5; ++a) job->Pin(info[a]);
     return job->Start();
   });
 }

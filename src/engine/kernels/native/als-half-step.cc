@@ -231,20 +231,20 @@ double SolveRow(const Als& a, const std::vector<double>& g, const std::vector<fl
 
 Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto offsets = rk::Int32Arg(info, 0, "offsets");
-    auto cols = rk::Int32Arg(info, 1, "cols");
-    auto conf = rk::Float32Arg(info, 2, "conf");
-    const long long nCols = static_cast<long long>(rk::NumberArg(info, 3, "nCols"));
-    auto solve = rk::Float32Arg(info, 4, "solve");
-    auto fixed = rk::Float32Arg(info, 5, "fixed");
-    const int k = static_cast<int>(rk::NumberArg(info, 6, "k"));
-    const double reg = rk::NumberArg(info, 7, "reg");
-    const int cgSteps = static_cast<int>(rk::NumberArg(info, 8, "cgSteps"));
-    const int threads = static_cast<int>(rk::NumberArg(info, 9, "threads"));
-    const double regExponent = rk::NumberArg(info, 10, "regExponent");
-    RK_CHECK(info.Length() > 11 && info[11].IsBoolean(), "loss must be a boolean");
-    const bool wantLoss = info[11].As<Napi::Boolean>().Value();
-    const int cgPrecision = static_cast<int>(rk::NumberArg(info, 12, "cgPrecision"));
+    rk::Args args(info);
+    auto offsets = args.Int32(0, "offsets");
+    auto cols = args.Int32(1, "cols");
+    auto conf = args.Float32(2, "conf");
+    const long long nCols = static_cast<long long>(args.Number(3, "nCols"));
+    auto solve = args.Float32(4, "solve");
+    auto fixed = args.Float32(5, "fixed");
+    const int k = static_cast<int>(args.Number(6, "k"));
+    const double reg = args.Number(7, "reg");
+    const int cgSteps = static_cast<int>(args.Number(8, "cgSteps"));
+    const int threads = static_cast<int>(args.Number(9, "threads"));
+    const double regExponent = args.Number(10, "regExponent");
+    const bool wantLoss = args.Bool(11, "loss");
+    const int cgPrecision = static_cast<int>(args.Number(12, "cgPrecision"));
     RK_CHECK(cgPrecision == 32 || cgPrecision == 64, "cgPrecision must be 32 or 64");
     RK_CHECK(offsets.length >= 1 && k >= 1, "offsets must not be empty and k >= 1");
     const long long nRows = static_cast<long long>(offsets.length) - 1;
@@ -258,8 +258,7 @@ Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
           cgPrecision == 32 && cgSteps > 0};
     auto loss = std::make_shared<double>(0);
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           std::vector<double> g(static_cast<size_t>(k) * k, 0.0);
           for (long long i = 0; i < nCols; ++i) {
             const float* y = a.fixed + i * k;
@@ -292,7 +291,6 @@ Napi::Value AlsHalfStep(const Napi::CallbackInfo& info) {
           *loss = s;
         },
         [loss](Napi::Env env) -> Napi::Value { return Napi::Number::New(env, *loss); });
-    for (int i : {0, 1, 2, 4, 5}) job->Pin(info[i]);
     return job->Start();
   });
 }

@@ -26,21 +26,23 @@ struct AssignOut {
 
 Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    rk::KmeansRows rows = rk::RowsArg(info, 0);
-    auto rowNorms = rk::Float64Arg(info, 5, "rowNorms");
-    auto centroids = rk::Float32Arg(info, 6, "centroids");
-    int k = static_cast<int>(rk::NumberArg(info, 7, "k"));
-    auto subset = rk::OptionalArg<int32_t, napi_int32_array>(info, 8, "subset");
-    auto labels = rk::Int32Arg(info, 9, "labels");
-    auto distances = rk::Float64Arg(info, 10, "distances");
-    auto sums = rk::OptionalArg<double, napi_float64_array>(info, 11, "sums");
-    auto counts = rk::OptionalArg<double, napi_float64_array>(info, 12, "counts");
-    auto lower = rk::OptionalArg<double, napi_float64_array>(info, 13, "lower");
-    auto shift = rk::OptionalArg<double, napi_float64_array>(info, 14, "shift");
-    bool ready = rk::NumberArg(info, 15, "boundsReady") != 0;
-    bool separation = rk::NumberArg(info, 16, "separation") != 0;
-    int threads = static_cast<int>(rk::NumberArg(info, 17, "threads"));
-    long long n = subset.data ? static_cast<long long>(subset.length) : rows.nRows;
+    rk::Args args(info);
+    rk::KmeansRows rows = rk::RowsArg(args, 0);
+    auto rowNorms = args.Float64(5, "rowNorms");
+    auto centroids = args.Float32(6, "centroids");
+    int k = static_cast<int>(args.Number(7, "k"));
+    auto subset = args.Optional<int32_t, napi_int32_array>(8, "subset");
+    const bool hasSubset = args.Has(8);  // an empty subset assigns no rows (its data may be null)
+    auto labels = args.Int32(9, "labels");
+    auto distances = args.Float64(10, "distances");
+    auto sums = args.Optional<double, napi_float64_array>(11, "sums");
+    auto counts = args.Optional<double, napi_float64_array>(12, "counts");
+    auto lower = args.Optional<double, napi_float64_array>(13, "lower");
+    auto shift = args.Optional<double, napi_float64_array>(14, "shift");
+    bool ready = args.Number(15, "boundsReady") != 0;
+    bool separation = args.Number(16, "separation") != 0;
+    int threads = static_cast<int>(args.Number(17, "threads"));
+    long long n = hasSubset ? static_cast<long long>(subset.length) : rows.nRows;
     int dim = rows.dim;
     RK_CHECK(k >= 1 && centroids.length == static_cast<size_t>(k) * dim, "centroids must hold k*dim values");
     RK_CHECK(rowNorms.length == static_cast<size_t>(rows.nRows), "rowNorms must have nRows entries");
@@ -48,14 +50,13 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
              "labels/distances are shorter than the rows assigned");
     RK_CHECK(!sums.data || (sums.length == static_cast<size_t>(k) * dim && counts.length == static_cast<size_t>(k)),
              "sums must hold k*dim values and counts k");
-    RK_CHECK(!lower.data || (!subset.data && lower.length >= static_cast<size_t>(n) && shift.length == static_cast<size_t>(k)),
+    RK_CHECK(!lower.data || (!hasSubset && lower.length >= static_cast<size_t>(n) && shift.length == static_cast<size_t>(k)),
              "bounds need a full pass, lower per row and shift per centroid");
     auto out = std::make_shared<AssignOut>();
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           rows.Validate();
-          if (subset.data)
+          if (hasSubset)
             for (size_t i = 0; i < subset.length; ++i)
               RK_CHECK(subset.data[i] >= 0 && subset.data[i] < rows.nRows, "subset index out of range at " + std::to_string(i));
           const float* C = centroids.data;
@@ -106,7 +107,7 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
               rk::ThrowIfCancelled(st);
               long long i1 = std::min(e, i0 + 256);
               for (long long i = i0; i < i1; ++i) {
-                long long r = subset.data ? subset.data[i] : i;
+                long long r = hasSubset ? subset.data[i] : i;
                 double xn = rowNorms.data[r];
                 const rk::KmeansRows* src = &rows;
                 long long rr = r;
@@ -179,7 +180,6 @@ Napi::Value AssignClusters(const Napi::CallbackInfo& info) {
           o.Set("full", Napi::Number::New(env, static_cast<double>(out->full)));
           return o;
         });
-    for (size_t i = 0; i < 15; ++i) job->Pin(info[i]);
     return job->Start();
   });
 }

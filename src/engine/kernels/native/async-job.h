@@ -1,5 +1,6 @@
 // A native call that runs off the event loop and resolves a Promise (duckdb's PromiseWorker
-// pattern). Inputs are pinned with references for the job's lifetime; Execute() touches no JS.
+// pattern). The JS objects behind the argument views (rk::Args) are pinned with references for the
+// job's lifetime, taken from the Args themselves rather than listed by hand; Execute() touches no JS.
 // Cancellation and progress are shared atomics that JS reaches through cancel()/progress().
 #pragma once
 #include <napi.h>
@@ -9,6 +10,8 @@
 #include <functional>
 #include <memory>
 #include <vector>
+
+#include "napi-args.h"
 
 namespace rk {
 
@@ -30,14 +33,11 @@ class AsyncJob : public Napi::AsyncWorker {
   using Work = std::function<void(JobState&)>;
   using Done = std::function<Napi::Value(Napi::Env)>;
 
-  AsyncJob(Napi::Env env, Work work, Done done)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)),
-        work_(std::move(work)), done_(std::move(done)), state_(std::make_shared<JobState>()) {}
-
-  // Keeps a JS object (e.g. a typed array whose memory the job reads or writes) alive;
-  // primitives need no pinning (and Node-API cannot reference them).
-  void Pin(Napi::Value v) {
-    if (v.IsObject()) pins_.push_back(Napi::Persistent(v));
+  // Build it after the last read from `args`: views read later would not be pinned.
+  AsyncJob(const Args& args, Work work, Done done)
+      : Napi::AsyncWorker(args.Env()), deferred_(Napi::Promise::Deferred::New(args.Env())),
+        work_(std::move(work)), done_(std::move(done)), state_(std::make_shared<JobState>()) {
+    args.ForEachBacking([this](Napi::Value v) { pins_.push_back(Napi::Persistent(v)); });
   }
 
   // Queues the job; returns { done: Promise, cancel(): void, progress(): number }.

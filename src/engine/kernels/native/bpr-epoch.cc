@@ -21,17 +21,18 @@ namespace {
 
 Napi::Value BprEpoch(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto offsets = rk::Int32Arg(info, 0, "offsets");
-    auto cols = rk::Int32Arg(info, 1, "cols");
-    auto P = rk::Float32Arg(info, 2, "userFactors");
-    auto Q = rk::Float32Arg(info, 3, "itemFactors");
-    auto B = rk::Float32Arg(info, 4, "itemBias");
-    const int k = static_cast<int>(rk::NumberArg(info, 5, "k"));
-    const double lr = rk::NumberArg(info, 6, "lr");
-    const double reg = rk::NumberArg(info, 7, "reg");
-    const long long samples = static_cast<long long>(rk::NumberArg(info, 8, "samples"));
-    const double seed = rk::NumberArg(info, 9, "seed");
-    const int threads = static_cast<int>(rk::NumberArg(info, 10, "threads"));
+    rk::Args args(info);
+    auto offsets = args.Int32(0, "offsets");
+    auto cols = args.Int32(1, "cols");
+    auto P = args.Float32(2, "userFactors");
+    auto Q = args.Float32(3, "itemFactors");
+    auto B = args.Float32(4, "itemBias");
+    const int k = static_cast<int>(args.Number(5, "k"));
+    const double lr = args.Number(6, "lr");
+    const double reg = args.Number(7, "reg");
+    const long long samples = static_cast<long long>(args.Number(8, "samples"));
+    const double seed = args.Number(9, "seed");
+    const int threads = static_cast<int>(args.Number(10, "threads"));
     const long long nRows = static_cast<long long>(offsets.length) - 1;
     const long long nItems = static_cast<long long>(B.length);
     const long long nnz = offsets.data[nRows];
@@ -40,8 +41,7 @@ Napi::Value BprEpoch(const Napi::CallbackInfo& info) {
     for (long long e = 0; e < nnz; ++e) RK_CHECK(cols.data[e] >= 0 && cols.data[e] < nItems, "item out of range");
     auto correct = std::make_shared<double>(0);
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           if (nnz == 0) {
             *correct = NAN;
             return;
@@ -100,7 +100,6 @@ Napi::Value BprEpoch(const Napi::CallbackInfo& info) {
           *correct = static_cast<double>(h) / static_cast<double>(std::max<long long>(1, samples));
         },
         [correct](Napi::Env env) -> Napi::Value { return Napi::Number::New(env, *correct); });
-    for (int i : {0, 1, 2, 3, 4}) job->Pin(info[i]);
     return job->Start();
   });
 }

@@ -81,15 +81,16 @@ void Build(const int32_t* rows, const int32_t* cols, const float* values, long l
 
 Napi::Value BuildCsr(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto rows = rk::Int32Arg(info, 0, "rows");
-    auto cols = rk::Int32Arg(info, 1, "cols");
-    auto values = rk::Float32Arg(info, 2, "values");
-    int nRows = static_cast<int>(rk::NumberArg(info, 3, "nRows"));
-    int nCols = static_cast<int>(rk::NumberArg(info, 4, "nCols"));
-    auto offsets = rk::Int32Arg(info, 5, "outOffsets");
-    auto outCols = rk::Int32Arg(info, 6, "outCols");
-    auto outValues = rk::Float32Arg(info, 7, "outValues");
-    auto outSource = rk::Int32Arg(info, 8, "outSource");
+    rk::Args args(info);
+    auto rows = args.Int32(0, "rows");
+    auto cols = args.Int32(1, "cols");
+    auto values = args.Float32(2, "values");
+    int nRows = static_cast<int>(args.Number(3, "nRows"));
+    int nCols = static_cast<int>(args.Number(4, "nCols"));
+    auto offsets = args.Int32(5, "outOffsets");
+    auto outCols = args.Int32(6, "outCols");
+    auto outValues = args.Float32(7, "outValues");
+    auto outSource = args.Int32(8, "outSource");
     long long n = static_cast<long long>(rows.length);
     RK_CHECK(cols.length == rows.length && values.length == rows.length, "rows, cols and values differ in length");
     RK_CHECK(offsets.length == static_cast<size_t>(nRows) + 1, "outOffsets must have nRows + 1 entries");
@@ -97,8 +98,7 @@ Napi::Value BuildCsr(const Napi::CallbackInfo& info) {
              "output arrays are shorter than the input");
     auto result = std::make_shared<Result>();
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           Build(rows.data, cols.data, values.data, n, nRows, nCols, offsets.data, outCols.data, outValues.data,
                 outSource.data, *result, st);
         },
@@ -108,7 +108,6 @@ Napi::Value BuildCsr(const Napi::CallbackInfo& info) {
           o.Set("duplicates", Napi::Number::New(env, static_cast<double>(result->duplicates)));
           return o;
         });
-    for (size_t i = 0; i < 9; ++i) job->Pin(info[i]);
     return job->Start();
   });
 }

@@ -18,14 +18,14 @@ constexpr long long kChunk = 65536;
 
 Napi::Value FillNormal(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto out = rk::Float32Arg(info, 0, "out");
-    const double mean = rk::NumberArg(info, 1, "mean");
-    const double sd = rk::NumberArg(info, 2, "std");
-    const double seed = rk::NumberArg(info, 3, "seed");
+    rk::Args args(info);
+    auto out = args.Float32(0, "out");
+    const double mean = args.Number(1, "mean");
+    const double sd = args.Number(2, "std");
+    const double seed = args.Number(3, "seed");
     RK_CHECK(seed >= 0 && seed <= 4294967295.0, "seed must be in [0, 2^32)");
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           const long long n = static_cast<long long>(out.length);
           const long long chunks = (n + kChunk - 1) / kChunk;
           std::atomic<long long> done{0};
@@ -49,7 +49,6 @@ Napi::Value FillNormal(const Napi::CallbackInfo& info) {
           rk::ThrowIfCancelled(st);
         },
         [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
-    job->Pin(info[0]);
     return job->Start();
   });
 }

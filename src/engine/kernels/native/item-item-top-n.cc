@@ -27,22 +27,22 @@ inline bool Before(const Hit& a, const Hit& b) { return a.score > b.score || (a.
 
 Napi::Value ItemItemTopN(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto offsets = rk::Int32Arg(info, 0, "offsets");
-    auto cols = rk::Int32Arg(info, 1, "cols");
-    auto weights = rk::Float32Arg(info, 2, "weights");
-    auto users = rk::Int32Arg(info, 3, "users");
-    const int n = static_cast<int>(rk::NumberArg(info, 4, "n"));
-    auto eligible = rk::TypedArg<uint8_t, napi_uint8_array>(info, 5, "eligible");
-    RK_CHECK(info.Length() > 6 && info[6].IsBoolean(), "excludeSeen must be a boolean");
-    const bool excludeSeen = info[6].As<Napi::Boolean>().Value();
-    const int threads = static_cast<int>(rk::NumberArg(info, 7, "threads"));
-    auto outItems = rk::Int32Arg(info, 8, "outItems");
-    auto outScores = rk::Float32Arg(info, 9, "outScores");
+    rk::Args args(info);
+    auto offsets = args.Int32(0, "offsets");
+    auto cols = args.Int32(1, "cols");
+    auto weights = args.Float32(2, "weights");
+    auto users = args.Int32(3, "users");
+    const int n = static_cast<int>(args.Number(4, "n"));
+    auto eligible = args.Typed<uint8_t, napi_uint8_array>(5, "eligible");
+    const bool excludeSeen = args.Bool(6, "excludeSeen");
+    const int threads = static_cast<int>(args.Number(7, "threads"));
+    auto outItems = args.Int32(8, "outItems");
+    auto outScores = args.Float32(9, "outScores");
     // Optional factor term weight * p_u . q_i (k = 0: none), as ts addFactorTerm.
-    auto userF = rk::Float32Arg(info, 10, "userFactors");
-    auto itemF = rk::Float32Arg(info, 11, "itemFactors");
-    const int fk = static_cast<int>(rk::NumberArg(info, 12, "factorK"));
-    const double fw = rk::NumberArg(info, 13, "factorWeight");
+    auto userF = args.Float32(10, "userFactors");
+    auto itemF = args.Float32(11, "itemFactors");
+    const int fk = static_cast<int>(args.Number(12, "factorK"));
+    const double fw = args.Number(13, "factorWeight");
     const long long nItems = static_cast<long long>(eligible.length);
     const long long nRows = static_cast<long long>(offsets.length) - 1;
     RK_CHECK(static_cast<long long>(weights.length) == nItems * nItems, "weights must be nItems x nItems");
@@ -54,8 +54,7 @@ Napi::Value ItemItemTopN(const Napi::CallbackInfo& info) {
     for (size_t r = 0; r < users.length; ++r) RK_CHECK(users.data[r] >= 0 && users.data[r] < nRows, "user out of range");
     for (long long e = 0; e < offsets.data[nRows]; ++e) RK_CHECK(cols.data[e] >= 0 && cols.data[e] < nItems, "item out of range");
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           const long long nUsers = static_cast<long long>(users.length);
           std::atomic<long long> done{0};
           rk::ParallelFor(nUsers, threads, [&](long long b, long long e, int) {
@@ -99,7 +98,6 @@ Napi::Value ItemItemTopN(const Napi::CallbackInfo& info) {
           });
         },
         [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
-    for (int i : {0, 1, 2, 3, 5, 8, 9, 10, 11}) job->Pin(info[i]);
     return job->Start();
   });
 }

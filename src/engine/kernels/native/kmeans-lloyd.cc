@@ -291,20 +291,21 @@ class Lloyd {
 
 Napi::Value KmeansLloyd(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    rk::KmeansRows rows = rk::RowsArg(info, 0);
-    auto rowNorms = rk::Float64Arg(info, 5, "rowNorms");
-    auto init = rk::Float32Arg(info, 6, "init");
-    int k = static_cast<int>(rk::NumberArg(info, 7, "k"));
-    double maxIterArg = rk::NumberArg(info, 8, "maxIter");
-    double tolAbs = rk::NumberArg(info, 9, "tolAbs");
-    bool bounds = rk::NumberArg(info, 10, "bounds") != 0;
-    bool separation = rk::NumberArg(info, 11, "separation") != 0;
-    bool spherical = rk::NumberArg(info, 12, "spherical") != 0;
-    int threads = static_cast<int>(rk::NumberArg(info, 13, "threads"));
-    auto outC = rk::Float32Arg(info, 14, "outCentroids");
-    auto outLabels = rk::Int32Arg(info, 15, "outLabels");
-    auto outDistances = rk::Float64Arg(info, 16, "outDistances");
-    auto outHistory = rk::Float64Arg(info, 17, "outHistory");
+    rk::Args args(info);
+    rk::KmeansRows rows = rk::RowsArg(args, 0);
+    auto rowNorms = args.Float64(5, "rowNorms");
+    auto init = args.Float32(6, "init");
+    int k = static_cast<int>(args.Number(7, "k"));
+    double maxIterArg = args.Number(8, "maxIter");
+    double tolAbs = args.Number(9, "tolAbs");
+    bool bounds = args.Number(10, "bounds") != 0;
+    bool separation = args.Number(11, "separation") != 0;
+    bool spherical = args.Number(12, "spherical") != 0;
+    int threads = static_cast<int>(args.Number(13, "threads"));
+    auto outC = args.Float32(14, "outCentroids");
+    auto outLabels = args.Int32(15, "outLabels");
+    auto outDistances = args.Float64(16, "outDistances");
+    auto outHistory = args.Float64(17, "outHistory");
     long long n = rows.nRows;
     int dim = rows.dim;
     RK_CHECK(k >= 1 && init.length == static_cast<size_t>(k) * dim,
@@ -320,8 +321,7 @@ Napi::Value KmeansLloyd(const Napi::CallbackInfo& info) {
              "output buffers have the wrong lengths");
     auto out = std::make_shared<LloydOut>();
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           rows.Validate();
           Lloyd fit(rows, rowNorms.data, init.data, k, bounds, separation, spherical, threads, outLabels.data,
                     outDistances.data);
@@ -358,7 +358,6 @@ Napi::Value KmeansLloyd(const Napi::CallbackInfo& info) {
           o.Set("passes", Napi::Number::New(env, static_cast<double>(out->passes)));
           return o;
         });
-    for (size_t i = 0; i < 18; ++i) job->Pin(info[i]);
     return job->Start();
   });
 }

@@ -109,19 +109,19 @@ long long SearchLeft(const std::vector<double>& cum, double v) {
 
 Napi::Value KmeansPlusPlus(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    rk::KmeansRows rows = rk::RowsArg(info, 0);
-    auto rowNorms = rk::Float64Arg(info, 5, "rowNorms");
-    int k = static_cast<int>(rk::NumberArg(info, 6, "k"));
-    int trials = static_cast<int>(rk::NumberArg(info, 7, "trials"));
-    uint32_t seed = static_cast<uint32_t>(rk::NumberArg(info, 8, "seed"));
-    auto centers = rk::Int32Arg(info, 9, "outCenters");
-    int threads = static_cast<int>(rk::NumberArg(info, 10, "threads"));
+    rk::Args args(info);
+    rk::KmeansRows rows = rk::RowsArg(args, 0);
+    auto rowNorms = args.Float64(5, "rowNorms");
+    int k = static_cast<int>(args.Number(6, "k"));
+    int trials = static_cast<int>(args.Number(7, "trials"));
+    uint32_t seed = static_cast<uint32_t>(args.Number(8, "seed"));
+    auto centers = args.Int32(9, "outCenters");
+    int threads = static_cast<int>(args.Number(10, "threads"));
     RK_CHECK(k >= 1 && k <= rows.nRows && trials >= 1, "k-means++ needs 1 <= k <= nRows and trials >= 1");
     RK_CHECK(centers.length == static_cast<size_t>(k), "outCenters must have k entries");
     RK_CHECK(rowNorms.length == static_cast<size_t>(rows.nRows), "rowNorms must have nRows entries");
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           rows.Validate();
           long long n = rows.nRows;
           const Columns cols = BuildColumns(rows);
@@ -159,7 +159,6 @@ Napi::Value KmeansPlusPlus(const Napi::CallbackInfo& info) {
           st.progress.store(1.0);
         },
         [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
-    for (size_t i = 0; i < 10; ++i) job->Pin(info[i]);
     return job->Start();
   });
 }

@@ -56,24 +56,18 @@ struct KmeansRows {
   }
 };
 
-template <typename T, napi_typedarray_type Kind>
-View<T> OptionalArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
-  if (info.Length() <= i || info[i].IsNull() || info[i].IsUndefined()) return {nullptr, 0};
-  return TypedArg<T, Kind>(info, i, what);
-}
-
-// (offsets | null, cols | null, values, nRows, dim) starting at info[i].
-inline KmeansRows RowsArg(const Napi::CallbackInfo& info, size_t i) {
+// (offsets | null, cols | null, values, nRows, dim) starting at argument i.
+inline KmeansRows RowsArg(Args& args, size_t i) {
   KmeansRows rows;
-  auto offsets = OptionalArg<int32_t, napi_int32_array>(info, i, "offsets");
-  auto cols = OptionalArg<int32_t, napi_int32_array>(info, i + 1, "cols");
-  auto values = Float32Arg(info, i + 2, "values");
-  rows.nRows = static_cast<long long>(NumberArg(info, i + 3, "nRows"));
-  rows.dim = static_cast<int>(NumberArg(info, i + 4, "dim"));
+  auto offsets = args.Optional<int32_t, napi_int32_array>(i, "offsets");
+  auto cols = args.Optional<int32_t, napi_int32_array>(i + 1, "cols");
+  auto values = args.Float32(i + 2, "values");
+  rows.nRows = static_cast<long long>(args.Number(i + 3, "nRows"));
+  rows.dim = static_cast<int>(args.Number(i + 4, "dim"));
   rows.values = values.data;
   rows.nValues = values.length;
-  if (offsets.data) {
-    RK_CHECK(cols.data, "CSR rows need cols");
+  if (args.Has(i)) {
+    RK_CHECK(args.Has(i + 1), "CSR rows need cols");  // cols.data may be null when there are none
     RK_CHECK(offsets.length == static_cast<size_t>(rows.nRows) + 1, "offsets must have nRows + 1 entries");
     rows.offsets = offsets.data;
     rows.cols = cols.data;

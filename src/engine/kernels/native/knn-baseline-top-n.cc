@@ -46,23 +46,23 @@ double KthLargest(double* a, long long n, long long k) {
 
 Napi::Value KnnBaselineTopN(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto offsets = rk::Int32Arg(info, 0, "offsets");
-    auto cols = rk::Int32Arg(info, 1, "cols");
-    auto values = rk::Float32Arg(info, 2, "values");
-    auto sims = rk::Float32Arg(info, 3, "sims");
-    auto userBias = rk::Float32Arg(info, 4, "userBias");
-    auto itemBias = rk::Float32Arg(info, 5, "itemBias");
-    const double mu = rk::NumberArg(info, 6, "globalMean");
-    const long long k = static_cast<long long>(rk::NumberArg(info, 7, "k"));
-    const long long minK = static_cast<long long>(rk::NumberArg(info, 8, "minK"));
-    auto eligible = rk::TypedArg<uint8_t, napi_uint8_array>(info, 9, "eligible");
-    auto users = rk::Int32Arg(info, 10, "users");
-    const long long n = static_cast<long long>(rk::NumberArg(info, 11, "n"));
-    RK_CHECK(info.Length() > 12 && info[12].IsBoolean(), "excludeSeen must be a boolean");
-    const bool excludeSeen = info[12].As<Napi::Boolean>().Value();
-    auto outItems = rk::Int32Arg(info, 13, "outItems");
-    auto outScores = rk::Float32Arg(info, 14, "outScores");
-    const int threads = static_cast<int>(rk::NumberArg(info, 15, "threads"));
+    rk::Args args(info);
+    auto offsets = args.Int32(0, "offsets");
+    auto cols = args.Int32(1, "cols");
+    auto values = args.Float32(2, "values");
+    auto sims = args.Float32(3, "sims");
+    auto userBias = args.Float32(4, "userBias");
+    auto itemBias = args.Float32(5, "itemBias");
+    const double mu = args.Number(6, "globalMean");
+    const long long k = static_cast<long long>(args.Number(7, "k"));
+    const long long minK = static_cast<long long>(args.Number(8, "minK"));
+    auto eligible = args.Typed<uint8_t, napi_uint8_array>(9, "eligible");
+    auto users = args.Int32(10, "users");
+    const long long n = static_cast<long long>(args.Number(11, "n"));
+    const bool excludeSeen = args.Bool(12, "excludeSeen");
+    auto outItems = args.Int32(13, "outItems");
+    auto outScores = args.Float32(14, "outScores");
+    const int threads = static_cast<int>(args.Number(15, "threads"));
 
     const long long nI = static_cast<long long>(itemBias.length), nU = static_cast<long long>(userBias.length);
     RK_CHECK(static_cast<long long>(sims.length) == nI * nI && static_cast<long long>(eligible.length) == nI &&
@@ -80,8 +80,7 @@ Napi::Value KnnBaselineTopN(const Napi::CallbackInfo& info) {
     RK_CHECK(static_cast<long long>(outItems.length) == nUsers * n && static_cast<long long>(outScores.length) == nUsers * n,
              "outputs must hold users x n entries");
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           const int t = rk::ClampThreads(threads, nUsers);
           std::atomic<long long> done{0};
           rk::ParallelFor(t, t, [&](long long t0, long long, int) {
@@ -153,7 +152,6 @@ Napi::Value KnnBaselineTopN(const Napi::CallbackInfo& info) {
           rk::ThrowIfCancelled(st);
         },
         [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
-    for (size_t a = 0; a < 16; ++a) job->Pin(info[a]);
     return job->Start();
   });
 }

@@ -318,24 +318,22 @@ void Run(const uint8_t* buf, long long n, const Spec& s, long long row, long lon
 
 Napi::Value ParseNumericLines(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    RK_CHECK(info.Length() >= 10 && info[0].IsTypedArray(), "buf must be a Uint8Array");
-    auto bufArr = info[0].As<Napi::Uint8Array>();
-    const uint8_t* buf = bufArr.Data();
-    long long n = static_cast<long long>(bufArr.ElementLength());
-    RK_CHECK(info[1].IsString(), "delimiter must be a string");
-    std::string delim = info[1].As<Napi::String>().Utf8Value();
+    rk::Args args(info);
+    auto bufView = args.Typed<uint8_t, napi_uint8_array>(0, "buf");
+    const uint8_t* buf = bufView.data;
+    long long n = static_cast<long long>(bufView.length);
+    std::string delim = args.String(1, "delimiter");
     RK_CHECK(delim.size() == 1 || delim == "::", "delimiter must be one byte or '::'");
-    auto columns = rk::Int32Arg(info, 2, "columns");
-    auto kinds = rk::Int32Arg(info, 3, "kinds");
-    auto mins = rk::Float64Arg(info, 4, "min");
-    auto maxs = rk::Float64Arg(info, 5, "max");
-    RK_CHECK(info[6].IsArray(), "out must be an array of typed arrays");
-    auto outArr = info[6].As<Napi::Array>();
-    long long row = static_cast<long long>(rk::NumberArg(info, 7, "row"));
-    bool skipBad = info[8].ToBoolean();
-    int threads = static_cast<int>(rk::NumberArg(info, 9, "threads"));
+    auto columns = args.Int32(2, "columns");
+    auto kinds = args.Int32(3, "kinds");
+    auto mins = args.Float64(4, "min");
+    auto maxs = args.Float64(5, "max");
+    std::vector<rk::AnyView> outs = args.TypedList(6, "out");
+    long long row = static_cast<long long>(args.Number(7, "row"));
+    bool skipBad = args.Bool(8, "skipBad");
+    int threads = static_cast<int>(args.Number(9, "threads"));
     size_t nf = columns.length;
-    RK_CHECK(nf > 0 && kinds.length == nf && mins.length == nf && maxs.length == nf && outArr.Length() == nf,
+    RK_CHECK(nf > 0 && kinds.length == nf && mins.length == nf && maxs.length == nf && outs.size() == nf,
              "columns, kinds, min, max and out differ in length");
 
     auto spec = std::make_shared<Spec>();
@@ -355,22 +353,19 @@ Napi::Value ParseNumericLines(const Napi::CallbackInfo& info) {
       spec->kinds.push_back(kinds.data[k]);
       spec->min.push_back(mins.data[k]);
       spec->max.push_back(maxs.data[k]);
-      Napi::Value v = outArr.Get(static_cast<uint32_t>(k));
-      RK_CHECK(v.IsTypedArray(), "out[" + std::to_string(k) + "] must be a typed array");
-      auto ta = v.As<Napi::TypedArray>();
+      const rk::AnyView& ta = outs[k];
       int kind = kinds.data[k];
       napi_typedarray_type want = kind == kI32 ? napi_int32_array : kind == kF32 ? napi_float32_array : napi_float64_array;
-      RK_CHECK(kind >= 0 && kind <= 3 && ta.TypedArrayType() == want,
+      RK_CHECK(kind >= 0 && kind <= 3 && ta.type == want,
                "out[" + std::to_string(k) + "] does not match its kind");
-      void* data = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
-      spec->out.push_back({kind, data});
-      long long len = static_cast<long long>(ta.ElementLength());
+      spec->out.push_back({kind, ta.data});
+      long long len = static_cast<long long>(ta.length);
       capacity = capacity < 0 ? len : std::min(capacity, len);
     }
     RK_CHECK(row >= 0, "row must be >= 0");
     auto result = std::make_shared<Result>();
     auto* job = new rk::AsyncJob(
-        info.Env(), [=](rk::JobState& st) { Run(buf, n, *spec, row, capacity, threads, *result, st); },
+        args, [=](rk::JobState& st) { Run(buf, n, *spec, row, capacity, threads, *result, st); },
         [result](Napi::Env env) -> Napi::Value {
           Napi::Object o = Napi::Object::New(env);
           o.Set("rows", Napi::Number::New(env, static_cast<double>(result->rows)));
@@ -393,9 +388,6 @@ Napi::Value ParseNumericLines(const Napi::CallbackInfo& info) {
           o.Set("bad", bad);
           return o;
         });
-    job->Pin(info[0]);
-    job->Pin(info[6]);
-    for (size_t k = 0; k < nf; k++) job->Pin(outArr.Get(static_cast<uint32_t>(k)));
     return job->Start();
   });
 }

@@ -31,17 +31,18 @@ void CheckRows(const char* name, const int32_t* offsets, size_t nOffsets, const 
 
 Napi::Value PearsonBaselineSims(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto iOff = rk::Int32Arg(info, 0, "itemOffsets");
-    auto iUsers = rk::Int32Arg(info, 1, "itemUsers");
-    auto iRes = rk::Float64Arg(info, 2, "itemResiduals");
-    auto uOff = rk::Int32Arg(info, 3, "userOffsets");
-    auto uItems = rk::Int32Arg(info, 4, "userItems");
-    auto uRes = rk::Float64Arg(info, 5, "userResiduals");
-    const long long nI = static_cast<long long>(rk::NumberArg(info, 6, "nItems"));
-    const double shrinkage = rk::NumberArg(info, 7, "shrinkage");
-    const double minSupportArg = rk::NumberArg(info, 8, "minSupport");
-    auto out = rk::Float32Arg(info, 9, "out");
-    const int threads = static_cast<int>(rk::NumberArg(info, 10, "threads"));
+    rk::Args args(info);
+    auto iOff = args.Int32(0, "itemOffsets");
+    auto iUsers = args.Int32(1, "itemUsers");
+    auto iRes = args.Float64(2, "itemResiduals");
+    auto uOff = args.Int32(3, "userOffsets");
+    auto uItems = args.Int32(4, "userItems");
+    auto uRes = args.Float64(5, "userResiduals");
+    const long long nI = static_cast<long long>(args.Number(6, "nItems"));
+    const double shrinkage = args.Number(7, "shrinkage");
+    const double minSupportArg = args.Number(8, "minSupport");
+    auto out = args.Float32(9, "out");
+    const int threads = static_cast<int>(args.Number(10, "threads"));
     RK_CHECK(nI >= 0 && static_cast<long long>(iOff.length) == nI + 1, "itemOffsets must have nItems + 1 entries");
     RK_CHECK(static_cast<long long>(out.length) == nI * nI, "out must hold nItems x nItems floats");
     const long long nU = static_cast<long long>(uOff.length) - 1;
@@ -49,8 +50,7 @@ Napi::Value PearsonBaselineSims(const Napi::CallbackInfo& info) {
     CheckRows("byItem", iOff.data, iOff.length, iUsers.data, iUsers.length, iRes.length, nU);
     const double minSupport = std::max(2.0, minSupportArg);
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           const int t = rk::ClampThreads(threads, nI);
           std::atomic<long long> done{0};
           rk::ParallelFor(t, t, [&](long long t0, long long, int) {
@@ -95,7 +95,6 @@ Napi::Value PearsonBaselineSims(const Napi::CallbackInfo& info) {
           rk::ThrowIfCancelled(st);
         },
         [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
-    for (size_t a = 0; a < 10; ++a) job->Pin(info[a]);
     return job->Start();
   });
 }

@@ -9,12 +9,13 @@ namespace {
 
 Napi::Value ScoreItems(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto panels = rk::Float32Arg(info, 0, "panels");
-    int k = static_cast<int>(rk::NumberArg(info, 1, "k"));
-    auto bias = rk::Float32Arg(info, 2, "bias");
-    auto vector = rk::Float32Arg(info, 3, "vector");
-    float offset = static_cast<float>(rk::NumberArg(info, 4, "offset"));
-    auto out = rk::Float32Arg(info, 5, "out");
+    rk::Args args(info);
+    auto panels = args.Float32(0, "panels");
+    int k = static_cast<int>(args.Number(1, "k"));
+    auto bias = args.Float32(2, "bias");
+    auto vector = args.Float32(3, "vector");
+    float offset = static_cast<float>(args.Number(4, "offset"));
+    auto out = args.Float32(5, "out");
     long long nItems = static_cast<long long>(bias.length);
     long long nP = rk::PanelCount(nItems);
     RK_CHECK(panels.length == static_cast<size_t>(nP * k * rk::kPanel), "panels do not match nItems and k");

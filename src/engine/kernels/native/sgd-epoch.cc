@@ -144,22 +144,22 @@ uint32_t BlockSeed(uint32_t seed, int block) { return seed ^ (static_cast<uint32
 
 Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto users = rk::Int32Arg(info, 0, "users");
-    auto items = rk::Int32Arg(info, 1, "items");
-    auto ratings = rk::Float32Arg(info, 2, "ratings");
-    auto offsets = rk::Int32Arg(info, 3, "blockOffsets");
-    const int grid = static_cast<int>(rk::NumberArg(info, 4, "grid"));
-    auto P = rk::Float32Arg(info, 5, "userFactors");
-    auto Q = rk::Float32Arg(info, 6, "itemFactors");
-    auto bu = rk::Float32Arg(info, 7, "userBias");
-    auto bi = rk::Float32Arg(info, 8, "itemBias");
-    const int k = static_cast<int>(rk::NumberArg(info, 9, "factors"));
-    const double mu = rk::NumberArg(info, 10, "globalMean");
-    RK_CHECK(info.Length() > 11 && info[11].IsBoolean(), "biased must be a boolean");
-    const bool biased = info[11].As<Napi::Boolean>().Value();
-    auto rates = rk::Float64Arg(info, 12, "rates");
-    const double shuffleSeed = rk::NumberArg(info, 13, "shuffleSeed");
-    const int threads = static_cast<int>(rk::NumberArg(info, 14, "threads"));
+    rk::Args args(info);
+    auto users = args.Int32(0, "users");
+    auto items = args.Int32(1, "items");
+    auto ratings = args.Float32(2, "ratings");
+    auto offsets = args.Int32(3, "blockOffsets");
+    const int grid = static_cast<int>(args.Number(4, "grid"));
+    auto P = args.Float32(5, "userFactors");
+    auto Q = args.Float32(6, "itemFactors");
+    auto bu = args.Float32(7, "userBias");
+    auto bi = args.Float32(8, "itemBias");
+    const int k = static_cast<int>(args.Number(9, "factors"));
+    const double mu = args.Number(10, "globalMean");
+    const bool biased = args.Bool(11, "biased");
+    auto rates = args.Float64(12, "rates");
+    const double shuffleSeed = args.Number(13, "shuffleSeed");
+    const int threads = static_cast<int>(args.Number(14, "threads"));
 
     const long long n = static_cast<long long>(users.length);
     RK_CHECK(items.length == users.length && ratings.length == users.length, "users, items, ratings differ in length");
@@ -179,8 +179,7 @@ Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
     const uint32_t seed = shuffle ? static_cast<uint32_t>(shuffleSeed) : 0;
     auto result = std::make_shared<std::array<double, 2>>();
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           // Checked here, off the event loop: an out-of-range index would write outside P or Q.
           // A branch-free pass (vectorised) first; the entry is looked for only when one is bad.
           bool bad = false;
@@ -282,7 +281,6 @@ Napi::Value SgdEpoch(const Napi::CallbackInfo& info) {
           o.Set("penalty", (*result)[1]);
           return o;
         });
-    for (size_t a = 0; a < 15; ++a) job->Pin(info[a]);
     return job->Start();
   });
 }

@@ -142,14 +142,14 @@ void Invert(double* a, long long n, int threads, rk::JobState& st) {
 
 Napi::Value SpdInverse(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto a = rk::Float64Arg(info, 0, "a");
-    const long long n = static_cast<long long>(rk::NumberArg(info, 1, "n"));
-    const int threads = static_cast<int>(rk::NumberArg(info, 2, "threads"));
+    rk::Args args(info);
+    auto a = args.Float64(0, "a");
+    const long long n = static_cast<long long>(args.Number(1, "n"));
+    const int threads = static_cast<int>(args.Number(2, "threads"));
     RK_CHECK(n >= 1 && static_cast<long long>(a.length) == n * n, "a must hold n x n values");
     auto* job = new rk::AsyncJob(
-        info.Env(), [=](rk::JobState& st) { Invert(a.data, n, threads, st); },
+        args, [=](rk::JobState& st) { Invert(a.data, n, threads, st); },
         [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
-    job->Pin(info[0]);
     return job->Start();
   });
 }

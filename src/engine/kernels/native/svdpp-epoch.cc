@@ -28,17 +28,18 @@ double SumSq(const double* x, size_t n) {
 
 Napi::Value SvdppEpoch(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto offsets = rk::Int32Arg(info, 0, "offsets");
-    auto cols = rk::Int32Arg(info, 1, "cols");
-    auto values = rk::Float32Arg(info, 2, "values");
-    auto P = rk::Float64Arg(info, 3, "userFactors");
-    auto Q = rk::Float64Arg(info, 4, "itemFactors");
-    auto Y = rk::Float64Arg(info, 5, "implicitFactors");
-    auto bu = rk::Float64Arg(info, 6, "userBias");
-    auto bi = rk::Float64Arg(info, 7, "itemBias");
-    const int k = static_cast<int>(rk::NumberArg(info, 8, "factors"));
-    const double mu = rk::NumberArg(info, 9, "globalMean");
-    auto rates = rk::Float64Arg(info, 10, "rates");
+    rk::Args args(info);
+    auto offsets = args.Int32(0, "offsets");
+    auto cols = args.Int32(1, "cols");
+    auto values = args.Float32(2, "values");
+    auto P = args.Float64(3, "userFactors");
+    auto Q = args.Float64(4, "itemFactors");
+    auto Y = args.Float64(5, "implicitFactors");
+    auto bu = args.Float64(6, "userBias");
+    auto bi = args.Float64(7, "itemBias");
+    const int k = static_cast<int>(args.Number(8, "factors"));
+    const double mu = args.Number(9, "globalMean");
+    auto rates = args.Float64(10, "rates");
 
     const long long nUsers = static_cast<long long>(bu.length), nItems = static_cast<long long>(bi.length);
     RK_CHECK(k >= 1 && rates.length == 10, "factors must be >= 1 and rates must hold 10 numbers");
@@ -55,8 +56,7 @@ Napi::Value SvdppEpoch(const Napi::CallbackInfo& info) {
     }
     auto result = std::make_shared<std::array<double, 2>>();
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           const double* r = rates.data;
           const double lrBu = r[0], lrBi = r[1], lrPu = r[2], lrQi = r[3], lrYj = r[4];
           const double regBu = r[5], regBi = r[6], regPu = r[7], regQi = r[8], regYj = r[9];
@@ -119,7 +119,6 @@ Napi::Value SvdppEpoch(const Napi::CallbackInfo& info) {
           o.Set("penalty", (*result)[1]);
           return o;
         });
-    for (size_t a = 0; a < 11; ++a) job->Pin(info[a]);
     return job->Start();
   });
 }

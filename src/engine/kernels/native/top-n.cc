@@ -186,11 +186,11 @@ struct Catalog {
   long long nItems;
   long long nP;  // panel count, the last panel padded
 
-  explicit Catalog(const Napi::CallbackInfo& info)
-      : panels(rk::Float32Arg(info, 0, "panels")),
-        pbias(rk::Float32Arg(info, 1, "pbias")),
-        k(static_cast<int>(rk::NumberArg(info, 2, "k"))),
-        nItems(static_cast<long long>(rk::NumberArg(info, 3, "nItems"))),
+  explicit Catalog(rk::Args& args)
+      : panels(args.Float32(0, "panels")),
+        pbias(args.Float32(1, "pbias")),
+        k(static_cast<int>(args.Number(2, "k"))),
+        nItems(static_cast<long long>(args.Number(3, "nItems"))),
         nP(rk::PanelCount(nItems)) {}
 
   void Check() const {
@@ -258,12 +258,13 @@ void TopNRange(const AllArgs& a, long long begin, long long end, rk::JobState& s
 
 Napi::Value PackItemPanels(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto factors = rk::Float32Arg(info, 0, "factors");
-    auto bias = rk::Float32Arg(info, 1, "bias");
-    auto eligible = rk::TypedArg<uint8_t, napi_uint8_array>(info, 2, "eligible");
-    int k = static_cast<int>(rk::NumberArg(info, 3, "k"));
-    auto panels = rk::Float32Arg(info, 4, "outPanels");
-    auto pbias = rk::Float32Arg(info, 5, "outBias");
+    rk::Args args(info);
+    auto factors = args.Float32(0, "factors");
+    auto bias = args.Float32(1, "bias");
+    auto eligible = args.Typed<uint8_t, napi_uint8_array>(2, "eligible");
+    int k = static_cast<int>(args.Number(3, "k"));
+    auto panels = args.Float32(4, "outPanels");
+    auto pbias = args.Float32(5, "outBias");
     long long nItems = static_cast<long long>(bias.length);
     long long nP = rk::PanelCount(nItems);
     RK_CHECK(k >= 0 && factors.length == static_cast<size_t>(nItems * k), "factors must hold nItems x k floats");
@@ -343,11 +344,12 @@ void Screen(Scan&& scan, const rk::ScreenBound& bound, const float* v, const flo
 
 Napi::Value PackInt8Panels(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto panels = rk::Float32Arg(info, 0, "panels");
-    int k = static_cast<int>(rk::NumberArg(info, 1, "k"));
-    auto codes = rk::TypedArg<int8_t, napi_int8_array>(info, 2, "outCodes");
-    auto scales = rk::Float32Arg(info, 3, "outScales");
-    auto weights = rk::Float32Arg(info, 4, "outWeights");
+    rk::Args args(info);
+    auto panels = args.Float32(0, "panels");
+    int k = static_cast<int>(args.Number(1, "k"));
+    auto codes = args.Typed<int8_t, napi_int8_array>(2, "outCodes");
+    auto scales = args.Float32(3, "outScales");
+    auto weights = args.Float32(4, "outWeights");
     RK_CHECK(k > 0 && panels.length % (static_cast<size_t>(k) * kPanel) == 0, "panels must hold whole 16-item panels");
     RK_CHECK(codes.length == panels.length, "outCodes must match panels");
     long long nP = static_cast<long long>(panels.length) / (static_cast<long long>(k) * kPanel);
@@ -364,23 +366,24 @@ RK_REGISTER("packInt8Panels", PackInt8Panels);
 
 Napi::Value TopNVector(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    Catalog catalog(info);
-    auto factors = rk::Float32Arg(info, 4, "factors");
-    auto vector = rk::Float32Arg(info, 5, "vector");
-    float offset = static_cast<float>(rk::NumberArg(info, 6, "offset"));
-    int n = static_cast<int>(rk::NumberArg(info, 7, "n"));
-    auto exclude = rk::Int32Arg(info, 8, "exclude");
-    bool hasCandidates = info.Length() > 9 && info[9].IsTypedArray();
-    rk::View<int32_t> candidates = hasCandidates ? rk::Int32Arg(info, 9, "candidates") : rk::View<int32_t>{nullptr, 0};
-    auto outItems = rk::Int32Arg(info, 10, "outItems");
-    auto outScores = rk::Float32Arg(info, 11, "outScores");
+    rk::Args args(info);
+    Catalog catalog(args);
+    auto factors = args.Float32(4, "factors");
+    auto vector = args.Float32(5, "vector");
+    float offset = static_cast<float>(args.Number(6, "offset"));
+    int n = static_cast<int>(args.Number(7, "n"));
+    auto exclude = args.Int32(8, "exclude");
+    auto candidates = args.Optional<int32_t, napi_int32_array>(9, "candidates");
+    bool hasCandidates = args.Has(9);  // an empty list means no candidates, not all items
+    auto outItems = args.Int32(10, "outItems");
+    auto outScores = args.Float32(11, "outScores");
     // One thread unless asked: splitting pays only on an idle machine (measured: worse under load).
-    int threads = info.Length() > 12 && info[12].IsNumber() ? static_cast<int>(rk::NumberArg(info, 12, "threads")) : 1;
-    bool hasInt8 = info.Length() > 15 && info[13].IsTypedArray();
-    rk::View<int8_t> codes =
-        hasInt8 ? rk::TypedArg<int8_t, napi_int8_array>(info, 13, "codes") : rk::View<int8_t>{nullptr, 0};
-    rk::View<float> scales = hasInt8 ? rk::Float32Arg(info, 14, "scales") : rk::View<float>{nullptr, 0};
-    rk::View<float> weights = hasInt8 ? rk::Float32Arg(info, 15, "weights") : rk::View<float>{nullptr, 0};
+    int threads = static_cast<int>(args.NumberOr(12, "threads", 1));
+    auto codes = args.Optional<int8_t, napi_int8_array>(13, "codes");
+    auto scales = args.Optional<float, napi_float32_array>(14, "scales");
+    auto weights = args.Optional<float, napi_float32_array>(15, "weights");
+    bool hasInt8 = args.Has(13);
+    RK_CHECK(hasInt8 == args.Has(14) && hasInt8 == args.Has(15), "codes, scales and weights come together");
     RK_CHECK(!hasInt8 || (codes.length == catalog.panels.length && scales.length == catalog.pbias.length &&
                           weights.length == catalog.pbias.length),
              "int8 panels do not match");
@@ -444,17 +447,19 @@ RK_REGISTER("topNVector", TopNVector);
 
 Napi::Value TopNAll(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    Catalog catalog(info);
-    auto userFactors = rk::Float32Arg(info, 4, "userFactors");
-    auto userOffset = rk::Float32Arg(info, 5, "userOffset");
-    auto users = rk::Int32Arg(info, 6, "users");
-    int n = static_cast<int>(rk::NumberArg(info, 7, "n"));
-    bool hasSeen = info[8].IsTypedArray();
-    rk::View<int32_t> seenOffsets = hasSeen ? rk::Int32Arg(info, 8, "seenOffsets") : rk::View<int32_t>{nullptr, 0};
-    rk::View<int32_t> seenCols = hasSeen ? rk::Int32Arg(info, 9, "seenCols") : rk::View<int32_t>{nullptr, 0};
-    int threads = static_cast<int>(rk::NumberArg(info, 10, "threads"));
-    auto outItems = rk::Int32Arg(info, 11, "outItems");
-    auto outScores = rk::Float32Arg(info, 12, "outScores");
+    rk::Args args(info);
+    Catalog catalog(args);
+    auto userFactors = args.Float32(4, "userFactors");
+    auto userOffset = args.Float32(5, "userOffset");
+    auto users = args.Int32(6, "users");
+    int n = static_cast<int>(args.Number(7, "n"));
+    auto seenOffsets = args.Optional<int32_t, napi_int32_array>(8, "seenOffsets");
+    auto seenCols = args.Optional<int32_t, napi_int32_array>(9, "seenCols");
+    bool hasSeen = args.Has(8);
+    RK_CHECK(hasSeen == args.Has(9), "seenOffsets and seenCols come together");
+    int threads = static_cast<int>(args.Number(10, "threads"));
+    auto outItems = args.Int32(11, "outItems");
+    auto outScores = args.Float32(12, "outScores");
     long long nUsersTotal = static_cast<long long>(userOffset.length);
     catalog.Check();
     RK_CHECK(userFactors.length == static_cast<size_t>(nUsersTotal * catalog.k),
@@ -474,8 +479,7 @@ Napi::Value TopNAll(const Napi::CallbackInfo& info) {
               users.data, static_cast<long long>(users.length), n, seenOffsets.data, seenCols.data, outItems.data,
               outScores.data};
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [a, threads](rk::JobState& st) {
+        args, [a, threads](rk::JobState& st) {
           std::atomic<long long> done{0};
           // Split in whole cache blocks so every thread runs full micro-tiles.
           long long blocks = (a.nUsers + kBlockUsers - 1) / kBlockUsers;
@@ -485,7 +489,6 @@ Napi::Value TopNAll(const Napi::CallbackInfo& info) {
           st.progress.store(1.0);
         },
         [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
-    for (size_t i = 0; i < 13; ++i) job->Pin(info[i]);
     return job->Start();
   });
 }

@@ -11,13 +11,14 @@ namespace {
 
 Napi::Value TransposeCsr(const Napi::CallbackInfo& info) {
   return rk::Guard(info, [&]() -> Napi::Value {
-    auto offsets = rk::Int32Arg(info, 0, "offsets");
-    auto cols = rk::Int32Arg(info, 1, "cols");
-    auto values = rk::Float32Arg(info, 2, "values");
-    int nCols = static_cast<int>(rk::NumberArg(info, 3, "nCols"));
-    auto outOffsets = rk::Int32Arg(info, 4, "outOffsets");
-    auto outCols = rk::Int32Arg(info, 5, "outCols");
-    auto outValues = rk::Float32Arg(info, 6, "outValues");
+    rk::Args args(info);
+    auto offsets = args.Int32(0, "offsets");
+    auto cols = args.Int32(1, "cols");
+    auto values = args.Float32(2, "values");
+    int nCols = static_cast<int>(args.Number(3, "nCols"));
+    auto outOffsets = args.Int32(4, "outOffsets");
+    auto outCols = args.Int32(5, "outCols");
+    auto outValues = args.Float32(6, "outValues");
     RK_CHECK(offsets.length >= 1, "offsets must not be empty");
     long long nRows = static_cast<long long>(offsets.length) - 1;
     long long nnz = offsets.data[nRows];
@@ -25,8 +26,7 @@ Napi::Value TransposeCsr(const Napi::CallbackInfo& info) {
     RK_CHECK(static_cast<long long>(outCols.length) >= nnz && static_cast<long long>(outValues.length) >= nnz,
              "output arrays are shorter than nnz");
     auto* job = new rk::AsyncJob(
-        info.Env(),
-        [=](rk::JobState& st) {
+        args, [=](rk::JobState& st) {
           int32_t* o = outOffsets.data;
           for (int c = 0; c <= nCols; ++c) o[c] = 0;
           for (long long p = 0; p < nnz; ++p) {
@@ -45,7 +45,6 @@ Napi::Value TransposeCsr(const Napi::CallbackInfo& info) {
           st.progress.store(1.0);
         },
         [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
-    for (size_t i = 0; i < 7; ++i) job->Pin(info[i]);
     return job->Start();
   });
 }

@@ -24,41 +24,41 @@ export class AlsCgFloat {
   solveRow(a: AlsHalfStepArgs, g: Float32Array, u: number, reg64: number): void {
     const { rows, fixed: y, k } = { ...a, k: this.k };
     const { x, r, p, ap } = this;
-    const b0 = rows.offsets[u] as number;
-    const b1 = rows.offsets[u + 1] as number;
+    const b0 = rows.offsets[u]!;
+    const b1 = rows.offsets[u + 1]!;
     const reg = f32(reg64);
     x.set(a.solve.subarray(u * k, (u + 1) * k));
     gTimes(g, reg, x, r, k);
-    for (let f = 0; f < k; f++) r[f] = -(r[f] as number);
+    for (let f = 0; f < k; f++) r[f] = -r[f]!;
     for (let e = b0; e < b1; e++) {
-      const c = rows.values[e] as number;
-      const o = (rows.cols[e] as number) * k;
+      const c = rows.values[e]!;
+      const o = rows.cols[e]! * k;
       const t = f32(c - f32(f32(c - 1) * dotY(y, o, x, k)));
-      for (let f = 0; f < k; f++) r[f] = (r[f] as number) + f32(t * (y[o + f] as number));
+      for (let f = 0; f < k; f++) r[f] = r[f]! + f32(t * y[o + f]!);
     }
     p.set(r);
     let rsOld = 0;
-    for (let f = 0; f < k; f++) rsOld = f32(rsOld + f32((r[f] as number) * (r[f] as number)));
+    for (let f = 0; f < k; f++) rsOld = f32(rsOld + f32(r[f]! * r[f]!));
     for (let it = 0; it < a.cgSteps && rsOld >= 1e-20; it++) {
       gTimes(g, reg, p, ap, k);
       for (let e = b0; e < b1; e++) {
-        const c = rows.values[e] as number;
-        const o = (rows.cols[e] as number) * k;
+        const c = rows.values[e]!;
+        const o = rows.cols[e]! * k;
         const t = f32(f32(c - 1) * dotY(y, o, p, k));
-        for (let f = 0; f < k; f++) ap[f] = (ap[f] as number) + f32(t * (y[o + f] as number));
+        for (let f = 0; f < k; f++) ap[f] = ap[f]! + f32(t * y[o + f]!);
       }
       let pAp = 0;
-      for (let f = 0; f < k; f++) pAp = f32(pAp + f32((p[f] as number) * (ap[f] as number)));
+      for (let f = 0; f < k; f++) pAp = f32(pAp + f32(p[f]! * ap[f]!));
       if (!(pAp > 0)) break;
       const alpha = f32(rsOld / pAp);
       let rsNew = 0;
       for (let f = 0; f < k; f++) {
-        x[f] = (x[f] as number) + f32(alpha * (p[f] as number));
-        r[f] = (r[f] as number) - f32(alpha * (ap[f] as number));
-        rsNew = f32(rsNew + f32((r[f] as number) * (r[f] as number)));
+        x[f] = x[f]! + f32(alpha * p[f]!);
+        r[f] = r[f]! - f32(alpha * ap[f]!);
+        rsNew = f32(rsNew + f32(r[f]! * r[f]!));
       }
       const beta = f32(rsNew / rsOld);
-      for (let f = 0; f < k; f++) p[f] = (r[f] as number) + f32(beta * (p[f] as number));
+      for (let f = 0; f < k; f++) p[f] = r[f]! + f32(beta * p[f]!);
       rsOld = rsNew;
     }
     a.solve.set(x, u * k);
@@ -72,7 +72,7 @@ function dotY(y: Float32Array, o: number, v: Float32Array, k: number): number {
   let s2 = 0;
   let s3 = 0;
   for (let f = 0; f < k; f++) {
-    const t = f32((y[o + f] as number) * (v[f] as number));
+    const t = f32(y[o + f]! * v[f]!);
     const lane = f & 3;
     if (lane === 0) s0 = f32(s0 + t);
     else if (lane === 1) s1 = f32(s1 + t);
@@ -86,8 +86,8 @@ function dotY(y: Float32Array, o: number, v: Float32Array, k: number): number {
 function gTimes(g: Float32Array, reg: number, v: Float32Array, out: Float32Array, k: number): void {
   out.fill(0);
   for (let q = 0; q < k; q++) {
-    const vq = v[q] as number;
-    for (let p = 0; p < k; p++) out[p] = (out[p] as number) + f32((g[q * k + p] as number) * vq);
+    const vq = v[q]!;
+    for (let p = 0; p < k; p++) out[p] = out[p]! + f32(g[q * k + p]! * vq);
   }
-  for (let p = 0; p < k; p++) out[p] = (out[p] as number) + f32(reg * (v[p] as number));
+  for (let p = 0; p < k; p++) out[p] = out[p]! + f32(reg * v[p]!);
 }

@@ -19,8 +19,8 @@ export async function alsExplicitHalfStep(a: AlsExplicitArgs, run?: KernelRun): 
       if (run?.signal?.aborted) throw new CancelledError('cancelled');
       run?.onProgress?.(r / nRows);
     }
-    const lo = offsets[r] as number;
-    const hi = offsets[r + 1] as number;
+    const lo = offsets[r]!;
+    const hi = offsets[r + 1]!;
     const x = a.solve.subarray(r * k, (r + 1) * k);
     if (hi === lo) {
       x.fill(0);
@@ -29,18 +29,18 @@ export async function alsExplicitHalfStep(a: AlsExplicitArgs, run?: KernelRun): 
     A.fill(0);
     b.fill(0);
     for (let p = lo; p < hi; p++) {
-      const y = (cols[p] as number) * k;
-      const d = residuals[p] as number;
+      const y = cols[p]! * k;
+      const d = residuals[p]!;
       for (let i = 0; i < k; i++) {
-        const yi = a.fixed[y + i] as number;
-        b[i] = (b[i] as number) + d * yi;
-        for (let j = 0; j <= i; j++) A[i * k + j] = (A[i * k + j] as number) + yi * (a.fixed[y + j] as number);
+        const yi = a.fixed[y + i]!;
+        b[i] = b[i]! + d * yi;
+        for (let j = 0; j <= i; j++) A[i * k + j] = A[i * k + j]! + yi * a.fixed[y + j]!;
       }
     }
     const ridge = a.reg * (hi - lo);
-    for (let i = 0; i < k; i++) A[i * k + i] = (A[i * k + i] as number) + ridge;
+    for (let i = 0; i < k; i++) A[i * k + i] = A[i * k + i]! + ridge;
     choleskySolve(A, b, k);
-    for (let i = 0; i < k; i++) x[i] = b[i] as number;
+    for (let i = 0; i < k; i++) x[i] = b[i]!;
   }
   run?.onProgress?.(1);
 }
@@ -52,26 +52,26 @@ export async function alsExplicitHalfStep(a: AlsExplicitArgs, run?: KernelRun): 
  */
 export function choleskySolve(A: Float64Array, b: Float64Array, k: number): void {
   for (let j = 0; j < k; j++) {
-    let s = A[j * k + j] as number;
-    for (let m = 0; m < j; m++) s -= (A[j * k + m] as number) * (A[j * k + m] as number);
+    let s = A[j * k + j]!;
+    for (let m = 0; m < j; m++) s -= A[j * k + m]! * A[j * k + m]!;
     const d = s > 0 ? Math.sqrt(s) : 0;
     A[j * k + j] = d;
     for (let i = j + 1; i < k; i++) {
-      let t = A[i * k + j] as number;
-      for (let m = 0; m < j; m++) t -= (A[i * k + m] as number) * (A[j * k + m] as number);
+      let t = A[i * k + j]!;
+      for (let m = 0; m < j; m++) t -= A[i * k + m]! * A[j * k + m]!;
       A[i * k + j] = d > 0 ? t / d : 0;
     }
   }
   for (let i = 0; i < k; i++) {
-    let t = b[i] as number;
-    for (let m = 0; m < i; m++) t -= (A[i * k + m] as number) * (b[m] as number);
-    const d = A[i * k + i] as number;
+    let t = b[i]!;
+    for (let m = 0; m < i; m++) t -= A[i * k + m]! * b[m]!;
+    const d = A[i * k + i]!;
     b[i] = d > 0 ? t / d : 0;
   }
   for (let i = k - 1; i >= 0; i--) {
-    let t = b[i] as number;
-    for (let m = i + 1; m < k; m++) t -= (A[m * k + i] as number) * (b[m] as number);
-    const d = A[i * k + i] as number;
+    let t = b[i]!;
+    for (let m = i + 1; m < k; m++) t -= A[m * k + i]! * b[m]!;
+    const d = A[i * k + i]!;
     b[i] = d > 0 ? t / d : 0;
   }
 }
@@ -86,12 +86,11 @@ function checkArgs(a: AlsExplicitArgs, nRows: number): void {
     throw new InputError('alsExplicitHalfStep: offsets must span the entries');
   }
   for (let r = 0; r < nRows; r++) {
-    if ((offsets[r] as number) > (offsets[r + 1] as number))
-      throw new InputError('alsExplicitHalfStep: offsets must not decrease');
+    if (offsets[r]! > offsets[r + 1]!) throw new InputError('alsExplicitHalfStep: offsets must not decrease');
   }
   const nOther = a.fixed.length / k;
   for (let p = 0; p < cols.length; p++) {
-    const c = cols[p] as number;
+    const c = cols[p]!;
     if (!(c >= 0 && c < nOther)) throw new InputError(`alsExplicitHalfStep: index out of range at entry ${p}`);
   }
 }

@@ -44,8 +44,8 @@ export function gram(y: Float32Array, k: number): Float64Array {
   for (let i = 0; i < n; i++) {
     const o = i * k;
     for (let p = 0; p < k; p++) {
-      const yp = y[o + p] as number;
-      for (let q = 0; q < k; q++) g[p * k + q] = (g[p * k + q] as number) + yp * (y[o + q] as number);
+      const yp = y[o + p]!;
+      for (let q = 0; q < k; q++) g[p * k + q] = g[p * k + q]! + yp * y[o + q]!;
     }
   }
   return g;
@@ -73,25 +73,25 @@ class AlsScratch {
 /** y . v in four partial sums (lane = f % 4) combined (s0 + s1) + (s2 + s3), the native order. */
 function dotY(y: Float32Array, o: number, v: Float64Array, k: number): number {
   const s = [0, 0, 0, 0];
-  for (let f = 0; f < k; f++) s[f & 3] = (s[f & 3] as number) + (y[o + f] as number) * (v[f] as number);
-  return (s[0] as number) + (s[1] as number) + ((s[2] as number) + (s[3] as number));
+  for (let f = 0; f < k; f++) s[f & 3] = s[f & 3]! + y[o + f]! * v[f]!;
+  return s[0]! + s[1]! + (s[2]! + s[3]!);
 }
 
 /** out = (G + reg I) v, each out[p] summed in q order (G is symmetric: column p = row p). */
 function gTimes(g: Float64Array, reg: number, v: Float64Array, out: Float64Array, k: number): void {
   out.fill(0);
   for (let q = 0; q < k; q++) {
-    const vq = v[q] as number;
-    for (let p = 0; p < k; p++) out[p] = (out[p] as number) + (g[q * k + p] as number) * vq;
+    const vq = v[q]!;
+    for (let p = 0; p < k; p++) out[p] = out[p]! + g[q * k + p]! * vq;
   }
-  for (let p = 0; p < k; p++) out[p] = (out[p] as number) + reg * (v[p] as number);
+  for (let p = 0; p < k; p++) out[p] = out[p]! + reg * v[p]!;
 }
 
 /** Solves row u in place; returns its loss term. */
 function solveRow(a: AlsHalfStepArgs, g: Float64Array, u: number, st: AlsScratch): number {
   const { rows, solve, fixed: y, k } = a;
-  const b0 = rows.offsets[u] as number;
-  const b1 = rows.offsets[u + 1] as number;
+  const b0 = rows.offsets[u]!;
+  const b1 = rows.offsets[u + 1]!;
   const reg = a.regExponent ? a.reg * (1 + b1 - b0) ** a.regExponent : a.reg;
   const { x, r, p, ap } = st;
   if (b1 === b0) {
@@ -100,71 +100,71 @@ function solveRow(a: AlsHalfStepArgs, g: Float64Array, u: number, st: AlsScratch
   }
   if (a.cgSteps === 0) {
     const m = st.a;
-    for (let q = 0; q < k * k; q++) m[q] = g[q] as number;
-    for (let q = 0; q < k; q++) m[q * k + q] = (m[q * k + q] as number) + reg;
+    for (let q = 0; q < k * k; q++) m[q] = g[q]!;
+    for (let q = 0; q < k; q++) m[q * k + q] = m[q * k + q]! + reg;
     r.fill(0);
     for (let e = b0; e < b1; e++) {
-      const c = rows.values[e] as number;
-      const o = (rows.cols[e] as number) * k;
+      const c = rows.values[e]!;
+      const o = rows.cols[e]! * k;
       for (let f = 0; f < k; f++) {
-        const yf = y[o + f] as number;
-        r[f] = (r[f] as number) + c * yf;
+        const yf = y[o + f]!;
+        r[f] = r[f]! + c * yf;
         const w = (c - 1) * yf;
-        for (let q = 0; q < k; q++) m[f * k + q] = (m[f * k + q] as number) + w * (y[o + q] as number);
+        for (let q = 0; q < k; q++) m[f * k + q] = m[f * k + q]! + w * y[o + q]!;
       }
     }
     choleskySolveInPlace(m, r, k);
-    for (let f = 0; f < k; f++) x[f] = r[f] as number;
+    for (let f = 0; f < k; f++) x[f] = r[f]!;
   } else if (st.cgFloat) {
     st.cgFloat.solver.solveRow(a, st.cgFloat.g, u, reg);
-    for (let f = 0; f < k; f++) x[f] = solve[u * k + f] as number;
+    for (let f = 0; f < k; f++) x[f] = solve[u * k + f]!;
   } else {
-    for (let f = 0; f < k; f++) x[f] = solve[u * k + f] as number;
+    for (let f = 0; f < k; f++) x[f] = solve[u * k + f]!;
     gTimes(g, reg, x, r, k);
-    for (let f = 0; f < k; f++) r[f] = -(r[f] as number);
+    for (let f = 0; f < k; f++) r[f] = -r[f]!;
     for (let e = b0; e < b1; e++) {
-      const c = rows.values[e] as number;
-      const o = (rows.cols[e] as number) * k;
+      const c = rows.values[e]!;
+      const o = rows.cols[e]! * k;
       const t = c - (c - 1) * dotY(y, o, x, k);
-      for (let f = 0; f < k; f++) r[f] = (r[f] as number) + t * (y[o + f] as number);
+      for (let f = 0; f < k; f++) r[f] = r[f]! + t * y[o + f]!;
     }
-    for (let f = 0; f < k; f++) p[f] = r[f] as number;
+    for (let f = 0; f < k; f++) p[f] = r[f]!;
     let rsOld = 0;
-    for (let f = 0; f < k; f++) rsOld += (r[f] as number) * (r[f] as number);
+    for (let f = 0; f < k; f++) rsOld += r[f]! * r[f]!;
     for (let it = 0; it < a.cgSteps && rsOld >= 1e-20; it++) {
       gTimes(g, reg, p, ap, k);
       for (let e = b0; e < b1; e++) {
-        const c = rows.values[e] as number;
-        const o = (rows.cols[e] as number) * k;
+        const c = rows.values[e]!;
+        const o = rows.cols[e]! * k;
         const t = (c - 1) * dotY(y, o, p, k);
-        for (let f = 0; f < k; f++) ap[f] = (ap[f] as number) + t * (y[o + f] as number);
+        for (let f = 0; f < k; f++) ap[f] = ap[f]! + t * y[o + f]!;
       }
       let pAp = 0;
-      for (let f = 0; f < k; f++) pAp += (p[f] as number) * (ap[f] as number);
+      for (let f = 0; f < k; f++) pAp += p[f]! * ap[f]!;
       if (!(pAp > 0)) break;
       const alpha = rsOld / pAp;
       let rsNew = 0;
       for (let f = 0; f < k; f++) {
-        x[f] = (x[f] as number) + alpha * (p[f] as number);
-        r[f] = (r[f] as number) - alpha * (ap[f] as number);
-        rsNew += (r[f] as number) * (r[f] as number);
+        x[f] = x[f]! + alpha * p[f]!;
+        r[f] = r[f]! - alpha * ap[f]!;
+        rsNew += r[f]! * r[f]!;
       }
       const beta = rsNew / rsOld;
-      for (let f = 0; f < k; f++) p[f] = (r[f] as number) + beta * (p[f] as number);
+      for (let f = 0; f < k; f++) p[f] = r[f]! + beta * p[f]!;
       rsOld = rsNew;
     }
   }
   for (let f = 0; f < k; f++) {
-    solve[u * k + f] = x[f] as number;
-    x[f] = solve[u * k + f] as number; // the loss is of the stored (float32) row
+    solve[u * k + f] = x[f]!;
+    x[f] = solve[u * k + f]!; // the loss is of the stored (float32) row
   }
   if (a.loss === false) return Number.NaN;
   gTimes(g, 0, x, ap, k);
   let loss = 0;
-  for (let f = 0; f < k; f++) loss += (x[f] as number) * ((ap[f] as number) + reg * (x[f] as number));
+  for (let f = 0; f < k; f++) loss += x[f]! * (ap[f]! + reg * x[f]!);
   for (let e = b0; e < b1; e++) {
-    const c = rows.values[e] as number;
-    const s = dotY(y, (rows.cols[e] as number) * k, x, k);
+    const c = rows.values[e]!;
+    const s = dotY(y, rows.cols[e]! * k, x, k);
     loss += c * (1 - s) * (1 - s) - s * s;
   }
   return loss;
@@ -173,26 +173,26 @@ function solveRow(a: AlsHalfStepArgs, g: Float64Array, u: number, st: AlsScratch
 /** Solves M z = b for SPD M (k x k, full storage, lower triangle used), in place: z overwrites b. */
 export function choleskySolveInPlace(m: Float64Array, b: Float64Array, k: number): void {
   for (let j = 0; j < k; j++) {
-    let s = m[j * k + j] as number;
-    for (let q = 0; q < j; q++) s -= (m[j * k + q] as number) * (m[j * k + q] as number);
+    let s = m[j * k + j]!;
+    for (let q = 0; q < j; q++) s -= m[j * k + q]! * m[j * k + q]!;
     if (!(s > 0)) throw new InputError('implicit ALS: the normal equations are not positive definite (raise reg)');
     const l = Math.sqrt(s);
     m[j * k + j] = l;
     for (let i = j + 1; i < k; i++) {
-      let t = m[i * k + j] as number;
-      for (let q = 0; q < j; q++) t -= (m[i * k + q] as number) * (m[j * k + q] as number);
+      let t = m[i * k + j]!;
+      for (let q = 0; q < j; q++) t -= m[i * k + q]! * m[j * k + q]!;
       m[i * k + j] = t / l;
     }
   }
   for (let i = 0; i < k; i++) {
-    let t = b[i] as number;
-    for (let q = 0; q < i; q++) t -= (m[i * k + q] as number) * (b[q] as number);
-    b[i] = t / (m[i * k + i] as number);
+    let t = b[i]!;
+    for (let q = 0; q < i; q++) t -= m[i * k + q]! * b[q]!;
+    b[i] = t / m[i * k + i]!;
   }
   for (let i = k - 1; i >= 0; i--) {
-    let t = b[i] as number;
-    for (let q = i + 1; q < k; q++) t -= (m[q * k + i] as number) * (b[q] as number);
-    b[i] = t / (m[i * k + i] as number);
+    let t = b[i]!;
+    for (let q = i + 1; q < k; q++) t -= m[q * k + i]! * b[q]!;
+    b[i] = t / m[i * k + i]!;
   }
 }
 

@@ -37,20 +37,20 @@ export async function assignClusters(a: AssignArgs, run?: KernelRun): Promise<As
   let changed = 0;
   let full = 0;
   for (let i = 0; i < n; i++) {
-    const r = subset ? subset[i] : i;
-    const xn = rowNorms[r];
-    const prev = labels[i];
+    const r = subset ? subset[i]! : i;
+    const xn = rowNorms[r]!;
+    const prev = labels[i]!;
     let best = -1;
     let bestD = 0;
     if (bounds && ready && prev >= 0 && prev < k) {
       let dot = 0;
       const base = prev * dim;
       forEachEntry(rows, r, (j, v) => {
-        dot += v * C[base + j];
+        dot += v * C[base + j]!;
       });
-      const da = Math.max(0, xn + cn[prev] - 2 * dot);
-      const l = bounds.lower[i] - (prev === r1 ? s2 : s1);
-      const m = sep ? Math.max(sep[prev], l) : l;
+      const da = Math.max(0, xn + cn[prev]! - 2 * dot);
+      const l = bounds.lower[i]! - (prev === r1 ? s2 : s1);
+      const m = sep ? Math.max(sep[prev]!, l) : l;
       if (Math.sqrt(da) <= m) {
         best = prev;
         bestD = da;
@@ -61,13 +61,13 @@ export async function assignClusters(a: AssignArgs, run?: KernelRun): Promise<As
       full++;
       acc.fill(0);
       forEachEntry(rows, r, (j, v) => {
-        for (let c = 0; c < k; c++) acc[c] += v * C[c * dim + j];
+        for (let c = 0; c < k; c++) acc[c]! += v * C[c * dim + j]!;
       });
       let d1 = Number.POSITIVE_INFINITY;
       let d2 = Number.POSITIVE_INFINITY;
       best = 0;
       for (let c = 0; c < k; c++) {
-        const d = Math.max(0, xn + cn[c] - 2 * acc[c]);
+        const d = Math.max(0, xn + cn[c]! - 2 * acc[c]!);
         if (d < d1) {
           d2 = d1;
           d1 = d;
@@ -85,9 +85,9 @@ export async function assignClusters(a: AssignArgs, run?: KernelRun): Promise<As
     if (sums && counts) {
       const base = best * dim;
       forEachEntry(rows, r, (j, v) => {
-        sums[base + j] += v;
+        sums[base + j]! += v;
       });
-      counts[best] += 1;
+      counts[best]! += 1;
     }
   }
   run?.onProgress?.(1);
@@ -100,10 +100,10 @@ export function halfSeparation(C: Float32Array, cn: Float64Array, k: number, dim
   for (let a = 0; a < k; a++) {
     for (let b = a + 1; b < k; b++) {
       let dot = 0;
-      for (let j = 0; j < dim; j++) dot += C[a * dim + j] * C[b * dim + j];
-      const h = 0.5 * Math.sqrt(Math.max(0, cn[a] + cn[b] - 2 * dot));
-      if (h < s[a]) s[a] = h;
-      if (h < s[b]) s[b] = h;
+      for (let j = 0; j < dim; j++) dot += C[a * dim + j]! * C[b * dim + j]!;
+      const h = 0.5 * Math.sqrt(Math.max(0, cn[a]! + cn[b]! - 2 * dot));
+      if (h < s[a]!) s[a] = h;
+      if (h < s[b]!) s[b] = h;
     }
   }
   return s;
@@ -112,10 +112,10 @@ export function halfSeparation(C: Float32Array, cn: Float64Array, k: number, dim
 /** The largest centroid move (s1, at r1, first on ties) and the largest among the others (s2). */
 export function largestShifts(shift: Float64Array, k: number): { s1: number; s2: number; r1: number } {
   let r1 = 0;
-  for (let c = 1; c < k; c++) if (shift[c] > shift[r1]) r1 = c;
+  for (let c = 1; c < k; c++) if (shift[c]! > shift[r1]!) r1 = c;
   let s2 = 0;
-  for (let c = 0; c < k; c++) if (c !== r1 && shift[c] > s2) s2 = shift[c];
-  return { s1: k > 0 ? shift[r1] : 0, s2, r1 };
+  for (let c = 0; c < k; c++) if (c !== r1 && shift[c]! > s2) s2 = shift[c]!;
+  return { s1: k > 0 ? shift[r1]! : 0, s2, r1 };
 }
 
 function checkAssignShapes(a: AssignArgs, dim: number): void {
@@ -133,7 +133,7 @@ function checkAssignShapes(a: AssignArgs, dim: number): void {
   }
   if (a.subset) {
     for (let i = 0; i < a.subset.length; i++) {
-      const r = a.subset[i];
+      const r = a.subset[i]!;
       if (!(r >= 0 && r < nRows)) throw new InputError(`subset[${i}] = ${r} is not a row index in [0, ${nRows})`);
     }
   }

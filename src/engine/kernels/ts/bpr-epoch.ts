@@ -12,7 +12,7 @@ import type { BprEpochArgs, KernelRun } from '../signatures.js';
  */
 export async function bprEpoch(a: BprEpochArgs, run?: KernelRun): Promise<{ correct: number }> {
   const { seen, userFactors: P, itemFactors: Q, itemBias: B, k } = a;
-  const nnz = seen.offsets[seen.nRows] as number;
+  const nnz = seen.offsets[seen.nRows]!;
   const nItems = B.length;
   if (P.length !== seen.nRows * k || Q.length !== nItems * k || seen.nCols !== nItems) {
     throw new InputError('bprEpoch: factor lengths do not match the interactions');
@@ -31,32 +31,32 @@ export async function bprEpoch(a: BprEpochArgs, run?: KernelRun): Promise<{ corr
         run?.onProgress?.(s / a.samples);
       }
       const e = rng.nextBelow(nnz);
-      const u = rowOf[e] as number;
-      const i = seen.cols[e] as number;
-      const lo = seen.offsets[u] as number;
-      const hi = seen.offsets[u + 1] as number;
+      const u = rowOf[e]!;
+      const i = seen.cols[e]!;
+      const lo = seen.offsets[u]!;
+      const hi = seen.offsets[u + 1]!;
       if (hi - lo >= nItems) continue;
       let j = rng.nextBelow(nItems);
       while (has(seen.cols, lo, hi, j)) j = rng.nextBelow(nItems);
-      let x = (B[i] as number) - (B[j] as number);
+      let x = B[i]! - B[j]!;
       for (let f = 0; f < k; f++) {
-        pu[f] = P[u * k + f] as number;
-        x += (pu[f] as number) * ((Q[i * k + f] as number) - (Q[j * k + f] as number));
+        pu[f] = P[u * k + f]!;
+        x += pu[f]! * (Q[i * k + f]! - Q[j * k + f]!);
       }
       if (x > 0) correct++;
       const z = 1 / (1 + Math.exp(x));
       const lr = a.learningRate;
       const reg = a.reg;
       for (let f = 0; f < k; f++) {
-        const p = pu[f] as number;
-        const qi = Q[i * k + f] as number;
-        const qj = Q[j * k + f] as number;
+        const p = pu[f]!;
+        const qi = Q[i * k + f]!;
+        const qj = Q[j * k + f]!;
         P[u * k + f] = p + lr * (z * (qi - qj) - reg * p);
         Q[i * k + f] = qi + lr * (z * p - reg * qi);
         Q[j * k + f] = qj + lr * (-z * p - reg * qj);
       }
-      B[i] = (B[i] as number) + lr * (z - reg * (B[i] as number));
-      B[j] = (B[j] as number) + lr * (-z - reg * (B[j] as number));
+      B[i] = B[i]! + lr * (z - reg * B[i]!);
+      B[j] = B[j]! + lr * (-z - reg * B[j]!);
     }
   }
   run?.onProgress?.(1);
@@ -64,8 +64,8 @@ export async function bprEpoch(a: BprEpochArgs, run?: KernelRun): Promise<{ corr
 }
 
 function entryRows(offsets: Int32Array, nRows: number): Int32Array {
-  const rows = new Int32Array(offsets[nRows] as number);
-  for (let r = 0; r < nRows; r++) rows.fill(r, offsets[r] as number, offsets[r + 1] as number);
+  const rows = new Int32Array(offsets[nRows]!);
+  for (let r = 0; r < nRows; r++) rows.fill(r, offsets[r]!, offsets[r + 1]!);
   return rows;
 }
 
@@ -75,7 +75,7 @@ function has(cols: Int32Array, lo: number, hi: number, x: number): boolean {
   let b = hi - 1;
   while (a <= b) {
     const m = (a + b) >> 1;
-    const v = cols[m] as number;
+    const v = cols[m]!;
     if (v === x) return true;
     if (v < x) a = m + 1;
     else b = m - 1;

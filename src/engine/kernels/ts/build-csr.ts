@@ -10,19 +10,19 @@ export async function buildCsr(coo: Coo, run?: KernelRun): Promise<BuildCsrResul
   checkIndices(cols, nCols, 'col');
 
   const start = new Int32Array(nCols + 1);
-  for (let i = 0; i < n; i++) start[(cols[i] as number) + 1]++;
-  for (let c = 0; c < nCols; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+  for (let i = 0; i < n; i++) start[cols[i]! + 1]!++;
+  for (let c = 0; c < nCols; c++) start[c + 1] = start[c + 1]! + start[c]!;
   const byCol = new Int32Array(n);
-  for (let i = 0; i < n; i++) byCol[start[cols[i] as number]++] = i;
+  for (let i = 0; i < n; i++) byCol[start[cols[i]!]!++] = i;
 
   const rowStart = new Int32Array(nRows + 1);
-  for (let i = 0; i < n; i++) rowStart[(rows[i] as number) + 1]++;
-  for (let u = 0; u < nRows; u++) rowStart[u + 1] = (rowStart[u + 1] as number) + (rowStart[u] as number);
+  for (let i = 0; i < n; i++) rowStart[rows[i]! + 1]!++;
+  for (let u = 0; u < nRows; u++) rowStart[u + 1] = rowStart[u + 1]! + rowStart[u]!;
   const cursor = rowStart.slice(0, nRows);
   const sorted = new Int32Array(n);
   for (let k = 0; k < n; k++) {
-    const i = byCol[k] as number;
-    sorted[cursor[rows[i] as number]++] = i;
+    const i = byCol[k]!;
+    sorted[cursor[rows[i]!]!++] = i;
   }
 
   const offsets = new Int32Array(nRows + 1);
@@ -32,16 +32,16 @@ export async function buildCsr(coo: Coo, run?: KernelRun): Promise<BuildCsrResul
   let out = 0;
   let duplicates = 0;
   for (let u = 0; u < nRows; u++) {
-    const end = rowStart[u + 1] as number;
-    for (let p = rowStart[u] as number; p < end; p++) {
-      const i = sorted[p] as number;
-      if (p + 1 < end && cols[sorted[p + 1] as number] === cols[i]) {
+    const end = rowStart[u + 1]!;
+    for (let p = rowStart[u]!; p < end; p++) {
+      const i = sorted[p]!;
+      if (p + 1 < end && cols[sorted[p + 1]!] === cols[i]) {
         // keep-last: a later duplicate of (row, col) follows in this stable order
         duplicates++;
         continue;
       }
-      outCols[out] = cols[i] as number;
-      outValues[out] = values[i] as number;
+      outCols[out] = cols[i]!;
+      outValues[out] = values[i]!;
       source[out] = i;
       out++;
     }

@@ -23,25 +23,25 @@ export async function itemItemTopN(a: ItemItemTopNArgs, run?: KernelRun): Promis
       if (run?.signal?.aborted) throw new CancelledError('cancelled');
       run?.onProgress?.(r / a.users.length);
     }
-    const u = a.users[r] as number;
+    const u = a.users[r]!;
     if (!(u >= 0 && u < a.seen.nRows)) throw new InputError(`itemItemTopN: user ${u} out of range`);
     acc.fill(0);
-    const b0 = offsets[u] as number;
-    const b1 = offsets[u + 1] as number;
+    const b0 = offsets[u]!;
+    const b1 = offsets[u + 1]!;
     for (let e = b0; e < b1; e++) {
-      const j = cols[e] as number;
+      const j = cols[e]!;
       const row = a.weights.subarray(j * nItems, (j + 1) * nItems);
-      for (let i = 0; i < nItems; i++) acc[i] = (acc[i] as number) + (row[i] as number);
+      for (let i = 0; i < nItems; i++) acc[i] = acc[i]! + row[i]!;
       if (a.excludeSeen) skip[j] = 1;
     }
     if (a.factors) addFactorTerm(acc, a.factors, u);
     for (let i = 0; i < nItems; i++) {
       if (skip[i] || !a.eligible[i]) continue;
-      const s = acc[i] as number;
+      const s = acc[i]!;
       if (s > heap.threshold()) heap.offer(s, i);
     }
     heap.drain(items, scores, r * a.n);
-    for (let e = b0; e < b1; e++) skip[cols[e] as number] = 0;
+    for (let e = b0; e < b1; e++) skip[cols[e]!] = 0;
   }
   run?.onProgress?.(1);
   return { items, scores };
@@ -52,7 +52,7 @@ export function addFactorTerm(acc: Float32Array, f: NonNullable<ItemItemTopNArgs
   const { user, item, k, weight } = f;
   for (let i = 0; i < acc.length; i++) {
     let dot = 0;
-    for (let x = 0; x < k; x++) dot += (user[u * k + x] as number) * (item[i * k + x] as number);
-    acc[i] = (acc[i] as number) + weight * dot;
+    for (let x = 0; x < k; x++) dot += user[u * k + x]! * item[i * k + x]!;
+    acc[i] = acc[i]! + weight * dot;
   }
 }

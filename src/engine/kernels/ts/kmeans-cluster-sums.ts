@@ -27,12 +27,12 @@ export function clusterSums(
     const target = t === 0 ? sums : part;
     if (t > 0) part.fill(0);
     for (let i = begin; i < end; i++) {
-      const base = labels[i] * dim;
+      const base = labels[i]! * dim;
       forEachEntry(rows, i, (j, v) => {
-        target[base + j] += v;
+        target[base + j]! += v;
       });
-      counts[labels[i]] += 1;
+      counts[labels[i]!]! += 1;
     }
-    if (t > 0) for (let q = 0; q < sums.length; q++) sums[q] += part[q];
+    if (t > 0) for (let q = 0; q < sums.length; q++) sums[q]! += part[q]!;
   }
 }

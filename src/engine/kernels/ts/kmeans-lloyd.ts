@@ -82,7 +82,7 @@ export async function kmeansLloyd(a: KmeansLloydArgs, run?: KernelRun): Promise<
     centroids: C,
     labels,
     distances,
-    inertia: history[history.length - 1],
+    inertia: history[history.length - 1]!,
     iterations,
     history,
     converged,

@@ -19,20 +19,20 @@ export async function kmeansPlusPlus(a: KmeansPlusPlusArgs, run?: KernelRun): Pr
   const rng = new Rng(a.seed);
   const centers = new Int32Array(k);
   centers[0] = rng.nextBelow(n);
-  let closest = distancesTo(rows, rowNorms, centers.subarray(0, 1))[0];
+  let closest = distancesTo(rows, rowNorms, centers.subarray(0, 1))[0]!;
   let pot = blockedSum(closest, n);
   const cum = new Float64Array(n);
   const cand = new Int32Array(trials);
   for (let c = 1; c < k; c++) {
     let s = 0;
-    for (let i = 0; i < n; i++) cum[i] = s += closest[i];
+    for (let i = 0; i < n; i++) cum[i] = s += closest[i]!;
     for (let t = 0; t < trials; t++) cand[t] = Math.min(searchLeft(cum, rng.nextDouble() * pot), n - 1);
     const d = distancesTo(rows, rowNorms, cand);
     let best = 0;
     let bestPot = Number.POSITIVE_INFINITY;
     for (let t = 0; t < trials; t++) {
-      const dt = d[t];
-      for (let i = 0; i < n; i++) dt[i] = Math.min(closest[i], dt[i]);
+      const dt = d[t]!;
+      for (let i = 0; i < n; i++) dt[i] = Math.min(closest[i]!, dt[i]!);
       const p = blockedSum(dt, n);
       if (p < bestPot) {
         bestPot = p;
@@ -40,8 +40,8 @@ export async function kmeansPlusPlus(a: KmeansPlusPlusArgs, run?: KernelRun): Pr
       }
     }
     pot = bestPot;
-    closest = d[best];
-    centers[c] = cand[best];
+    closest = d[best]!;
+    centers[c] = cand[best]!;
     throwIfCancelled(run);
   }
   run?.onProgress?.(1);
@@ -57,14 +57,14 @@ function distancesTo(rows: KmeansRows, rowNorms: Float64Array, ids: Int32Array):
     forEachEntry(rows, id, (j, v) => {
       dense[j] = v;
     });
-    const cn = rowNorms[id];
+    const cn = rowNorms[id]!;
     const out = new Float64Array(n);
     for (let r = 0; r < n; r++) {
       let dot = 0;
       forEachEntry(rows, r, (j, v) => {
-        dot += v * dense[j];
+        dot += v * dense[j]!;
       });
-      out[r] = Math.max(0, rowNorms[r] + cn - 2 * dot);
+      out[r] = Math.max(0, rowNorms[r]! + cn - 2 * dot);
     }
     return out;
   });
@@ -76,7 +76,7 @@ export function searchLeft(cum: Float64Array, v: number): number {
   let hi = cum.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (cum[mid] < v) lo = mid + 1;
+    if (cum[mid]! < v) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -21,20 +21,20 @@ export function relocateEmptyClusters(
   const empty: number[] = [];
   for (let c = 0; c < k; c++) if (counts[c] === 0) empty.push(c);
   if (empty.length === 0) return [];
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => distances[b] - distances[a] || a - b);
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => distances[b]! - distances[a]! || a - b);
   const moved: number[] = [];
   for (let e = 0; e < empty.length && e < n; e++) {
-    const r = order[e];
-    const to = empty[e];
-    const from = labels[r];
+    const r = order[e]!;
+    const to = empty[e]!;
+    const from = labels[r]!;
     // Zeros are skipped (forEachEntry): adding -0 or +0 leaves a sum's bits as they are.
     forEachEntry(rows, r, (j, v) => {
-      sums[from * dim + j] -= v;
+      sums[from * dim + j]! -= v;
     });
-    counts[from] -= 1;
+    counts[from]! -= 1;
     sums.fill(0, to * dim, (to + 1) * dim);
     forEachEntry(rows, r, (j, v) => {
-      sums[to * dim + j] += v;
+      sums[to * dim + j]! += v;
     });
     counts[to] = 1;
     labels[r] = to;

@@ -18,12 +18,12 @@ export function rowDim(rows: KmeansRows): number {
 export function forEachEntry(rows: KmeansRows, r: number, f: (j: number, v: number) => void): void {
   if (rows.kind === 'csr') {
     const { offsets, cols, values } = rows.csr;
-    for (let p = offsets[r]; p < offsets[r + 1]; p++) f(cols[p], values[p]);
+    for (let p = offsets[r]!; p < offsets[r + 1]!; p++) f(cols[p]!, values[p]!);
   } else {
     const { values, dim } = rows;
     const base = r * dim;
     for (let j = 0; j < dim; j++) {
-      const v = values[base + j];
+      const v = values[base + j]!;
       if (v !== 0) f(j, v);
     }
   }
@@ -37,7 +37,7 @@ export function blockedSum(x: Float64Array, n: number): number {
   for (let b = 0; b < n; b += SUM_BLOCK) {
     let s = 0;
     const e = Math.min(n, b + SUM_BLOCK);
-    for (let i = b; i < e; i++) s += x[i];
+    for (let i = b; i < e; i++) s += x[i]!;
     total += s;
   }
   return total;
@@ -49,7 +49,7 @@ export function centroidNorms(centroids: Float32Array, k: number, dim: number): 
   for (let c = 0; c < k; c++) {
     let s = 0;
     const base = c * dim;
-    for (let j = 0; j < dim; j++) s += centroids[base + j] * centroids[base + j];
+    for (let j = 0; j < dim; j++) s += centroids[base + j]! * centroids[base + j]!;
     cn[c] = s;
   }
   return cn;

@@ -16,14 +16,14 @@ export function updateCentroids(
   let shiftTotal = 0;
   for (let c = 0; c < k; c++) {
     const base = c * dim;
-    const count = counts[c];
+    const count = counts[c]!;
     if (count > 0 && !spherical) {
       // Mean and movement in one pass (the stored float32 is what the movement is measured from).
       let moved = 0;
       for (let j = 0; j < dim; j++) {
-        const v = Math.fround(sums[base + j] / count);
+        const v = Math.fround(sums[base + j]! / count);
         next[base + j] = v;
-        const d = v - old[base + j];
+        const d = v - old[base + j]!;
         moved += d * d;
       }
       shift[c] = Math.sqrt(moved);
@@ -31,14 +31,14 @@ export function updateCentroids(
       continue;
     }
     if (count > 0) {
-      for (let j = 0; j < dim; j++) next[base + j] = sums[base + j] / count;
+      for (let j = 0; j < dim; j++) next[base + j] = sums[base + j]! / count;
     } else {
       next.set(old.subarray(base, base + dim), base);
     }
     if (spherical) normaliseRow(next, base, dim);
     let moved = 0;
     for (let j = 0; j < dim; j++) {
-      const d = next[base + j] - old[base + j];
+      const d = next[base + j]! - old[base + j]!;
       moved += d * d;
     }
     shift[c] = Math.sqrt(moved);
@@ -50,8 +50,8 @@ export function updateCentroids(
 /** Scales a[base .. base+dim) to unit length; leaves a zero vector as it is. */
 export function normaliseRow(a: Float32Array, base: number, dim: number): void {
   let s = 0;
-  for (let j = 0; j < dim; j++) s += a[base + j] * a[base + j];
+  for (let j = 0; j < dim; j++) s += a[base + j]! * a[base + j]!;
   if (s === 0) return;
   const inv = 1 / Math.sqrt(s);
-  for (let j = 0; j < dim; j++) a[base + j] *= inv;
+  for (let j = 0; j < dim; j++) a[base + j]! *= inv;
 }

@@ -31,11 +31,11 @@ export function knnBaselineScore(
 ): number {
   const nI = m.itemBias.length;
   const base = m.globalMean + bu;
-  const est = base + (m.itemBias[i] as number);
+  const est = base + m.itemBias[i]!;
   const simRow = i * nI;
   let n = 0;
   for (let p = 0; p < row.length; p++) {
-    const s = m.sims[simRow + (row[p] as number)] as number;
+    const s = m.sims[simRow + row[p]!]!;
     if (s > 0) {
       sc.sims[n] = s;
       sc.pos[n++] = p;
@@ -48,17 +48,17 @@ export function knnBaselineScore(
     sc.sorted.set(sc.sims.subarray(0, n));
     cut = kthLargest(sc.sorted, n, m.k);
     let above = 0;
-    for (let x = 0; x < n; x++) if ((sc.sims[x] as number) > cut) above++;
+    for (let x = 0; x < n; x++) if (sc.sims[x]! > cut) above++;
     tiesLeft = m.k - above;
   }
   let sumSim = 0;
   let sum = 0;
   for (let x = 0; x < n; x++) {
-    const s = sc.sims[x] as number;
+    const s = sc.sims[x]!;
     if (s < cut || (s === cut && tiesLeft-- <= 0)) continue;
-    const p = sc.pos[x] as number;
+    const p = sc.pos[x]!;
     sumSim += s;
-    sum += s * ((vals[p] as number) - (base + (m.itemBias[row[p] as number] as number)));
+    sum += s * (vals[p]! - (base + m.itemBias[row[p]!]!));
   }
   return est + sum / sumSim;
 }
@@ -69,23 +69,23 @@ function kthLargest(a: Float64Array, n: number, k: number): number {
   let hi = n - 1;
   const target = k - 1;
   while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1] as number;
+    const pivot = a[(lo + hi) >> 1]!;
     let i = lo;
     let j = hi;
     while (i <= j) {
-      while ((a[i] as number) > pivot) i++;
-      while ((a[j] as number) < pivot) j--;
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
       if (i <= j) {
-        const t = a[i] as number;
-        a[i++] = a[j] as number;
+        const t = a[i]!;
+        a[i++] = a[j]!;
         a[j--] = t;
       }
     }
     if (target <= j) hi = j;
     else if (target >= i) lo = i;
-    else return a[target] as number;
+    else return a[target]!;
   }
-  return a[target] as number;
+  return a[target]!;
 }
 
 /** Every listed user's top n: each eligible (and, with excludeSeen, unrated) item scored by knnBaselineScore. */
@@ -112,16 +112,16 @@ export async function knnBaselineTopN(a: KnnBaselineTopNArgs, run?: KernelRun): 
       if (run?.signal?.aborted) throw new CancelledError('cancelled');
       run?.onProgress?.(r / a.users.length);
     }
-    const u = a.users[r] as number;
-    const lo = offsets[u] as number;
-    const hi = offsets[u + 1] as number;
+    const u = a.users[r]!;
+    const lo = offsets[u]!;
+    const hi = offsets[u + 1]!;
     const row = cols.subarray(lo, hi);
     const vals = values.subarray(lo, hi);
     sc = knnScratch(row.length, sc);
     if (a.excludeSeen) for (const j of row) skip[j] = 1;
     for (let i = 0; i < nI; i++) {
       if (skip[i] || !a.eligible[i]) continue;
-      heap.offer(knnBaselineScore(a, row, vals, a.userBias[u] as number, i, sc), i);
+      heap.offer(knnBaselineScore(a, row, vals, a.userBias[u]!, i, sc), i);
     }
     heap.drain(items, scores, r * n);
     if (a.excludeSeen) for (const j of row) skip[j] = 0;

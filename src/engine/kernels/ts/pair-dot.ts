@@ -11,12 +11,12 @@ export function dotF32(v: Float32Array, at: number, q: Float32Array, g: number, 
   // Four terms per pass, added in the same order as one per pass (same bits): the shorter loop
   // makes a single prediction about a third faster.
   for (; f + 4 <= end; f += 4, g += 4) {
-    s += (v[f] as number) * (q[g] as number);
-    s += (v[f + 1] as number) * (q[g + 1] as number);
-    s += (v[f + 2] as number) * (q[g + 2] as number);
-    s += (v[f + 3] as number) * (q[g + 3] as number);
+    s += v[f]! * q[g]!;
+    s += v[f + 1]! * q[g + 1]!;
+    s += v[f + 2]! * q[g + 2]!;
+    s += v[f + 3]! * q[g + 3]!;
   }
-  for (; f < end; f++, g++) s += (v[f] as number) * (q[g] as number);
+  for (; f < end; f++, g++) s += v[f]! * q[g]!;
   return s;
 }
 

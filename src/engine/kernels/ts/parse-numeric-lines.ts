@@ -45,7 +45,7 @@ export function parseNumericLinesSync(a: ParseLinesArgs): ParseLinesResult {
   const colon = a.delimiter === '::';
   const nFields = columns.length;
   const want = new Int32Array(Math.max(...columns) + 1).fill(-1);
-  for (let k = 0; k < nFields; k++) want[columns[k] as number] = k;
+  for (let k = 0; k < nFields; k++) want[columns[k]!] = k;
   const vals = new Float64Array(nFields);
   const bad: BadLine[] = [];
   let skipped = 0;
@@ -80,13 +80,13 @@ export function parseNumericLinesSync(a: ParseLinesArgs): ParseLinesResult {
         }
       } else {
         while (pos < n) {
-          const c = buf[pos] as number;
+          const c = buf[pos]!;
           if (c === NL || c === CR || (c === d0 && (!colon || buf[pos + 1] === COLON))) break;
           pos++;
         }
         e = pos;
       }
-      const k = field < want.length ? (want[field] as number) : -1;
+      const k = field < want.length ? want[field]! : -1;
       if (k >= 0) {
         got++;
         if (code === 0) {
@@ -94,7 +94,7 @@ export function parseNumericLinesSync(a: ParseLinesArgs): ParseLinesResult {
           const isId = kinds[k] === KIND_I32 || kinds[k] === KIND_ID64;
           if (isId && !plainIntegerId(buf, s, e, v)) code = CODE_TEXT_ID;
           else if (Number.isNaN(v)) code = 1;
-          else if (v < (min[k] as number) || v > (max[k] as number)) code = 2;
+          else if (v < min[k]! || v > max[k]!) code = 2;
           else vals[k] = v;
           if (code !== 0) {
             badField = k;
@@ -127,7 +127,7 @@ export function parseNumericLinesSync(a: ParseLinesArgs): ParseLinesResult {
     }
     if (code === 0) {
       for (let k = 0; k < nFields; k++) {
-        const v = vals[k] as number;
+        const v = vals[k]!;
         const kind = kinds[k];
         if (kind === KIND_I32) {
           if ((v | 0) !== v) return { rows: row - a.row, lines, skipped, bad, widen: true };
@@ -162,7 +162,7 @@ function plainIntegerId(buf: Uint8Array, a: number, b: number, v: number): boole
   if (n === 0 || n > 16) return false;
   if (buf[a] === 48 && (n > 1 || neg)) return false;
   for (let i = a; i < b; i++) {
-    const c = buf[i] as number;
+    const c = buf[i]!;
     if (c < 48 || c > 57) return false;
   }
   return v <= MAX_SAFE && v >= -MAX_SAFE;
@@ -185,17 +185,17 @@ export function parseNumber(buf: Uint8Array, a: number, b: number): number {
   let mant = 0;
   let digits = 0;
   let scale = 0;
-  let c = buf[i] as number;
+  let c = buf[i]!;
   while (i < b && c >= 48 && c <= 57) {
     mant = mant * 10 + (c - 48);
-    c = buf[++i] as number;
+    c = buf[++i]!;
     digits++;
   }
   if (i < b && c === 46) {
-    c = buf[++i] as number;
+    c = buf[++i]!;
     while (i < b && c >= 48 && c <= 57) {
       mant = mant * 10 + (c - 48);
-      c = buf[++i] as number;
+      c = buf[++i]!;
       scale++;
       digits++;
     }
@@ -210,6 +210,6 @@ export function parseNumber(buf: Uint8Array, a: number, b: number): number {
     return Number.isFinite(v) ? v : Number.NaN;
   }
   // one division by an exact power of ten is correctly rounded, as Number(text) is
-  const v = scale === 0 ? mant : mant / (POW10[scale] as number);
+  const v = scale === 0 ? mant : mant / POW10[scale]!;
   return neg ? -v : v;
 }

@@ -31,24 +31,23 @@ export async function pearsonBaselineSims(a: PearsonBaselineArgs, run?: KernelRu
     sqi.fill(0);
     sqj.fill(0);
     freq.fill(0);
-    for (let p = byItem.offsets[i] as number; p < (byItem.offsets[i + 1] as number); p++) {
-      const u = byItem.cols[p] as number;
-      const di = byItem.residuals[p] as number;
-      for (let q = byUser.offsets[u] as number; q < (byUser.offsets[u + 1] as number); q++) {
-        const j = byUser.cols[q] as number;
-        const dj = byUser.residuals[q] as number;
-        freq[j] = (freq[j] as number) + 1;
-        prods[j] = (prods[j] as number) + di * dj;
-        sqi[j] = (sqi[j] as number) + di * di;
-        sqj[j] = (sqj[j] as number) + dj * dj;
+    for (let p = byItem.offsets[i]!; p < byItem.offsets[i + 1]!; p++) {
+      const u = byItem.cols[p]!;
+      const di = byItem.residuals[p]!;
+      for (let q = byUser.offsets[u]!; q < byUser.offsets[u + 1]!; q++) {
+        const j = byUser.cols[q]!;
+        const dj = byUser.residuals[q]!;
+        freq[j] = freq[j]! + 1;
+        prods[j] = prods[j]! + di * dj;
+        sqi[j] = sqi[j]! + di * di;
+        sqj[j] = sqj[j]! + dj * dj;
       }
     }
     const row = i * nI;
     for (let j = 0; j < nI; j++) {
-      const n = freq[j] as number;
+      const n = freq[j]!;
       if (j === i) out[row + j] = 1;
-      else if (n >= minSupport)
-        out[row + j] = shrunk(prods[j] as number, sqi[j] as number, sqj[j] as number, n, a.shrinkage);
+      else if (n >= minSupport) out[row + j] = shrunk(prods[j]!, sqi[j]!, sqj[j]!, n, a.shrinkage);
     }
   }
   run?.onProgress?.(1);
@@ -73,11 +72,10 @@ function checkRows(name: string, r: ResidualRows, nRows: number, nCols: number):
     throw new InputError(`pearsonBaselineSims: ${name} offsets must span its entries`);
   }
   for (let x = 0; x + 1 < offsets.length; x++) {
-    if ((offsets[x] as number) > (offsets[x + 1] as number))
-      throw new InputError(`pearsonBaselineSims: ${name} offsets must not decrease`);
+    if (offsets[x]! > offsets[x + 1]!) throw new InputError(`pearsonBaselineSims: ${name} offsets must not decrease`);
   }
   for (let p = 0; p < cols.length; p++) {
-    const c = cols[p] as number;
+    const c = cols[p]!;
     if (!(c >= 0 && c < nCols)) throw new InputError(`pearsonBaselineSims: ${name} index out of range at entry ${p}`);
   }
 }

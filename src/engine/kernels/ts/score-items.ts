@@ -8,8 +8,8 @@ export function scoreItems(items: ItemFactors, vector: Float32Array, offset: num
   const out = new Float32Array(bias.length);
   for (let i = 0; i < bias.length; i++) {
     let dot = 0;
-    for (let f = 0, q = i * k; f < k; f++, q++) dot += (vector[f] as number) * (factors[q] as number);
-    out[i] = dot + (bias[i] as number) + offset;
+    for (let f = 0, q = i * k; f < k; f++, q++) dot += vector[f]! * factors[q]!;
+    out[i] = dot + bias[i]! + offset;
   }
   return out;
 }

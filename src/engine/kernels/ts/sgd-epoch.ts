@@ -24,7 +24,7 @@ export async function sgdEpoch(a: SgdEpochArgs, run?: KernelRun): Promise<{ sse:
     for (let j = 0; j < g; j++) {
       const b = j * g + ((j + s) % g);
       if (a.shuffleSeed !== undefined) shuffleBlock(plan, b, a.shuffleSeed);
-      sse += sgdBlock(a, plan.blockOffsets[b] as number, plan.blockOffsets[b + 1] as number);
+      sse += sgdBlock(a, plan.blockOffsets[b]!, plan.blockOffsets[b + 1]!);
     }
     run?.onProgress?.((s + 1) / g);
   }
@@ -37,7 +37,7 @@ function penalty(a: SgdEpochArgs): number {
   const r = a.rates;
   const sq = (x: Float32Array) => {
     let s = 0;
-    for (let i = 0; i < x.length; i++) s += (x[i] as number) * (x[i] as number);
+    for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
     return s;
   };
   const biases = m.biased ? r.regBu * sq(m.userBias) + r.regBi * sq(m.itemBias) : 0;
@@ -50,8 +50,8 @@ function checkIndices(a: SgdEpochArgs): void {
   const nUsers = a.params.userBias.length;
   const nItems = a.params.itemBias.length;
   for (let p = 0; p < users.length; p++) {
-    const u = users[p] as number;
-    const i = items[p] as number;
+    const u = users[p]!;
+    const i = items[p]!;
     if (!(u >= 0 && u < nUsers && i >= 0 && i < nItems)) {
       throw new InputError(`user or item index out of range at entry ${p}`);
     }
@@ -65,21 +65,21 @@ export function blockSeed(seed: number, block: number): number {
 
 /** Fisher-Yates from the end over the block's (user, item, rating) triples, moved together. */
 function shuffleBlock(plan: SgdPlan, b: number, seed: number): void {
-  const lo = plan.blockOffsets[b] as number;
-  const n = (plan.blockOffsets[b + 1] as number) - lo;
+  const lo = plan.blockOffsets[b]!;
+  const n = plan.blockOffsets[b + 1]! - lo;
   const rng = new Rng(blockSeed(seed, b));
   const { users, items, ratings } = plan;
   for (let i = n - 1; i > 0; i--) {
     const j = lo + rng.nextBelow(i + 1);
     const k = lo + i;
-    const u = users[k] as number;
-    users[k] = users[j] as number;
+    const u = users[k]!;
+    users[k] = users[j]!;
     users[j] = u;
-    const it = items[k] as number;
-    items[k] = items[j] as number;
+    const it = items[k]!;
+    items[k] = items[j]!;
     items[j] = it;
-    const r = ratings[k] as number;
-    ratings[k] = ratings[j] as number;
+    const r = ratings[k]!;
+    ratings[k] = ratings[j]!;
     ratings[j] = r;
   }
 }
@@ -97,32 +97,31 @@ function sgdBlock(a: SgdEpochArgs, lo: number, hi: number): number {
   const acc = new Float64Array(8);
   let sse = 0;
   for (let p = lo; p < hi; p++) {
-    const u = users[p] as number;
-    const i = items[p] as number;
+    const u = users[p]!;
+    const i = items[p]!;
     const pu = u * k;
     const qi = i * k;
     acc.fill(0);
     for (let f = 0; f < k; f++) {
       const l = f & 7;
-      acc[l] = f32((acc[l] as number) + f32((P[pu + f] as number) * (Q[qi + f] as number)));
+      acc[l] = f32(acc[l]! + f32(P[pu + f]! * Q[qi + f]!));
     }
     const dot = f32(
-      f32(f32((acc[0] as number) + (acc[1] as number)) + f32((acc[2] as number) + (acc[3] as number))) +
-        f32(f32((acc[4] as number) + (acc[5] as number)) + f32((acc[6] as number) + (acc[7] as number))),
+      f32(f32(acc[0]! + acc[1]!) + f32(acc[2]! + acc[3]!)) + f32(f32(acc[4]! + acc[5]!) + f32(acc[6]! + acc[7]!)),
     );
-    const est = biased ? mu + (bu[u] as number) + (bi[i] as number) + dot : dot;
-    const err = (ratings[p] as number) - est;
+    const est = biased ? mu + bu[u]! + bi[i]! + dot : dot;
+    const err = ratings[p]! - est;
     sse += err * err;
     if (biased) {
-      const b1 = bu[u] as number;
-      const b2 = bi[i] as number;
+      const b1 = bu[u]!;
+      const b2 = bi[i]!;
       bu[u] = b1 + r8.lrBu * (err - r8.regBu * b1);
       bi[i] = b2 + r8.lrBi * (err - r8.regBi * b2);
     }
     const e = f32(err);
     for (let f = 0; f < k; f++) {
-      const pf = P[pu + f] as number;
-      const qf = Q[qi + f] as number;
+      const pf = P[pu + f]!;
+      const qf = Q[qi + f]!;
       P[pu + f] = f32(pf + f32(lrPu * f32(f32(e * qf) - f32(regPu * pf))));
       Q[qi + f] = f32(qf + f32(lrQi * f32(f32(e * pf) - f32(regQi * qf))));
     }

@@ -21,12 +21,12 @@ export async function spdInverse(a: Float64Array, n: number, run?: KernelRun): P
     for (let j = 0; j <= i; j++) {
       const rj = j * n;
       let s = 0;
-      for (let q = 0; q < j; q++) s += (a[ri + q] as number) * (a[rj + q] as number);
-      const v = (a[ri + j] as number) - s;
+      for (let q = 0; q < j; q++) s += a[ri + q]! * a[rj + q]!;
+      const v = a[ri + j]! - s;
       if (j === i) {
         if (!(v > 0)) throw new InputError(`spdInverse: the matrix is not positive definite (pivot ${i} is ${v})`);
         a[ri + i] = Math.sqrt(v);
-      } else a[ri + j] = v / (a[rj + j] as number);
+      } else a[ri + j] = v / a[rj + j]!;
     }
   }
   const zt = new Float64Array(n * n);
@@ -36,15 +36,15 @@ export async function spdInverse(a: Float64Array, n: number, run?: KernelRun): P
     for (let i = j; i < n; i++) {
       const ri = i * n;
       let s = 0;
-      for (let q = j; q < i; q++) s += (a[ri + q] as number) * (zt[rz + q] as number);
-      zt[rz + i] = ((i === j ? 1 : 0) - s) / (a[ri + i] as number);
+      for (let q = j; q < i; q++) s += a[ri + q]! * zt[rz + q]!;
+      zt[rz + i] = ((i === j ? 1 : 0) - s) / a[ri + i]!;
     }
   }
   for (let i = 0; i < n; i++) {
     if ((i & 63) === 0) tick(2 / 3 + i / n / 3);
     for (let j = 0; j <= i; j++) {
       let s = 0;
-      for (let q = i; q < n; q++) s += (zt[i * n + q] as number) * (zt[j * n + q] as number);
+      for (let q = i; q < n; q++) s += zt[i * n + q]! * zt[j * n + q]!;
       a[i * n + j] = s;
       a[j * n + i] = s;
     }

@@ -30,44 +30,44 @@ export async function svdppEpoch(a: SvdppEpochArgs, run?: KernelRun): Promise<{ 
       if (run?.signal?.aborted) throw new CancelledError('cancelled');
       run?.onProgress?.(u / nRows);
     }
-    const lo = offsets[u] as number;
-    const hi = offsets[u + 1] as number;
+    const lo = offsets[u]!;
+    const hi = offsets[u + 1]!;
     if (hi === lo) continue;
     const s = Math.sqrt(hi - lo);
     const pu = u * k;
     z.fill(0);
     d.fill(0);
     for (let p = lo; p < hi; p++) {
-      const yj = (cols[p] as number) * k;
-      for (let f = 0; f < k; f++) z[f] = (z[f] as number) + (Y[yj + f] as number) / s;
+      const yj = cols[p]! * k;
+      for (let f = 0; f < k; f++) z[f] = z[f]! + Y[yj + f]! / s;
     }
     let cn = 1;
     for (let p = lo; p < hi; p++) {
-      const i = cols[p] as number;
+      const i = cols[p]!;
       const qi = i * k;
       let dot = 0;
-      for (let f = 0; f < k; f++) dot += (Q[qi + f] as number) * ((P[pu + f] as number) + (z[f] as number));
-      const err = (values[p] as number) - (mu + (bu[u] as number) + (bi[i] as number) + dot);
+      for (let f = 0; f < k; f++) dot += Q[qi + f]! * (P[pu + f]! + z[f]!);
+      const err = values[p]! - (mu + bu[u]! + bi[i]! + dot);
       sse += err * err;
-      const b1 = bu[u] as number;
-      const b2 = bi[i] as number;
+      const b1 = bu[u]!;
+      const b2 = bi[i]!;
       bu[u] = b1 + r8.lrBu * (err - r8.regBu * b1);
       bi[i] = b2 + r8.lrBi * (err - r8.regBi * b2);
       const g = r8.lrYj * err;
       for (let f = 0; f < k; f++) {
-        const pf = P[pu + f] as number;
-        const qf = Q[qi + f] as number;
-        const zf = z[f] as number;
+        const pf = P[pu + f]!;
+        const qf = Q[qi + f]!;
+        const zf = z[f]!;
         P[pu + f] = pf + r8.lrPu * (err * qf - r8.regPu * pf);
         Q[qi + f] = qf + r8.lrQi * (err * (pf + zf) - r8.regQi * qf);
         z[f] = c * zf + g * qf;
-        d[f] = c * (d[f] as number) + (g * qf) / s;
+        d[f] = c * d[f]! + (g * qf) / s;
       }
       cn *= c;
     }
     for (let p = lo; p < hi; p++) {
-      const yj = (cols[p] as number) * k;
-      for (let f = 0; f < k; f++) Y[yj + f] = cn * (Y[yj + f] as number) + (d[f] as number);
+      const yj = cols[p]! * k;
+      for (let f = 0; f < k; f++) Y[yj + f] = cn * Y[yj + f]! + d[f]!;
     }
   }
   run?.onProgress?.(1);
@@ -80,7 +80,7 @@ function svdppPenalty(a: SvdppEpochArgs): number {
   const r = a.rates;
   const sq = (x: Float64Array) => {
     let t = 0;
-    for (let i = 0; i < x.length; i++) t += (x[i] as number) * (x[i] as number);
+    for (let i = 0; i < x.length; i++) t += x[i]! * x[i]!;
     return t;
   };
   return (
@@ -111,11 +111,10 @@ function checkShapes(a: SvdppEpochArgs): void {
     throw new InputError('svdppEpoch: offsets must span the entries');
   }
   for (let r = 0; r < nRows; r++) {
-    if ((offsets[r] as number) > (offsets[r + 1] as number))
-      throw new InputError('svdppEpoch: offsets must not decrease');
+    if (offsets[r]! > offsets[r + 1]!) throw new InputError('svdppEpoch: offsets must not decrease');
   }
   for (let p = 0; p < cols.length; p++) {
-    const i = cols[p] as number;
+    const i = cols[p]!;
     if (!(i >= 0 && i < nItems)) throw new InputError(`svdppEpoch: item index out of range at entry ${p}`);
   }
 }

@@ -14,7 +14,7 @@ export class TopHeap {
 
   /** Scores must exceed this to enter (ties with the root lose when items come in ascending order). */
   threshold(): number {
-    return this.size < this.cap ? Number.NEGATIVE_INFINITY : (this.scores[0] as number);
+    return this.size < this.cap ? Number.NEGATIVE_INFINITY : this.scores[0]!;
   }
 
   offer(score: number, item: number): void {
@@ -26,13 +26,13 @@ export class TopHeap {
       it[i] = item;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!before(s[parent] as number, it[parent] as number, s[i] as number, it[i] as number)) break;
+        if (!before(s[parent]!, it[parent]!, s[i]!, it[i]!)) break;
         this.swap(i, parent);
         i = parent;
       }
       return;
     }
-    if (this.cap === 0 || !before(score, item, s[0] as number, it[0] as number)) return;
+    if (this.cap === 0 || !before(score, item, s[0]!, it[0]!)) return;
     s[0] = score;
     it[0] = item;
     let i = 0;
@@ -40,8 +40,8 @@ export class TopHeap {
       const l = 2 * i + 1;
       const r = l + 1;
       let worst = i;
-      if (l < this.size && before(s[worst] as number, it[worst] as number, s[l] as number, it[l] as number)) worst = l;
-      if (r < this.size && before(s[worst] as number, it[worst] as number, s[r] as number, it[r] as number)) worst = r;
+      if (l < this.size && before(s[worst]!, it[worst]!, s[l]!, it[l]!)) worst = l;
+      if (r < this.size && before(s[worst]!, it[worst]!, s[r]!, it[r]!)) worst = r;
       if (worst === i) break;
       this.swap(i, worst);
       i = worst;
@@ -51,24 +51,22 @@ export class TopHeap {
   /** Writes the kept pairs best first into out[at .. at + cap), padding with item -1 / score NaN; empties the heap. */
   drain(outItems: Int32Array, outScores: Float32Array, at: number): void {
     const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) =>
-      before(this.scores[a] as number, this.items[a] as number, this.scores[b] as number, this.items[b] as number)
-        ? -1
-        : 1,
+      before(this.scores[a]!, this.items[a]!, this.scores[b]!, this.items[b]!) ? -1 : 1,
     );
     for (let r = 0; r < this.cap; r++) {
       const h = order[r];
-      outItems[at + r] = h === undefined ? -1 : (this.items[h] as number);
-      outScores[at + r] = h === undefined ? Number.NaN : (this.scores[h] as number);
+      outItems[at + r] = h === undefined ? -1 : this.items[h]!;
+      outScores[at + r] = h === undefined ? Number.NaN : this.scores[h]!;
     }
     this.size = 0;
   }
 
   private swap(a: number, b: number): void {
-    const s = this.scores[a] as number;
-    this.scores[a] = this.scores[b] as number;
+    const s = this.scores[a]!;
+    this.scores[a] = this.scores[b]!;
     this.scores[b] = s;
-    const t = this.items[a] as number;
-    this.items[a] = this.items[b] as number;
+    const t = this.items[a]!;
+    this.items[a] = this.items[b]!;
     this.items[b] = t;
   }
 }

@@ -37,13 +37,13 @@ export async function topNAll(a: TopNAllArgs, run?: KernelRun): Promise<TopNResu
   const heap = new TopHeap(a.n);
   const nItems = a.items.bias.length;
   for (let r = 0; r < a.users.length; r++) {
-    const u = a.users[r] as number;
+    const u = a.users[r]!;
     if (u < 0 || u >= nUsers) throw new InputError(`user index ${u} at position ${r} is out of range`);
     const vector = a.userFactors.subarray(u * k, u * k + k);
-    const offset = a.userOffset[u] as number;
+    const offset = a.userOffset[u]!;
     // Seen rows are sorted: walk them alongside the items.
-    let p = a.seen ? (a.seen.offsets[u] as number) : 0;
-    const end = a.seen ? (a.seen.offsets[u + 1] as number) : 0;
+    let p = a.seen ? a.seen.offsets[u]! : 0;
+    const end = a.seen ? a.seen.offsets[u + 1]! : 0;
     for (let i = 0; i < nItems; i++) {
       if (p < end && a.seen?.cols[p] === i) {
         p++;
@@ -66,6 +66,6 @@ export async function topNAll(a: TopNAllArgs, run?: KernelRun): Promise<TopNResu
 function itemScore(items: ItemFactors, v: Float32Array, offset: number, i: number): number {
   const { factors, k } = items;
   let dot = 0;
-  for (let f = 0, q = i * k; f < k; f++, q++) dot += (v[f] as number) * (factors[q] as number);
-  return Math.fround(dot + (items.bias[i] as number) + offset);
+  for (let f = 0, q = i * k; f < k; f++, q++) dot += v[f]! * factors[q]!;
+  return Math.fround(dot + items.bias[i]! + offset);
 }

@@ -45,7 +45,7 @@ describe.skipIf(!built || !u100k)(
       expect(rmse).toHaveLength(6);
       // ml-100k, all 100k ratings, factors 20, 5 epochs, seed 7: training RMSE falls every epoch and
       // ends in 0.90-0.97 (0.934 measured), the final line equals the last epoch's.
-      for (let e = 1; e < 5; e++) expect(rmse[e]).toBeLessThan(rmse[e - 1] as number);
+      for (let e = 1; e < 5; e++) expect(rmse[e]).toBeLessThan(rmse[e - 1]!);
       expect(rmse[4]).toBeGreaterThan(0.9);
       expect(rmse[4]).toBeLessThan(0.97);
       expect(rmse[5]).toBe(rmse[4]);

@@ -146,7 +146,7 @@ describe.skipIf(!ready)('seed 1 through the local SageMaker', () => {
         pairs.map((p) => p[1]),
       );
       got.forEach((g, k) => {
-        expect(g.score).toBeCloseTo(want.scores[k] as number, 5);
+        expect(g.score).toBeCloseTo(want.scores[k]!, 5);
         expect(g.known).toBe(want.known[k] === 1);
       });
       // Every user's top 5 in bodies of at most 2 KB: many requests, answers back in user order.
@@ -196,7 +196,7 @@ describe.skipIf(!ready)('seed 1 through the local SageMaker', () => {
     }
     const got = table.getChild('score')?.toArray() as Float32Array;
     const ref = want.getChild('score')?.toArray() as Float32Array;
-    for (let r = 0; r < ref.length; r += 97) expect(got[r]).toBeCloseTo(ref[r] as number, 4);
+    for (let r = 0; r < ref.length; r += 97) expect(got[r]).toBeCloseTo(ref[r]!, 4);
   });
 
   test('delete: endpoint, config and model go, and no serving process is left', async () => {

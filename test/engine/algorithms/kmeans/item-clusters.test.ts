@@ -22,9 +22,9 @@ test.skipIf(!dataPath('ml-100k', 'u.data'))(
       let na = 0;
       let nb = 0;
       for (let j = 0; j < 16; j++) {
-        dot += q[a * 16 + j] * q[b * 16 + j];
-        na += q[a * 16 + j] ** 2;
-        nb += q[b * 16 + j] ** 2;
+        dot += q[a * 16 + j]! * q[b * 16 + j]!;
+        na += q[a * 16 + j]! ** 2;
+        nb += q[b * 16 + j]! ** 2;
       }
       return dot / Math.sqrt(na * nb);
     };
@@ -34,7 +34,7 @@ test.skipIf(!dataPath('ml-100k', 'u.data'))(
     let nAll = 0;
     for (let r = 0; r < items.length; r += 3) {
       for (let s = r + 1; s < items.length; s += 7) {
-        const c = cos(items[r], items[s]);
+        const c = cos(items[r]!, items[s]!);
         all += c;
         nAll++;
         if (clustering.labels[r] === clustering.labels[s]) {

@@ -28,7 +28,7 @@ describe.each(availableBackends())('kmeans [%s]', (name) => {
       const { values, dim } = rows as Extract<KmeansRows, { kind: 'dense' }>;
       let inertia = 0;
       for (let i = 0; i < 1200; i++)
-        for (let j = 0; j < dim; j++) inertia += (values[i * dim + j] - r.centroids[r.labels[i] * dim + j]) ** 2;
+        for (let j = 0; j < dim; j++) inertia += (values[i * dim + j]! - r.centroids[r.labels[i]! * dim + j]!) ** 2;
       expect(r.inertia).toBeCloseTo(inertia, 0);
       expect(r.inertia / 1200 / dim).toBeLessThan(1.1); // noise is N(0, 1) per coordinate
     },
@@ -41,7 +41,7 @@ describe.each(availableBackends())('kmeans [%s]', (name) => {
     const bounded = await kmeans(rows, 9, { seed: 1, algorithm: 'hamerly', kernels: K, tol: 0 });
     const h = plain.inertiaHistory;
     expect(h.length).toBeGreaterThan(3);
-    for (let t = 1; t < h.length; t++) expect(h[t]).toBeLessThanOrEqual(h[t - 1] * (1 + 1e-12));
+    for (let t = 1; t < h.length; t++) expect(h[t]).toBeLessThanOrEqual(h[t - 1]! * (1 + 1e-12));
     expect(bounded.labels).toEqual(plain.labels);
     expect(bounded.inertiaHistory).toEqual(plain.inertiaHistory);
     expect(bounded.pruned).toBeGreaterThan(0.2);
@@ -66,7 +66,7 @@ describe.each(availableBackends())('kmeans [%s]', (name) => {
     expect(r.emptyClustersRepaired).toBeGreaterThanOrEqual(2);
     expect(Math.min(...r.sizes())).toBeGreaterThan(0);
     for (let t = 1; t < r.inertiaHistory.length; t++)
-      expect(r.inertiaHistory[t]).toBeLessThanOrEqual(r.inertiaHistory[t - 1] * (1 + 1e-12));
+      expect(r.inertiaHistory[t]).toBeLessThanOrEqual(r.inertiaHistory[t - 1]! * (1 + 1e-12));
   });
 
   test('cosine: unit centroids; predict assigns training rows to their own clusters', async () => {
@@ -77,7 +77,7 @@ describe.each(availableBackends())('kmeans [%s]', (name) => {
     const r = await kmeans(rows, 5, { seed: 2, metric: 'cosine', kernels: K });
     for (let c = 0; c < 5; c++) {
       let s = 0;
-      for (let j = 0; j < 60; j++) s += r.centroids[c * 60 + j] ** 2;
+      for (let j = 0; j < 60; j++) s += r.centroids[c * 60 + j]! ** 2;
       expect(s).toBeCloseTo(1, 5);
     }
     const p = await r.predict(rows);
@@ -112,8 +112,8 @@ describe.each(availableBackends())('kmeans [%s]', (name) => {
       /zero length \(dim = 0\)/,
     );
     const csr = randomCsr(1, 6, 5, 0.5);
-    csr.offsets.fill(csr.offsets[3], 3, 5); // rows 3 and 4 empty
-    csr.offsets[4] = csr.offsets[3];
+    csr.offsets.fill(csr.offsets[3]!, 3, 5); // rows 3 and 4 empty
+    csr.offsets[4] = csr.offsets[3]!;
     await expect(kmeans({ kind: 'csr', csr }, 2, { metric: 'cosine', kernels: K })).rejects.toThrow(
       /row 3 has length zero: cosine k-means needs/,
     );
@@ -136,5 +136,5 @@ test.skipIf(availableBackends().length < 2)('native and reference give the same 
   expect(a.labels).toEqual(b.labels);
   expect(a.iterations).toBe(b.iterations);
   expect(a.inertia).toBeCloseTo(b.inertia, 6);
-  for (let i = 0; i < a.centroids.length; i++) expect(a.centroids[i]).toBeCloseTo(b.centroids[i], 5);
+  for (let i = 0; i < a.centroids.length; i++) expect(a.centroids[i]).toBeCloseTo(b.centroids[i]!, 5);
 });
