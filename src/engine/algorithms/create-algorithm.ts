@@ -27,6 +27,8 @@ export const ALGORITHM_NAMES = [
   'als',
   'ease',
   'itemknn',
+  'bpr',
+  'ease-als',
   'svdpp',
   'knn-baseline',
   'als-explicit',
