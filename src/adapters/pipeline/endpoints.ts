@@ -10,7 +10,7 @@ export interface Endpoint {
   name: string;
   url: string;
   modelLocation: string;
-  /** Set when this process started the server (deployModel of a directory). */
+  /** Set when this process started the server (deploy() of a model directory). */
   server?: InferenceServer | undefined;
   deploySeconds: number;
 }
