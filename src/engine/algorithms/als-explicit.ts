@@ -3,7 +3,7 @@ import type { Csr, Kernels, ResidualRows } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import { FactorModel } from '../model/factor-model.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
-import { Baseline } from './baseline.js';
+import { BASELINE_ALS_SCHEMA, Baseline } from './baseline.js';
 import { checkEpochFinite, checkFittedFinite, type DivergenceContext } from './divergence.js';
 import { factorDataBase } from './factor-data.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
@@ -32,9 +32,7 @@ export const ALS_EXPLICIT_SCHEMA: ParamSchema = {
     max: 1e6,
     doc: 'ridge per rating: a row with n ratings is regularised by reg * n (ALS-WR, as Spark ALS)',
   },
-  regU: { type: 'number', default: 15, min: 0, max: 1e6, doc: 'bias ALS: regularisation of user biases' },
-  regI: { type: 'number', default: 10, min: 0, max: 1e6, doc: 'bias ALS: regularisation of item biases' },
-  baselineEpochs: { type: 'integer', default: 10, min: 1, max: 100000, doc: 'bias ALS passes' },
+  ...BASELINE_ALS_SCHEMA,
   initStd: { type: 'number', default: 0.1, above: 0, max: 10, doc: 'standard deviation of the item factors at start' },
   seed: { type: 'integer', default: 0, min: 0, max: 0xffffffff, doc: 'seed of the initialisation' },
   threads: {

@@ -15,6 +15,16 @@ export interface BaselineParams {
   learningRate: number;
 }
 
+/**
+ * The bias-ALS parameters of a model that starts from Surprise's ALS baselines (KNNBaseline,
+ * explicit ALS): the same names and defaults as Surprise's bsl_options.
+ */
+export const BASELINE_ALS_SCHEMA: ParamSchema = {
+  regU: { type: 'number', default: 15, min: 0, max: 1e6, doc: 'baseline ALS: regularisation of user biases' },
+  regI: { type: 'number', default: 10, min: 0, max: 1e6, doc: 'baseline ALS: regularisation of item biases' },
+  baselineEpochs: { type: 'integer', default: 10, min: 1, max: 100000, doc: 'baseline ALS passes' },
+};
+
 const SCHEMA: ParamSchema = {
   method: { type: 'string', default: 'als', oneOf: ['als', 'sgd'], doc: 'alternating least squares or SGD' },
   epochs: { type: 'integer', default: undefined, min: 1, max: 100000, doc: 'passes (default 10 for als, 20 for sgd)' },

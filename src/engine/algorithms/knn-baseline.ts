@@ -5,7 +5,7 @@ import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import { KnnBaselineModel } from '../model/knn-baseline-model.js';
 import type { Algorithm, FitOptions } from './algorithm.js';
 import { residuals } from './als-explicit.js';
-import { Baseline } from './baseline.js';
+import { BASELINE_ALS_SCHEMA, Baseline } from './baseline.js';
 import { factorDataBase } from './factor-data.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
 
@@ -34,9 +34,7 @@ export const KNN_BASELINE_SCHEMA: ParamSchema = {
     max: 1e9,
     doc: 'common users below this (and below 2): similarity 0',
   },
-  regU: { type: 'number', default: 15, min: 0, max: 1e6, doc: 'baseline ALS: regularisation of user biases' },
-  regI: { type: 'number', default: 10, min: 0, max: 1e6, doc: 'baseline ALS: regularisation of item biases' },
-  baselineEpochs: { type: 'integer', default: 10, min: 1, max: 100000, doc: 'baseline ALS passes' },
+  ...BASELINE_ALS_SCHEMA,
   threads: {
     type: 'integer',
     default: 0,
