@@ -6,6 +6,7 @@ import { clusterModelTables } from './cluster-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { ModelBase } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
+import { usersToRank } from './users-to-rank.js';
 
 /** What users were clustered on (see algorithms/kmeans/cluster-features.ts). */
 export type ClusterFeatureKind = 'ratings' | 'centered' | 'normalized' | 'factors';
@@ -172,7 +173,7 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
    */
   async recommendAll(o: RecommendAllOptions = {}): Promise<TopN> {
     const n = checkN(o.n ?? 10);
-    const users = o.users ? this.userIndices(o.users) : this.knownUsers();
+    const users = usersToRank(this.users, (u) => this.data.userCluster[u]! >= 0, o.users);
     const excludeSeen = o.excludeSeen ?? true;
     const items = new Int32Array(users.length * n).fill(-1);
     const scores = new Float32Array(users.length * n);
@@ -199,20 +200,6 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
     }
     o.onProgress?.(1);
     return { n, users, items, scores };
-  }
-
-  private knownUsers(): Int32Array {
-    const out: number[] = [];
-    for (let u = 0; u < this.users.size; u++) if (this.data.userCluster[u]! >= 0) out.push(u);
-    return Int32Array.from(out);
-  }
-
-  private userIndices(ids: readonly Id[]): Int32Array {
-    return Int32Array.from(ids, (id) => {
-      const u = this.users.indexOf(id);
-      if (u < 0) throw new InputError(`recommendAll: user ${String(id)} is not in the model`);
-      return u;
-    });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { check, InputError } from '../errors.js';
+import { check } from '../errors.js';
 import { defaultThreads, kernels } from '../kernels/registry.js';
 import type { ItemFactors, Kernels, PairDot } from '../kernels/signatures.js';
 import { dotF32 } from '../kernels/ts/pair-dot.js';
@@ -9,6 +9,7 @@ import { type FactorFoldedUser, type FoldInOptions, foldInUser } from './fold-in
 import type { Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { ModelBase } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
+import { usersToRank } from './users-to-rank.js';
 
 /**
  * A fitted factor model: score(u, i) = mu + b_u + b_i + p_u . q_i (biased) or p_u . q_i (Funk),
@@ -95,7 +96,7 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
   /** Top-N for many users on the native bulk kernel; unknown external ids are an InputError. */
   async recommendAll(o: RecommendAllOptions = {}): Promise<TopN> {
     const n = checkN(o.n ?? 10);
-    const users = o.users ? this.userIndices(o.users) : this.knownUsers();
+    const users = usersToRank(this.users, (u) => this.userKnown(u), o.users);
     const res = await this.backend.topNAll(
       {
         items: this.itemArgs(),
@@ -249,28 +250,6 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
       this.cache.unit = { factors: unit, bias: new Float32Array(this.items.size), k, eligible: this.data.itemKnown };
     }
     return this.cache.unit;
-  }
-
-  private knownUsers(): Int32Array {
-    const out: number[] = [];
-    for (let u = 0; u < this.users.size; u++) if (this.userKnown(u)) out.push(u);
-    return Int32Array.from(out);
-  }
-
-  private userIndices(ids: readonly Id[]): Int32Array {
-    const out = new Int32Array(ids.length);
-    const unknown: Id[] = [];
-    ids.forEach((id, r) => {
-      out[r] = this.users.indexOf(id);
-      if (out[r]! < 0) unknown.push(id);
-    });
-    if (unknown.length) {
-      throw new InputError(
-        `recommendAll: ${unknown.length} unknown user id(s): ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}` +
-          ' (use recommend() or foldIn() for users not in training)',
-      );
-    }
-    return out;
   }
 
   private scored(items: Int32Array, scores: Float32Array): Scored[] {

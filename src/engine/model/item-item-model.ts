@@ -1,4 +1,4 @@
-import { check, InputError } from '../errors.js';
+import { check } from '../errors.js';
 import { defaultThreads, kernels } from '../kernels/registry.js';
 import type { Csr, ItemItemFactors, Kernels } from '../kernels/signatures.js';
 import { TopHeap } from '../kernels/ts/top-heap.js';
@@ -10,6 +10,7 @@ import { itemItemModelTables } from './item-item-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { writeModelDir } from './model-dir.js';
 import { sparseItemItemTopN, sparseScoreRow, sparseWeight } from './sparse-item-weights.js';
+import { usersToRank } from './users-to-rank.js';
 
 /** What an item-item model holds: a dense weight matrix and the training interactions. */
 export interface ItemItemModelData {
@@ -118,7 +119,7 @@ export class ItemItemModel implements Model {
   async recommendAll(o: RecommendAllOptions = {}): Promise<TopN> {
     const n = o.n ?? 10;
     check(Number.isInteger(n) && n >= 1, () => `n must be a positive integer, got ${n}`);
-    const users = o.users ? this.userIndices(o.users) : this.knownUsers();
+    const users = usersToRank(this.users, (u) => this.userKnown(u), o.users);
     const { neighbours } = this.data;
     if (neighbours) {
       const run = { signal: o.signal, onProgress: o.onProgress };
@@ -262,22 +263,6 @@ export class ItemItemModel implements Model {
   private seenRow(u: number): Int32Array {
     const s = this.data.seen;
     return s.cols.subarray(s.offsets[u]!, s.offsets[u + 1]!);
-  }
-
-  private knownUsers(): Int32Array {
-    const out: number[] = [];
-    for (let u = 0; u < this.users.size; u++) if (this.userKnown(u)) out.push(u);
-    return Int32Array.from(out);
-  }
-
-  private userIndices(ids: readonly Id[]): Int32Array {
-    const out = new Int32Array(ids.length);
-    ids.forEach((id, r) => {
-      const u = this.users.indexOf(id);
-      if (u < 0) throw new InputError(`recommendAll: unknown user ${String(id)}`);
-      out[r] = u;
-    });
-    return out;
   }
 }
 

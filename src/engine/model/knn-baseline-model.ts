@@ -1,4 +1,4 @@
-import { check, InputError } from '../errors.js';
+import { check } from '../errors.js';
 import { defaultThreads, kernels } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
 import { type KnnScratch, knnBaselineScore, knnScratch } from '../kernels/ts/knn-baseline-top-n.js';
@@ -8,6 +8,7 @@ import { knnBaselineModelTables } from './knn-baseline-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { ModelBase, type ModelDataCore } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
+import { usersToRank } from './users-to-rank.js';
 
 /** A fitted KNNBaseline model: baselines, the item-item similarity matrix and the training ratings. */
 export interface KnnBaselineModelData extends ModelDataCore {
@@ -98,7 +99,7 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
   async recommendAll(o: RecommendAllOptions = {}): Promise<TopN> {
     const n = o.n ?? 10;
     check(Number.isInteger(n) && n >= 1, () => `n must be a positive integer, got ${n}`);
-    const users = o.users ? this.userIndices(o.users) : this.knownUsers();
+    const users = usersToRank(this.users, (u) => this.userKnown(u), o.users);
     const d = this.data;
     const r = await this.backend.knnBaselineTopN(
       {
@@ -197,21 +198,5 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
 
   private clip(s: number): number {
     return Math.min(this.scale.max, Math.max(this.scale.min, s));
-  }
-
-  private knownUsers(): Int32Array {
-    const out: number[] = [];
-    for (let u = 0; u < this.users.size; u++) if (this.userKnown(u)) out.push(u);
-    return Int32Array.from(out);
-  }
-
-  private userIndices(ids: readonly Id[]): Int32Array {
-    const out = new Int32Array(ids.length);
-    ids.forEach((id, r) => {
-      const u = this.users.indexOf(id);
-      if (u < 0) throw new InputError(`recommendAll: unknown user ${String(id)}`);
-      out[r] = u;
-    });
-    return out;
   }
 }
