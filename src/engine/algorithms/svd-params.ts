@@ -96,8 +96,14 @@ export function resolveSvdParams(given: Partial<SvdParams>): SvdParams {
   return validateParams<SvdParams>('svd', SVD_SCHEMA, given);
 }
 
+/** The rate and regularisation fields svdRates reads (SVD++ has them too). */
+export type SgdRateParams = Pick<
+  SvdParams,
+  'learningRate' | 'reg' | 'lrBu' | 'lrBi' | 'lrPu' | 'lrQi' | 'regBu' | 'regBi' | 'regPu' | 'regQi'
+>;
+
 /** Per-term rates, each defaulting to the shared learningRate / reg. */
-export function svdRates(p: SvdParams): SgdRates {
+export function svdRates(p: SgdRateParams): SgdRates {
   return {
     lrBu: p.lrBu ?? p.learningRate,
     lrBi: p.lrBi ?? p.learningRate,

@@ -1,6 +1,6 @@
 import type { SvdppRates } from '../kernels/signatures.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
-import { SVD_SCHEMA } from './svd-params.js';
+import { SVD_SCHEMA, svdRates } from './svd-params.js';
 
 /** SVD++'s parameters: Surprise's SVDpp names in camelCase and its defaults. */
 export interface SvdppParams {
@@ -52,16 +52,5 @@ export function resolveSvdppParams(given: Partial<SvdppParams>): SvdppParams {
 
 /** Per-term rates, each defaulting to the shared learningRate / reg. */
 export function svdppRates(p: SvdppParams): SvdppRates {
-  return {
-    lrBu: p.lrBu ?? p.learningRate,
-    lrBi: p.lrBi ?? p.learningRate,
-    lrPu: p.lrPu ?? p.learningRate,
-    lrQi: p.lrQi ?? p.learningRate,
-    lrYj: p.lrYj ?? p.learningRate,
-    regBu: p.regBu ?? p.reg,
-    regBi: p.regBi ?? p.reg,
-    regPu: p.regPu ?? p.reg,
-    regQi: p.regQi ?? p.reg,
-    regYj: p.regYj ?? p.reg,
-  };
+  return { ...svdRates(p), lrYj: p.lrYj ?? p.learningRate, regYj: p.regYj ?? p.reg };
 }
