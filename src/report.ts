@@ -1,4 +1,5 @@
-// `reckit/report`: the self-contained HTML evaluation report.
+// `reckit/report`: the self-contained HTML reports (one evaluation, and algorithms compared).
+export { renderCompareReport, writeCompareReport } from './adapters/report/compare-report.js';
 export {
   ratingHistogram,
   renderEvaluationReport,

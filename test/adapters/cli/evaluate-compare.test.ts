@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { formatCompare, paramsFor, runCompare } from '../../../src/adapters/cli/commands/evaluate-compare.js';
@@ -33,6 +35,37 @@ describe.skipIf(!has100k)(`reckit evaluate --protocol (${missing('ml-100k', 'u1.
     const text = formatCompare(r);
     expect(text).toMatch(/protocol ms-recommenders \(seed 0\)/);
     expect(text).toMatch(/\nalgo\s+nDCG@10\s+P@10\s+R@10\s+MAP@10/);
+  });
+
+  test('--report with --algo a,b writes the comparison page (it used to be ignored)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reckit-compare-'));
+    try {
+      const file = join(dir, 'compare.html');
+      const run = spawnSync(
+        process.execPath,
+        [
+          join(process.cwd(), 'bin', 'reckit.js'),
+          'evaluate',
+          '--data',
+          'ml-100k',
+          '--protocol',
+          'ms-recommenders',
+          '--algo',
+          'popularity,ease',
+          '--report',
+          file,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toContain(`report written to ${file}`);
+      const html = readFileSync(file, 'utf8');
+      expect(html).toContain('<tr><th>popularity</th>');
+      expect(html).toContain('<tr><th>ease</th>');
+      expect(html).toContain('Top-10 ranking metrics');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a train/test file pair (u1.base -> u1.test) and the CLI exit codes', () => {

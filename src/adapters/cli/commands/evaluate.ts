@@ -199,6 +199,13 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           onProgress: bar.update,
         }).finally(() => bar.stop());
         emit(ctx, a.json, compared, () => formatCompare(compared));
+        if (a.report) {
+          const { writeCompareReport } = await import('../../report/compare-report.js');
+          await writeCompareReport(a.report, compared).catch((error) => {
+            throw fileError(error, `--report ${a.report}`);
+          });
+          ctx.err(`report written to ${a.report}\n`);
+        }
         return;
       }
       check(a.data !== undefined, () => '--data is required (or give --train and --test)');

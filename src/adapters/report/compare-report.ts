@@ -1,0 +1,122 @@
+import { htmlPage, writeHtmlFile } from './html-page.js';
+import { barChart, esc, type Series } from './svg-chart.js';
+
+/** One algorithm's figures (NaN where the protocol does not measure them); the shape of `reckit evaluate --algo a,b`. */
+export interface CompareRowInput {
+  algo: string;
+  params: Record<string, unknown>;
+  ndcg: number;
+  precision: number;
+  recall: number;
+  map: number;
+  hitRate: number;
+  coverage: number;
+  rmse: number;
+  mae: number;
+  fitSeconds: number;
+  rankSeconds: number;
+}
+
+/** What the comparison page shows (structurally the CLI's CompareReport; no import of the CLI). */
+export interface CompareReportInput {
+  protocol: string;
+  description: string;
+  data: string;
+  dataset: { ratings: number; users: number; items: number };
+  split: { trainRatings: number; testRatings: number; evaluatedUsers: number; droppedTestRows?: number | undefined };
+  k: number;
+  seed: number;
+  backend: string;
+  rows: readonly CompareRowInput[];
+  totalSeconds: number;
+}
+
+type Key = Exclude<keyof CompareRowInput, 'algo' | 'params'>;
+
+const COLUMNS: [key: Key, label: string, digits: number][] = [
+  ['ndcg', 'nDCG@k', 4],
+  ['precision', 'P@k', 4],
+  ['recall', 'R@k', 4],
+  ['map', 'MAP@k', 4],
+  ['hitRate', 'HR@k', 4],
+  ['coverage', 'Coverage', 4],
+  ['rmse', 'RMSE', 4],
+  ['mae', 'MAE', 4],
+  ['fitSeconds', 'Train (s)', 2],
+  ['rankSeconds', 'Rank (s)', 2],
+];
+
+/**
+ * A self-contained page comparing algorithms on one split: the table (best value of each metric in
+ * bold), the ranking metrics side by side, rating error where measured, and training time.
+ */
+export function renderCompareReport(r: CompareReportInput, o: { generatedAt?: Date | undefined } = {}): string {
+  const label = (l: string) => l.replace('@k', `@${r.k}`);
+  const measured = (key: Key) => r.rows.some((row) => Number.isFinite(row[key]));
+  const cols = COLUMNS.filter(([key]) => measured(key));
+  // Lower is better for errors and times, higher for everything else.
+  const best = (key: Key) => {
+    const vs = r.rows.map((row) => row[key]).filter(Number.isFinite);
+    return /rmse|mae|Seconds/.test(key) ? Math.min(...vs) : Math.max(...vs);
+  };
+  const cell = (v: number, key: Key, digits: number) =>
+    Number.isFinite(v) ? (v === best(key) ? `<b>${v.toFixed(digits)}</b>` : v.toFixed(digits)) : '-';
+  const table = [
+    `<table><thead><tr><th>algorithm</th>${cols.map(([, l]) => `<th>${esc(label(l))}</th>`).join('')}</tr></thead><tbody>`,
+    ...r.rows.map(
+      (row) =>
+        `<tr><th>${esc(row.algo)}</th>${cols.map(([key, , d]) => `<td>${cell(row[key], key, d)}</td>`).join('')}</tr>`,
+    ),
+    '</tbody></table>',
+  ].join('\n');
+
+  const algos = r.rows.map((row) => row.algo);
+  const series = (keys: Key[]): Series[] =>
+    keys
+      .filter((key) => r.rows.every((row) => Number.isFinite(row[key])))
+      .map((key) => ({
+        name: label(COLUMNS.find((c) => c[0] === key)?.[1] ?? key),
+        points: r.rows.map((row, i) => [i, row[key]] as const),
+      }));
+  const charts: string[] = [];
+  const ranking = series(['ndcg', 'precision', 'recall', 'map']);
+  if (ranking.length) {
+    charts.push(
+      barChart({ title: `Top-${r.k} ranking metrics`, xLabel: 'algorithm', yLabel: 'score (0 to 1)' }, algos, ranking),
+    );
+  }
+  const error = series(['rmse', 'mae']);
+  if (error.length) {
+    charts.push(barChart({ title: 'Rating error', xLabel: 'algorithm', yLabel: 'error (stars)' }, algos, error));
+  }
+  charts.push(
+    barChart({ title: 'Training time', xLabel: 'algorithm', yLabel: 'seconds' }, algos, series(['fitSeconds'])),
+  );
+
+  const d = r.dataset;
+  const s = r.split;
+  const split =
+    r.protocol === 'surprise'
+      ? 'global k-fold cross-validation, means over folds'
+      : `train ${s.trainRatings.toLocaleString('en-US')} / test ${s.testRatings.toLocaleString('en-US')} ratings, ${s.evaluatedUsers.toLocaleString('en-US')} users evaluated` +
+        (s.droppedTestRows ? `, ${s.droppedTestRows} test rows with a user or item unknown in training dropped` : '');
+  const when = (o.generatedAt ?? new Date()).toISOString();
+  return htmlPage(
+    `reckit comparison: ${algos.join(', ')} on ${r.data}`,
+    `<h1>${esc(algos.join(', '))} on ${esc(r.data)}</h1>
+<p class="meta">${d.ratings.toLocaleString('en-US')} ratings, ${d.users.toLocaleString('en-US')} users, ${d.items.toLocaleString('en-US')} items; ${esc(r.backend)} kernels; ${r.totalSeconds.toFixed(2)} s in all.</p>
+<p class="meta">Protocol ${esc(r.protocol)} (seed ${r.seed}): ${esc(r.description)}; ${esc(split)}. Every algorithm saw the same split.</p>
+<p class="meta">Ranking metrics are fractions of 1 over each user's top ${r.k}; RMSE and MAE (stars) only for models that predict ratings; the best value of each column is in bold.</p>
+${table}
+<div class="charts">
+${charts.join('\n')}
+</div>
+${r.rows.map((row) => `<p class="meta">${esc(row.algo)}: <code>${esc(JSON.stringify(row.params))}</code></p>`).join('\n')}
+<p class="meta">Generated by reckit evaluate at ${esc(when)}.</p>`,
+  );
+}
+
+/** Renders and writes the comparison page atomically. */
+export async function writeCompareReport(file: string, r: CompareReportInput): Promise<void> {
+  await writeHtmlFile(file, renderCompareReport(r));
+}
