@@ -14,6 +14,7 @@ import type { RatingMatrix } from '../../../engine/matrix/rating-matrix.js';
 import type { Split } from '../../../engine/matrix/split.js';
 import { loadDataset } from '../../datasets/load-dataset.js';
 import { loadMatrix } from '../../datasets/load-matrix.js';
+import type { CompareRowInput } from '../../report/compare-report.js';
 
 export interface CompareRun {
   /** Dataset name or path (with a preset protocol). */
@@ -33,20 +34,7 @@ export interface CompareRun {
 }
 
 /** One algorithm's row of the comparison table (NaN where the protocol does not measure it). */
-export interface CompareRow {
-  algo: string;
-  params: Record<string, unknown>;
-  ndcg: number;
-  precision: number;
-  recall: number;
-  map: number;
-  hitRate: number;
-  coverage: number;
-  rmse: number;
-  mae: number;
-  fitSeconds: number;
-  rankSeconds: number;
-}
+export type CompareRow = CompareRowInput;
 
 export interface CompareReport {
   protocol: ProtocolName | 'files';
