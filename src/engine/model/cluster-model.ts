@@ -6,6 +6,7 @@ import { clusterModelTables } from './cluster-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { ModelBase } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
+import { predictPairs } from './predict-pairs.js';
 import { usersToRank } from './users-to-rank.js';
 
 /** What users were clustered on (see algorithms/kmeans/cluster-features.ts). */
@@ -104,15 +105,14 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
   }
 
   predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
-    check(users.length === items.length, () => `predict: ${users.length} users but ${items.length} items`);
-    const scores = new Float32Array(users.length);
-    const known = new Uint8Array(users.length);
-    for (let p = 0; p < users.length; p++) {
-      const r = this.rawScore(this.users.indexOf(users[p]!), this.items.indexOf(items[p]!));
-      scores[p] = this.clip(r.score);
-      known[p] = r.known ? 1 : 0;
-    }
-    return { scores, known };
+    return predictPairs(
+      this.users,
+      this.items,
+      users,
+      items,
+      (u, i) => this.rawScore(u, i),
+      (s) => this.clip(s),
+    );
   }
 
   predictOne(user: Id, item: Id): Prediction {

@@ -9,6 +9,7 @@ import { type FactorFoldedUser, type FoldInOptions, foldInUser } from './fold-in
 import type { Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { ModelBase } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
+import { predictPairs } from './predict-pairs.js';
 import { usersToRank } from './users-to-rank.js';
 
 /**
@@ -69,15 +70,14 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
   }
 
   predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
-    check(users.length === items.length, () => `predict: ${users.length} users but ${items.length} items`);
-    const scores = new Float32Array(users.length);
-    const known = new Uint8Array(users.length);
-    for (let p = 0; p < users.length; p++) {
-      const r = this.rawScore(this.users.indexOf(users[p]!), this.items.indexOf(items[p]!));
-      scores[p] = this.clip(r.score);
-      known[p] = r.known ? 1 : 0;
-    }
-    return { scores, known };
+    return predictPairs(
+      this.users,
+      this.items,
+      users,
+      items,
+      (u, i) => this.rawScore(u, i),
+      (s) => this.clip(s),
+    );
   }
 
   predictOne(user: Id, item: Id): Prediction {

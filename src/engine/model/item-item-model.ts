@@ -9,6 +9,7 @@ import { implicitUserVector } from './implicit-fold-in.js';
 import { itemItemModelTables } from './item-item-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { writeModelDir } from './model-dir.js';
+import { predictPairs } from './predict-pairs.js';
 import { sparseItemItemTopN, sparseScoreRow, sparseWeight } from './sparse-item-weights.js';
 import { usersToRank } from './users-to-rank.js';
 
@@ -94,15 +95,7 @@ export class ItemItemModel implements Model {
   }
 
   predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
-    check(users.length === items.length, () => `predict: ${users.length} users but ${items.length} items`);
-    const scores = new Float32Array(users.length);
-    const known = new Uint8Array(users.length);
-    for (let p = 0; p < users.length; p++) {
-      const r = this.rawScore(this.users.indexOf(users[p]!), this.items.indexOf(items[p]!));
-      scores[p] = clip(r.score);
-      known[p] = r.known ? 1 : 0;
-    }
-    return { scores, known };
+    return predictPairs(this.users, this.items, users, items, (u, i) => this.rawScore(u, i), clip);
   }
 
   predictOne(user: Id, item: Id): Prediction {

@@ -8,6 +8,7 @@ import { knnBaselineModelTables } from './knn-baseline-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { ModelBase, type ModelDataCore } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
+import { predictPairs } from './predict-pairs.js';
 import { usersToRank } from './users-to-rank.js';
 
 /** A fitted KNNBaseline model: baselines, the item-item similarity matrix and the training ratings. */
@@ -71,15 +72,14 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
   }
 
   predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
-    check(users.length === items.length, () => `predict: ${users.length} users but ${items.length} items`);
-    const scores = new Float32Array(users.length);
-    const known = new Uint8Array(users.length);
-    for (let p = 0; p < users.length; p++) {
-      const r = this.rawScore(this.users.indexOf(users[p]!), this.items.indexOf(items[p]!));
-      scores[p] = this.clip(r.score);
-      known[p] = r.known ? 1 : 0;
-    }
-    return { scores, known };
+    return predictPairs(
+      this.users,
+      this.items,
+      users,
+      items,
+      (u, i) => this.rawScore(u, i),
+      (s) => this.clip(s),
+    );
   }
 
   predictOne(user: Id, item: Id): Prediction {
