@@ -1,11 +1,11 @@
 import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
 import type { Csr, Kernels, ResidualRows } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
-import { FactorModel } from '../model/factor-model.js';
+import type { FactorModel } from '../model/factor-model.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
 import { BASELINE_ALS_SCHEMA, Baseline } from './baseline.js';
-import { checkEpochFinite, checkFittedFinite, type DivergenceContext } from './divergence.js';
-import { factorDataBase } from './factor-data.js';
+import { checkEpochFinite, type DivergenceContext } from './divergence.js';
+import { ratingFactorModel } from './factor-data.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
 
 export interface AlsExplicitParams {
@@ -98,21 +98,7 @@ export class ExplicitALS implements Algorithm<AlsExplicitParams> {
       o.onEpoch?.(report);
       o.onProgress?.((it + 1) / p.iterations);
     }
-    checkFittedFinite(guard, history.length, { userFactors, itemFactors });
-    const last = history[history.length - 1];
-    const metrics: Record<string, number> = { epochs: history.length };
-    if (last?.trainRmse !== undefined) metrics.trainRmse = last.trainRmse;
-    return new FactorModel({
-      ...factorDataBase(train, this.name, p),
-      factors: p.factors,
-      userFactors,
-      itemFactors,
-      userBias,
-      itemBias,
-      biased: true,
-      metrics,
-      history,
-    });
+    return ratingFactorModel(train, this.name, p, guard, { userFactors, itemFactors, userBias, itemBias, history });
   }
 }
 

@@ -1,10 +1,10 @@
 import { kernels as activeKernels } from '../kernels/registry.js';
 import type { Csr, Kernels, SvdppParams as SvdppState } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
-import { FactorModel } from '../model/factor-model.js';
+import type { FactorModel } from '../model/factor-model.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
-import { checkEpochFinite, checkFittedFinite, type DivergenceContext } from './divergence.js';
-import { factorDataBase } from './factor-data.js';
+import { checkEpochFinite, type DivergenceContext } from './divergence.js';
+import { ratingFactorModel } from './factor-data.js';
 import { resolveSvdppParams, type SvdppParams, svdppRates } from './svdpp-params.js';
 
 /**
@@ -58,21 +58,7 @@ export class SVDpp implements Algorithm<SvdppParams> {
     const itemFactors = Float32Array.from(m.itemFactors);
     const userBias = Float32Array.from(m.userBias);
     const itemBias = Float32Array.from(m.itemBias);
-    checkFittedFinite(guard, history.length, { userFactors, itemFactors, userBias, itemBias });
-    const last = history[history.length - 1];
-    const metrics: Record<string, number> = { epochs: history.length };
-    if (last?.trainRmse !== undefined) metrics.trainRmse = last.trainRmse;
-    return new FactorModel({
-      ...factorDataBase(train, this.name, p),
-      factors: p.factors,
-      userFactors,
-      itemFactors,
-      userBias,
-      itemBias,
-      biased: true,
-      metrics,
-      history,
-    });
+    return ratingFactorModel(train, this.name, p, guard, { userFactors, itemFactors, userBias, itemBias, history });
   }
 }
 
