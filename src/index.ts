@@ -45,7 +45,7 @@ export {
   type RankingSearchRow,
   searchRanking,
 } from './engine/eval/ranking-search.js';
-export { leaveLastOut, stratifiedSplit } from './engine/eval/ranking-splits.js';
+export { leaveLastOut, pythonStratifiedSplit, stratifiedSplit } from './engine/eval/ranking-splits.js';
 export { type RatingMetrics, ratingMetrics } from './engine/eval/rating-metrics.js';
 export { fileSplit } from './engine/eval/test-set.js';
 export { availableBackends, kernels } from './engine/kernels/registry.js';

@@ -4,13 +4,13 @@ import { factorDataBase } from '../../src/engine/algorithms/factor-data.js';
 import { buildSgdPlan, sgdGrid } from '../../src/engine/algorithms/sgd-plan.js';
 import { SVD } from '../../src/engine/algorithms/svd.js';
 import { resolveSvdParams, svdRates } from '../../src/engine/algorithms/svd-params.js';
+import { NumpyRandomState } from '../../src/engine/eval/numpy-random.js';
 import { ratingMetrics } from '../../src/engine/eval/rating-metrics.js';
 import { availableBackends, kernels } from '../../src/engine/kernels/registry.js';
 import type { Id } from '../../src/engine/matrix/id-index.js';
 import { RatingMatrix } from '../../src/engine/matrix/rating-matrix.js';
 import { FactorModel } from '../../src/engine/model/factor-model.js';
 import { dataPath, missing } from '../support/data-dir.js';
-import { NumpyRandomState } from '../support/numpy-random.js';
 
 // SVD parity with Surprise on MovieLens' official splits (docs/svd-parity.md). Figures measured
 // with SVD defaults, one thread, native backend:

@@ -3,14 +3,20 @@ import { InputError } from '../errors.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import { type Split, temporal } from '../matrix/split.js';
 import { evaluateRanking, type RankingRun } from './evaluate-ranking.js';
-import { leaveLastOut, stratifiedSplit } from './ranking-splits.js';
+import { leaveLastOut, pythonStratifiedSplit, stratifiedSplit } from './ranking-splits.js';
 
 /**
  * The top-N evaluation presets (docs/ranking.md). `surprise` is global k-fold RMSE/MAE, run by
  * crossValidate; the others are one split each, scored by evaluateRanking with every held-out
  * rating relevant.
  */
-export const PROTOCOL_NAMES = ['ms-recommenders', 'leave-one-out', 'temporal', 'surprise'] as const;
+export const PROTOCOL_NAMES = [
+  'ms-recommenders',
+  'python-stratified',
+  'leave-one-out',
+  'temporal',
+  'surprise',
+] as const;
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
 
 export interface ProtocolSplitOptions {
@@ -20,6 +26,8 @@ export interface ProtocolSplitOptions {
 /** What each preset holds out, in one line (reports print it). */
 export const PROTOCOL_DESCRIPTIONS: Record<ProtocolName, string> = {
   'ms-recommenders': 'per-user stratified 75/25 random split; training items excluded; every held-out rating relevant',
+  'python-stratified':
+    "Microsoft Recommenders' python_stratified_split (75/25 per user, numpy's generator with --seed; its default is 42) row for row; every held-out rating relevant",
   'leave-one-out': "each user's latest rating held out (random when there are no timestamps); HR and nDCG",
   temporal: 'the newest 20% of all ratings held out (global time cut); every held-out rating relevant',
   surprise: 'global 5-fold CV over ratings (Surprise KFold); RMSE/MAE',
@@ -39,6 +47,8 @@ export function protocolSplit(name: ProtocolName, m: RatingMatrix, o: ProtocolSp
   switch (name) {
     case 'ms-recommenders':
       return stratifiedSplit(m, { trainRatio: 0.75, seed });
+    case 'python-stratified':
+      return pythonStratifiedSplit(m, { trainRatio: 0.75, seed });
     case 'leave-one-out':
       return leaveLastOut(m, { seed });
     case 'temporal':

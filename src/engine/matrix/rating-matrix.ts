@@ -52,6 +52,8 @@ export class RatingMatrix {
     readonly scale: RatingScale,
     /** Unix seconds for each CSR entry, when the data has them. */
     readonly timestamps?: Float64Array | undefined,
+    /** The input row each CSR entry came from (matrices built by fromTable; not kept by subset). */
+    readonly sourceRows?: Int32Array | undefined,
   ) {
     if (csr.nRows !== users.size || csr.nCols !== items.size) {
       throw new InputError(
@@ -86,7 +88,7 @@ export class RatingMatrix {
       timestamps = new Float64Array(built.source.length);
       for (let p = 0; p < timestamps.length; p++) timestamps[p] = raw[built.source[p]!]!;
     }
-    const matrix = new RatingMatrix(built.csr, u.index, i.index, scale, timestamps);
+    const matrix = new RatingMatrix(built.csr, u.index, i.index, scale, timestamps, built.source);
     return { matrix, report: { duplicates: built.duplicates, seconds: (performance.now() - t0) / 1000 } };
   }
 

@@ -146,7 +146,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     .requiredOption('--algo <names>', `algorithm, or a comma-separated list to compare: ${ALGORITHM_NAMES.join(' | ')}`)
     .option(
       '--protocol <name>',
-      'compare under a preset: ms-recommenders (per-user 75/25, all held-out relevant) | leave-one-out | temporal | surprise',
+      'compare under a preset: ms-recommenders (per-user 75/25, all held-out relevant) | python-stratified (the Microsoft Recommenders split, row for row; --seed 42 as there) | leave-one-out | temporal | surprise',
     )
     .option('--train <file>', 'a training file; with --test, evaluate on this file pair (e.g. ml-100k u1.base)')
     .option('--test <file>', 'the test file of --train (e.g. ml-100k u1.test)')

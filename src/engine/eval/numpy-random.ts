@@ -1,8 +1,8 @@
 /**
- * numpy's legacy `RandomState(seed).normal(loc, scale, n)`, the stream Surprise draws its initial
- * factors from: MT19937 seeded by init_genrand(seed), doubles from two 32-bit words (27 + 26 bits),
- * normals by the polar Box-Muller method, the second value of each pair cached for the next call.
- * For tests that replay Surprise's exact initialisation; not part of reckit.
+ * numpy's legacy `RandomState(seed)` (what `np.random.seed(seed)` sets up), replayed so reckit can
+ * reproduce splits and draws made in Python: MT19937 seeded by init_genrand(seed), doubles from two
+ * 32-bit words (27 + 26 bits) as `rand`, normals by the polar Box-Muller method with the second
+ * value of each pair cached for the next call (Surprise's initial factors; the SVD parity test).
  */
 export class NumpyRandomState {
   private readonly mt = new Uint32Array(624);
@@ -57,6 +57,13 @@ export class NumpyRandomState {
     const f = Math.sqrt((-2 * Math.log(r2)) / r2);
     this.gauss = f * x1;
     return f * x2;
+  }
+
+  /** `rand(n)`: n uniform doubles in [0, 1), in draw order. */
+  rand(n: number): Float64Array {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.nextDouble();
+    return out;
   }
 
   /** n values of loc + scale * N(0, 1), in draw order. */
