@@ -1,14 +1,12 @@
 import { InputError } from '../errors.js';
-import { kernels as activeKernels } from '../kernels/registry.js';
+import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
-import { TopHeap } from '../kernels/ts/top-heap.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import type { ItemItemModel } from '../model/item-item-model.js';
 import type { Algorithm, FitOptions } from './algorithm.js';
 import { gram } from './ease.js';
 import { fittedItemItemModel } from './item-item-fit.js';
 import { type ParamSchema, validateParams } from './param-schema.js';
-import { SlimColumnSolver } from './slim-column.js';
 
 export interface SlimParams {
   l1: number;
@@ -17,6 +15,7 @@ export interface SlimParams {
   maxSweeps: number;
   tol: number;
   maxItems: number;
+  threads: number;
 }
 
 export const SLIM_SCHEMA: ParamSchema = {
@@ -42,6 +41,13 @@ export const SLIM_SCHEMA: ParamSchema = {
     min: 1,
     doc: 'refuse catalogs larger than this: the Gram matrix is dense, 8 n^2 bytes, plus 4 n^2 for W',
   },
+  threads: {
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 1024,
+    doc: 'solver threads (0: all cores); results do not depend on it',
+  },
 };
 
 /**
@@ -49,7 +55,7 @@ export const SLIM_SCHEMA: ParamSchema = {
  * whose column j regresses item j's interactions on the other items',
  *   W[:, j] = argmin 0.5 |x_j - X w|^2 + l1 |w|_1 + 0.5 l2 |w|^2,  w >= 0, w_j = 0,
  * on the binary interactions X, by coordinate descent on the dense Gram matrix X'X
- * (slim-column.ts); each column keeps its topK largest weights. score(u, i) = x_u . W[:, i], the
+ * (kernels/ts/slim-column.ts; natively slim-columns.cc, columns over threads); each column keeps its topK largest weights. score(u, i) = x_u . W[:, i], the
  * same item-item model as EASE's, so it recommends, folds in, saves and loads like it.
  */
 export class SLIM implements Algorithm<SlimParams> {
@@ -76,28 +82,14 @@ export class SLIM implements Algorithm<SlimParams> {
     }
     const k = this.kernels ?? activeKernels();
     o.signal?.throwIfAborted();
-    const g = gram(train);
-    const solver = new SlimColumnSolver(g, n, p);
+    const gramMatrix = gram(train);
     const weights = new Float32Array(n * n);
-    const heap = new TopHeap(Math.min(p.topK, n));
-    let sweeps = 0;
+    const { sweeps } = await k.slimColumns(
+      { gram: gramMatrix, n, ...p, weights, threads: p.threads > 0 ? p.threads : defaultThreads() },
+      { signal: o.signal, onProgress: o.onProgress },
+    );
     let nonZeros = 0;
-    let clock = performance.now();
-    for (let j = 0; j < n; j++) {
-      const col = solver.solve(j);
-      sweeps += solver.sweeps;
-      for (let x = 0; x < col.items.length; x++) heap.offer(col.weights[x]!, col.items[x]!);
-      for (let h = 0; h < heap.size; h++) weights[heap.items[h]! * n + j] = heap.scores[h]!;
-      nonZeros += heap.size;
-      heap.size = 0;
-      // Yield now and then so an abort or a progress bar gets its turn during a long fit.
-      if (performance.now() - clock > 200) {
-        o.onProgress?.(j / n);
-        await new Promise((r) => setImmediate(r));
-        o.signal?.throwIfAborted();
-        clock = performance.now();
-      }
-    }
+    for (const v of weights) if (v !== 0) nonZeros++;
     o.onProgress?.(1);
     const model = fittedItemItemModel(train, this.name, p, { weights }, k);
     model.data.metrics = { sweeps, nonZeros };

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { gram } from '../../../src/engine/algorithms/ease.js';
 import { SLIM } from '../../../src/engine/algorithms/slim.js';
-import { SlimColumnSolver } from '../../../src/engine/algorithms/slim-column.js';
 import { InputError } from '../../../src/engine/errors.js';
 import { Rng } from '../../../src/engine/kernels/rng.js';
+import { SlimColumnSolver } from '../../../src/engine/kernels/ts/slim-column.js';
 import type { ItemItemModel } from '../../../src/engine/model/item-item-model.js';
 import { tinyMatrix } from './tiny-matrix.js';
 
