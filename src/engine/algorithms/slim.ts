@@ -19,8 +19,8 @@ export interface SlimParams {
 }
 
 export const SLIM_SCHEMA: ParamSchema = {
-  l1: { type: 'number', default: 5, min: 0, doc: 'L1 penalty on each weight column (in co-occurrence units)' },
-  l2: { type: 'number', default: 50, min: 0, doc: 'L2 penalty on each weight column (in co-occurrence units)' },
+  l1: { type: 'number', default: 0.5, min: 0, doc: 'L1 penalty on each weight column (in co-occurrence units)' },
+  l2: { type: 'number', default: 1000, min: 0, doc: 'L2 penalty on each weight column (in co-occurrence units)' },
   topK: { type: 'integer', default: 200, min: 1, doc: 'largest weights kept per item column after the solve' },
   maxSweeps: {
     type: 'integer',
