@@ -12,7 +12,6 @@ import { dataPath, missing } from '../support/data-dir.js';
 // a validation split carved from the training part (stratified 75/25 of it, seed 1), never on the
 // test part (docs/ranking.md): validation nDCG@10 0.2699, test 0.4639 at this commit, below EASE's
 // 0.4757 on the same split. The columns are the same bits at any thread count (twin-tested).
-// The native kernel fits in seconds; the TypeScript twin takes about five times longer.
 describe.skipIf(!dataPath('ml-100k', 'u.data') || !availableBackends().includes('native'))(
   `SLIM under ms-recommenders on ml-100k (needs the native addon; ${missing('ml-100k', 'u.data')})`,
   () => {
