@@ -12,6 +12,7 @@ import type { KmeansParams } from './kmeans/kmeans-params.js';
 import { KMeansRecommender } from './kmeans/kmeans-recommender.js';
 import { KNNBaseline, type KnnBaselineParams } from './knn-baseline.js';
 import { Popularity } from './popularity.js';
+import { SLIM, type SlimParams } from './slim.js';
 import { SVD } from './svd.js';
 import type { SvdParams } from './svd-params.js';
 import { SVDpp } from './svdpp.js';
@@ -32,11 +33,12 @@ export const ALGORITHM_NAMES = [
   'svdpp',
   'knn-baseline',
   'als-explicit',
+  'slim',
 ] as const;
 export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
 /** The top-N rankers among them: their scores are preferences on [0, 1], not ratings (docs/ranking.md). */
-export const RANKER_NAMES: readonly string[] = ['als', 'ease', 'itemknn', 'bpr', 'ease-als'];
+export const RANKER_NAMES: readonly string[] = ['als', 'ease', 'itemknn', 'bpr', 'ease-als', 'slim'];
 
 /** A configured algorithm by name, params validated (InputError on an unknown name or bad param). */
 export function createAlgorithm(name: string, params: Record<string, unknown> = {}): Algorithm<object> {
@@ -67,6 +69,8 @@ export function createAlgorithm(name: string, params: Record<string, unknown> = 
       return new ExplicitALS(params as Partial<AlsExplicitParams>);
     case 'ease-als':
       return new EaseALS(params as Partial<EaseAlsParams>);
+    case 'slim':
+      return new SLIM(params as Partial<SlimParams>);
     default:
       throw new InputError(`unknown algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}`);
   }

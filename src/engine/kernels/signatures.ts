@@ -519,6 +519,30 @@ export interface RankKernels {
   spdInverse(a: Float64Array, n: number, run?: KernelRun & { threads?: number | undefined }): Promise<void>;
   /** Top-N lists by item-item weights (EASE, item-kNN), ranked as topNAll ranks (score desc, item asc). */
   itemItemTopN(a: ItemItemTopNArgs, run?: KernelRun): Promise<TopNResult>;
+  /** SLIM ElasticNet's weight columns from the Gram matrix (see SlimColumnsArgs); returns the sweeps run. */
+  slimColumns(a: SlimColumnsArgs, run?: KernelRun): Promise<{ sweeps: number }>;
+}
+
+/**
+ * SLIM ElasticNet (docs/ranking.md): for every item j, the non-negative elastic net
+ *   min 0.5 w'Gw - G[j]'w + l1 sum(w) + 0.5 l2 |w|^2,  w >= 0, w_j = 0,
+ * by working-set coordinate descent (ts/slim-column.ts), its topK largest weights written to
+ * weights[k * n + j]. Columns are independent: any thread count writes the same bits.
+ */
+export interface SlimColumnsArgs {
+  /** X'X of the binary interactions, n x n float64, row-major (symmetric). */
+  gram: Float64Array;
+  n: number;
+  l1: number;
+  l2: number;
+  /** Coordinate sweeps per column at most. */
+  maxSweeps: number;
+  /** Converged when no weight moves by more than tol x the column's largest weight. */
+  tol: number;
+  topK: number;
+  /** n x n float32, zero on entry; W[k, j] at k * n + j. */
+  weights: Float32Array;
+  threads?: number | undefined;
 }
 
 /** A batch of query vectors against an embedding index (see EmbeddingKernels). */

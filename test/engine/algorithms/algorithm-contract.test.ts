@@ -25,8 +25,9 @@ const SMALL: Record<string, Record<string, unknown>> = {
   itemknn: { neighbours: 5 },
   bpr: { factors: 4, epochs: 3 },
   'ease-als': { lambda: 5, factors: 4, iterations: 3, reg: 0.1 },
+  slim: { l1: 0.5, l2: 5 },
 };
-const RANKERS = new Set(['als', 'ease', 'itemknn', 'bpr', 'ease-als']);
+const RANKERS = new Set(['als', 'ease', 'itemknn', 'bpr', 'ease-als', 'slim']);
 
 // What every rating algorithm owes its callers (STYLE.md section 4): fit gives a Model that predicts
 // within the scale, answers cold pairs with a fallback flagged known = false, recommends unseen

@@ -4,6 +4,7 @@ import type {
   ItemItemTopNArgs,
   KernelRun,
   RankKernels,
+  SlimColumnsArgs,
   TopNResult,
 } from '../signatures.js';
 import type { NativeBinding, NativeJob } from './binding.js';
@@ -55,9 +56,20 @@ interface RankBinding {
     factorK: number,
     factorWeight: number,
   ): NativeJob<void>;
+  slimColumns(
+    gram: Float64Array,
+    n: number,
+    l1: number,
+    l2: number,
+    maxSweeps: number,
+    tol: number,
+    topK: number,
+    weights: Float32Array,
+    threads: number,
+  ): NativeJob<number>;
 }
 
-/** Native ranking kernels (native/als-half-step.cc, spd-inverse.cc, item-item-top-n.cc, bpr-epoch.cc). */
+/** Native ranking kernels (native/als-half-step.cc, spd-inverse.cc, item-item-top-n.cc, bpr-epoch.cc, slim-columns.cc). */
 export function nativeRankKernels(binding: NativeBinding): RankKernels {
   const b = binding as unknown as RankBinding;
   return {
@@ -131,6 +143,13 @@ export function nativeRankKernels(binding: NativeBinding): RankKernels {
         run,
       );
       return { items, scores };
+    },
+    async slimColumns(a: SlimColumnsArgs, run?: KernelRun): Promise<{ sweeps: number }> {
+      const sweeps = await runNative(
+        () => b.slimColumns(a.gram, a.n, a.l1, a.l2, a.maxSweeps, a.tol, a.topK, a.weights, a.threads ?? 0),
+        run,
+      );
+      return { sweeps };
     },
   };
 }
