@@ -15,6 +15,7 @@ import { loadDataset } from '../adapters/datasets/load-dataset.js';
 import { EASE } from '../engine/algorithms/ease.js';
 import { confidenceCsr, ImplicitALS } from '../engine/algorithms/implicit-als.js';
 import { ItemKNN } from '../engine/algorithms/item-knn.js';
+import { SLIM } from '../engine/algorithms/slim.js';
 import { evaluateRanking } from '../engine/eval/evaluate-ranking.js';
 import { protocolSplit } from '../engine/eval/protocols.js';
 import { backend, defaultThreads } from '../engine/kernels/registry.js';
@@ -152,6 +153,11 @@ export async function runRankingBench(o: SuiteOptions): Promise<CaseResult[]> {
         cases.push(fitCase('EASE', name, m, reference, (k) => new EASE({ lambda: 500 }, { kernels: k }).fit(m)));
       }
       cases.push(fitCase('item-kNN', name, m, native, (k) => new ItemKNN({ neighbours: 200 }, { kernels: k }).fit(m)));
+      // SLIM's coordinate descent: seconds natively on ml-100k, about a minute in the twin.
+      if (small && !quick) {
+        for (const k of [native, reference])
+          cases.push(fitCase('SLIM', name, m, k, (kk) => new SLIM({}, { kernels: kk }).fit(m)));
+      }
     }
     await measure(cases, quick ? 0 : 1);
   }
