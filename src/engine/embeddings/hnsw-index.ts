@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { check, InputError } from '../errors.js';
+import { CancelledError, check, InputError } from '../errors.js';
 import { NativeHnswGraph } from '../kernels/addon/hnsw-kernels.js';
 import { defaultThreads } from '../kernels/registry.js';
 import type { KernelRun } from '../kernels/signatures.js';
@@ -65,6 +65,7 @@ export class HnswIndex {
     check(Number.isInteger(threads) && threads >= 1, () => `hnsw: threads ${threads} must be a positive integer`);
     check(exact.size > 0, () => 'hnsw: the index is empty');
     const graph = await emptyGraph(exact);
+    if (o.signal?.aborted) throw new CancelledError('hnsw build cancelled');
     const { vectors, bias } = exact.data;
     await graph.build(vectors, bias ?? undefined, { m, efConstruction, seed, threads }, o);
     const index = new HnswIndex(exact, graph, m, efConstruction);
