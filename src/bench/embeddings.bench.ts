@@ -35,7 +35,7 @@ export interface EmbeddingsBenchOptions {
   hnsw?: HnswParams[] | undefined;
   /** ef values of the recall / speed curve (default 32, 64, 128, 256; --quick: the default ef). */
   efs?: number[] | undefined;
-  /** Rows of the HNSW build comparison, reckit vs hnswlib-node (default 100,000). */
+  /** Rows of the HNSW build comparison, reckit vs hnswlib-node (default 100,000; --quick 20,000). */
   buildRows?: number | undefined;
   log?: ((line: string) => void) | undefined;
 }
@@ -234,7 +234,7 @@ async function runShape(
     filter,
     exactSingleQps: exactOf(singleGroup) ?? Number.NaN,
     exactBatchQps: exactOf(batchGroup) ?? Number.NaN,
-    buildRows: o.buildRows,
+    buildRows: o.buildRows ?? (o.quick ? 20_000 : undefined),
     log,
     note: o.log,
   });
