@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError, check, InputError } from '../errors.js';
-import { NativeHnswGraph } from '../kernels/addon/hnsw-kernels.js';
+import { type HnswRowFilter, NativeHnswGraph } from '../kernels/addon/hnsw-kernels.js';
 import { defaultThreads } from '../kernels/registry.js';
 import type { KernelRun } from '../kernels/signatures.js';
 import type { Id } from '../matrix/id-index.js';
@@ -13,6 +13,7 @@ import {
   type SearchOptions,
   topOf,
 } from './embedding-index.js';
+import type { EmbeddingFilter } from './filters.js';
 import { nativeHnswUnavailable } from './hnswlib.js';
 import { loadIndex, saveIndex } from './index-files.js';
 
@@ -90,7 +91,7 @@ export class HnswIndex {
   }
 
   search(vector: ArrayLike<number>, o: SearchOptions = {}): Hit[] {
-    return this.searchPrepared(this.exact.prepareQuery(vector), this.exact.rowMask(o.filter), topOf(o.top), o);
+    return this.searchPrepared(this.exact.prepareQuery(vector), this.rowFilter(o.filter), topOf(o.top), o);
   }
 
   /** "More like this" on the graph, the item itself excluded. */
@@ -99,7 +100,7 @@ export class HnswIndex {
     check(r >= 0, () => `similar: id ${JSON.stringify(id)} is not in the index`);
     const q = this.exact.data.vectors.subarray(r * this.dim, (r + 1) * this.dim);
     const filter = { ...o.filter, exclude: [...(o.filter?.exclude ?? []), id] };
-    return this.searchPrepared(q, this.exact.rowMask(filter), topOf(o.top), { ...o, filter });
+    return this.searchPrepared(q, this.rowFilter(filter), topOf(o.top), { ...o, filter });
   }
 
   /** Many queries, one filter: the graph walks run on the addon's threads, off the event loop. */
@@ -118,13 +119,12 @@ export class HnswIndex {
       const v = vectors instanceof Float32Array ? vectors.subarray(q * d, (q + 1) * d) : vectors[q]!;
       queries.set(this.exact.prepareQuery(v, `query ${q}`), q * d);
     }
-    const mask = this.exact.rowMask(o.filter);
-    const allowed = countAllowed(mask, this.size);
+    const f = this.rowFilter(o.filter);
     const top = topOf(o.top);
-    if (m === 0 || allowed === 0) return Array.from({ length: m }, () => []);
-    if (allowed * SELECTIVE < this.size) return this.exact.searchBatch(queries, o);
-    const k = Math.min(top, allowed);
-    const rows = await this.graph.searchBatch(queries, mask, k, o.threads ?? defaultThreads(), o);
+    if (m === 0 || f.allowed === 0) return Array.from({ length: m }, () => []);
+    if (f.allowed * SELECTIVE < this.size) return this.exact.searchBatch(queries, o);
+    const k = Math.min(top, f.allowed);
+    const rows = await this.graph.searchBatch(queries, f, k, o.threads ?? defaultThreads(), o);
     return Array.from({ length: m }, (_, q) => {
       const found = rows.subarray(q * k, (q + 1) * k);
       const n = found.indexOf(-1);
@@ -165,12 +165,57 @@ export class HnswIndex {
     return index;
   }
 
-  private searchPrepared(q: Float32Array, mask: Uint8Array | undefined, top: number, o: SearchOptions): Hit[] {
-    const allowed = countAllowed(mask, this.size);
-    if (allowed === 0) return [];
-    if (allowed * SELECTIVE < this.size) return this.exact.search(q, o);
-    return this.exact.rank(q, this.graph.search(q, mask, Math.min(top, allowed)));
+  private searchPrepared(q: Float32Array, f: RowFilter, top: number, o: SearchOptions): Hit[] {
+    if (f.allowed === 0) return [];
+    if (f.allowed * SELECTIVE < this.size) return this.exact.search(q, o);
+    return this.exact.rank(q, this.graph.search(q, f, Math.min(top, f.allowed)));
   }
+
+  /**
+   * A request's filter for the graph walk, and how many rows it allows. The `where` mask is cached
+   * per condition (and its count with it), so a request costs O(its exclude and candidate lists),
+   * not a pass over every row.
+   */
+  private rowFilter(filter: EmbeddingFilter | undefined, skipRow?: number): RowFilter {
+    const { mask, exclude, candidates } = this.exact.compileFilter(filter, skipRow);
+    const passes = (r: number) => !mask || mask[r] === 1;
+    let allowed: number;
+    if (candidates) {
+      allowed = 0;
+      for (const r of candidates) if (passes(r) && !sortedHas(exclude, r)) allowed++;
+    } else {
+      allowed = mask ? this.ones(mask) : this.size;
+      for (const r of exclude) if (passes(r)) allowed--;
+    }
+    return { mask, exclude: exclude.length ? exclude : undefined, candidates, allowed };
+  }
+
+  private readonly counts = new WeakMap<Uint8Array, number>();
+
+  private ones(mask: Uint8Array): number {
+    let n = this.counts.get(mask);
+    if (n === undefined) {
+      n = 0;
+      for (let i = 0; i < mask.length; i++) n += mask[i]!;
+      this.counts.set(mask, n);
+    }
+    return n;
+  }
+}
+
+interface RowFilter extends HnswRowFilter {
+  allowed: number;
+}
+
+function sortedHas(sorted: Int32Array, x: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === x;
 }
 
 async function emptyGraph(exact: EmbeddingIndex): Promise<NativeHnswGraph> {
@@ -179,11 +224,4 @@ async function emptyGraph(exact: EmbeddingIndex): Promise<NativeHnswGraph> {
 
 function graphDim(exact: EmbeddingIndex): number {
   return exact.dim + (exact.data.bias ? 1 : 0);
-}
-
-function countAllowed(mask: Uint8Array | undefined, size: number): number {
-  if (!mask) return size;
-  let n = 0;
-  for (let i = 0; i < mask.length; i++) n += mask[i]!;
-  return n;
 }

@@ -17,15 +17,32 @@ export interface HnswBinding {
   hnswLoad(graph: NativeHandle, path: string): NativeJob<number>;
   hnswSave(graph: NativeHandle, path: string): NativeJob<void>;
   hnswSetEf(graph: NativeHandle, ef: number): void;
-  hnswSearch(graph: NativeHandle, query: Float32Array, mask: Uint8Array | null, k: number, outRows: Int32Array): number;
+  hnswSearch(
+    graph: NativeHandle,
+    query: Float32Array,
+    mask: Uint8Array | null,
+    exclude: Int32Array | null,
+    candidates: Int32Array | null,
+    k: number,
+    outRows: Int32Array,
+  ): number;
   hnswSearchBatch(
     graph: NativeHandle,
     queries: Float32Array,
     mask: Uint8Array | null,
+    exclude: Int32Array | null,
+    candidates: Int32Array | null,
     k: number,
     threads: number,
     outRows: Int32Array,
   ): NativeJob<void>;
+}
+
+/** Which rows a search may return: mask byte 1 (no mask: all), in `candidates` (sorted; absent: all), not in `exclude` (sorted). */
+export interface HnswRowFilter {
+  mask?: Uint8Array | undefined;
+  exclude?: Int32Array | undefined;
+  candidates?: Int32Array | undefined;
 }
 
 export interface HnswGraphBuild {
@@ -79,23 +96,40 @@ export class NativeHnswGraph {
     callNative(() => this.b.hnswSetEf(this.handle, ef));
   }
 
-  /** The k nearest rows allowed by `mask` (1 = may be returned), nearest first; fewer when fewer are reachable. */
-  search(query: Float32Array, mask: Uint8Array | undefined, k: number): Int32Array {
+  /** The k nearest rows the filter allows, nearest first; fewer when fewer are reachable. */
+  search(query: Float32Array, f: HnswRowFilter, k: number): Int32Array {
     const out = new Int32Array(k);
-    const n = callNative(() => this.b.hnswSearch(this.handle, query, mask ?? null, k, out));
+    const { mask, exclude, candidates } = f;
+    const n = callNative(() =>
+      this.b.hnswSearch(this.handle, query, mask ?? null, exclude ?? null, candidates ?? null, k, out),
+    );
     return out.subarray(0, n);
   }
 
   /** Many queries (row-major) on `threads` threads off the event loop: k rows each, -1 padded. */
   async searchBatch(
     queries: Float32Array,
-    mask: Uint8Array | undefined,
+    f: HnswRowFilter,
     k: number,
     threads: number,
     run?: KernelRun,
   ): Promise<Int32Array> {
     const out = new Int32Array((queries.length / this.dim) * k);
-    await runNative(() => this.b.hnswSearchBatch(this.handle, queries, mask ?? null, k, threads, out), run);
+    const { mask, exclude, candidates } = f;
+    await runNative(
+      () =>
+        this.b.hnswSearchBatch(
+          this.handle,
+          queries,
+          mask ?? null,
+          exclude ?? null,
+          candidates ?? null,
+          k,
+          threads,
+          out,
+        ),
+      run,
+    );
     return out;
   }
 }

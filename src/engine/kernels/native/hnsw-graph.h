@@ -6,6 +6,7 @@
 #ifdef RK_HNSWLIB
 #include <napi.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -53,11 +54,25 @@ struct HnswGraph {
   }
 };
 
-// hnswlib's filter: only rows whose mask byte is 1 may be returned.
-struct MaskFilter : hnswlib::BaseFilterFunctor {
-  explicit MaskFilter(const uint8_t* mask) : mask(mask) {}
-  bool operator()(hnswlib::labeltype row) override { return mask[row] == 1; }
-  const uint8_t* mask;
+// hnswlib's filter, evaluated per visited node: a row may be returned when its mask byte is 1
+// (no mask: all), it is among the sorted candidates (none given: all) and not among the sorted
+// excluded rows. Lists instead of one merged mask: a request's own exclusions cost O(their
+// length), not a pass over every row.
+struct RowFilter : hnswlib::BaseFilterFunctor {
+  const uint8_t* mask = nullptr;
+  const int32_t* exclude = nullptr;
+  size_t excludeLen = 0;
+  const int32_t* candidates = nullptr;
+  size_t candidatesLen = 0;
+  bool hasCandidates = false;
+
+  bool Active() const { return mask || excludeLen > 0 || hasCandidates; }
+  bool operator()(hnswlib::labeltype row) override {
+    auto r = static_cast<int32_t>(row);
+    if (mask && mask[row] != 1) return false;
+    if (hasCandidates && !std::binary_search(candidates, candidates + candidatesLen, r)) return false;
+    return excludeLen == 0 || !std::binary_search(exclude, exclude + excludeLen, r);
+  }
 };
 
 // Clears `busy` when a build or load ends, however it ends.
