@@ -177,6 +177,7 @@ export class HnswIndex {
    * not a pass over every row.
    */
   private rowFilter(filter: EmbeddingFilter | undefined, skipRow?: number): RowFilter {
+    if (filter === undefined && skipRow === undefined) return { allowed: this.size }; // the common request
     const { mask, exclude, candidates } = this.exact.compileFilter(filter, skipRow);
     const passes = (r: number) => !mask || mask[r] === 1;
     let allowed: number;
