@@ -23,6 +23,7 @@ const CXX_TYPE = {
   Bool: 'boolean',
   String: 'string',
   TypedList: null, // an array of typed arrays: the name is checked, the element types by the kernel
+  External: 'NativeHandle', // an opaque native object (addon/binding.ts)
   napi_int32_array: 'Int32Array',
   napi_float32_array: 'Float32Array',
   napi_float64_array: 'Float64Array',
@@ -42,9 +43,9 @@ const ROWS = [
 function reads(text) {
   const out = new Map();
   const re =
-    /\bargs\.(Int32|Float32|Float64|NumberOr|Number|Bool|String|TypedList|Typed<[^,]+,\s*(\w+)>|Optional<[^,]+,\s*(\w+)>)\(\s*(\d+),\s*"(\w+)"/g;
+    /\bargs\.(Int32|Float32|Float64|NumberOr|Number|Bool|String|TypedList|Typed<[^,]+,\s*(\w+)>|Optional<[^,]+,\s*(\w+)>|External<\w+>)\(\s*(\d+),\s*"(\w+)"/g;
   for (const m of text.matchAll(re)) {
-    const type = CXX_TYPE[m[2] ?? m[3] ?? m[1]];
+    const type = CXX_TYPE[m[2] ?? m[3] ?? m[1].replace(/<.*/, '')];
     out.set(Number(m[4]), { name: m[5], type });
   }
   for (const m of text.matchAll(/rk::RowsArg\(args,\s*(\d+)\)/g)) {

@@ -3,12 +3,13 @@
  * embeddings-data.ts; dot product):
  *   exact batched: reckit EmbeddingIndex.searchBatch (native, all cores) vs TF.js wasm matMul + topk;
  *   exact single query: reckit search() vs TF.js matMul + topk, one query per call;
- *   approximate (embeddings-hnsw.ts): per graph (M, efConstruction), the recall@10 / queries-per-second
- *     curve over ef, reckit HnswIndex.searchBatch vs the same hnswlib-node graph searched directly;
+ *   approximate (embeddings-hnsw.ts): per graph (M, efConstruction), build time vs hnswlib-node
+ *     addPoint, then the recall@10 / queries-per-second curve over ef: single queries vs the same
+ *     graph searched through hnswlib-node directly, batched queries vs the exact batched figure;
  *     the default ef again with a filter (200 excluded ids + a 50% row mask).
  * Shapes: --quick 100k x 64; full 100k x 64, 100k x 256, 1M x 64, 1M x 256.
  * Run alone: npx tsc -p tsconfig.build.json && node dist/bench/embeddings.bench.js [--quick] [--shapes 100000x64,...]
- *   [--hnsw 16:200,32:200] [--efs 32,64,128,256]
+ *   [--hnsw 16:200,32:200] [--efs 32,64,128,256] [--build-rows 100000]
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -28,12 +29,14 @@ export interface EmbeddingsBenchOptions {
   runs?: number | undefined;
   /** [items, dims] pairs; default by `quick`. */
   shapes?: [number, number][] | undefined;
-  /** Shapes above this many floats (items x dims) skip the HNSW cases (their build is single-threaded); default none. */
+  /** Shapes above this many floats (items x dims) skip the HNSW cases (their builds take minutes); default none. */
   approxMaxFloats?: number | undefined;
   /** HNSW graphs to build per shape (default: HnswIndex's defaults). */
   hnsw?: HnswParams[] | undefined;
   /** ef values of the recall / speed curve (default 32, 64, 128, 256; --quick: the default ef). */
   efs?: number[] | undefined;
+  /** Rows of the HNSW build comparison, reckit vs hnswlib-node (default 100,000; --quick 20,000). */
+  buildRows?: number | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -231,6 +234,7 @@ async function runShape(
     filter,
     exactSingleQps: exactOf(singleGroup) ?? Number.NaN,
     exactBatchQps: exactOf(batchGroup) ?? Number.NaN,
+    buildRows: o.buildRows ?? (o.quick ? 20_000 : undefined),
     log,
     note: o.log,
   });
@@ -246,6 +250,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       'approx-max-floats': { type: 'string' },
       hnsw: { type: 'string' },
       efs: { type: 'string' },
+      'build-rows': { type: 'string' },
       json: { type: 'string' },
     },
   });
@@ -260,6 +265,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       return { m: m as number, efConstruction: efConstruction as number };
     }),
     efs: values.efs?.split(',').map(Number),
+    buildRows: values['build-rows'] ? Number(values['build-rows']) : undefined,
     log: (l) => process.stdout.write(`${l}\n`),
   });
   if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -143,6 +143,11 @@ export class EmbeddingIndex {
     return this.data.ids.indexOf(id);
   }
 
+  /** The filter as the kernels take it: the `where` mask (cached per condition), sorted excluded and candidate rows. */
+  compileFilter(filter: EmbeddingFilter | undefined, skipRow?: number): CompiledFilter {
+    return this.filters.compile(filter, skipRow);
+  }
+
   /** The filter as one row mask (1 = may be returned); undefined when nothing is filtered. */
   rowMask(filter: EmbeddingFilter | undefined, skipRow?: number): Uint8Array | undefined {
     return this.filters.batchMask(this.filters.compile(filter, skipRow));

@@ -1,13 +1,20 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { CancelledError, check, InputError } from '../errors.js';
+import { type HnswRowFilter, NativeHnswGraph } from '../kernels/addon/hnsw-kernels.js';
+import { defaultThreads } from '../kernels/registry.js';
 import type { KernelRun } from '../kernels/signatures.js';
 import type { Id } from '../matrix/id-index.js';
-import { type EmbeddingIndex, type Hit, type SearchOptions, topOf } from './embedding-index.js';
-import type { HnswLib } from './hnswlib.js';
-import { loadHnswlib } from './hnswlib.js';
+import {
+  type BatchSearchOptions,
+  type EmbeddingIndex,
+  type Hit,
+  type SearchOptions,
+  topOf,
+} from './embedding-index.js';
+import type { EmbeddingFilter } from './filters.js';
+import { nativeHnswUnavailable } from './hnswlib.js';
 import { loadIndex, saveIndex } from './index-files.js';
 
 export interface HnswOptions extends KernelRun {
@@ -18,6 +25,8 @@ export interface HnswOptions extends KernelRun {
   /** Candidate list size while searching (default 128): higher is slower and more exact. */
   ef?: number | undefined;
   seed?: number | undefined;
+  /** Threads inserting rows (default: all cores; 1 gives the same graph for the same seed). */
+  threads?: number | undefined;
 }
 
 /** Graph and search defaults; docs/embeddings.md gives the recall / speed curve they were picked from. */
@@ -25,39 +34,41 @@ export const HNSW_DEFAULTS = { m: 16, efConstruction: 200, ef: 128 } as const;
 
 /** Filters that leave fewer than size / this rows are answered by the exact scan (a graph walk would starve). */
 const SELECTIVE = 50;
-const BUILD_CHUNK = 2000;
 const HEADER = 'hnsw.json';
+const GRAPH = 'hnsw.bin';
 
 /**
- * Approximate top-N over an EmbeddingIndex's vectors with an HNSW graph (hnswlib-node), with the
- * same query methods and filters. The graph runs on inner product; a per-item bias rides in one
- * extra dimension (item [v, b], query [q, 1]); cosine rows are already unit length. Returned rows
- * are rescored exactly and ordered like the exact index; docs/embeddings.md has the trade-offs.
+ * Approximate top-N over an EmbeddingIndex's vectors with an HNSW graph (hnswlib, compiled into
+ * reckit's addon), with the same query methods and filters. The graph runs on inner product; a
+ * per-item bias rides in one extra dimension (item [v, b], query [q, 1]); cosine rows are already
+ * unit length. Returned rows are rescored exactly and ordered like the exact index;
+ * docs/embeddings.md has the trade-offs.
  */
 export class HnswIndex {
+  private efNow = HNSW_DEFAULTS.ef as number;
+
   private constructor(
     readonly exact: EmbeddingIndex,
-    private readonly graph: HnswLib,
+    private readonly graph: NativeHnswGraph,
     readonly m: number,
     readonly efConstruction: number,
   ) {}
 
-  /** Builds the graph over every row of `exact`, yielding to the event loop between chunks. */
+  /** Builds the graph over every row of `exact` on the addon's threads, off the event loop. */
   static async build(exact: EmbeddingIndex, o: HnswOptions = {}): Promise<HnswIndex> {
     const m = o.m ?? HNSW_DEFAULTS.m;
     const efConstruction = o.efConstruction ?? HNSW_DEFAULTS.efConstruction;
+    const seed = o.seed ?? 100;
+    const threads = o.threads ?? defaultThreads();
     check(Number.isInteger(m) && m >= 2 && m <= 256, () => `hnsw: m ${m} must be an integer in [2, 256]`);
     check(efConstruction >= 1, () => `hnsw: efConstruction ${efConstruction} must be >= 1`);
-    const lib = await loadHnswlib();
-    const graph = new lib.HierarchicalNSW('ip', graphDim(exact));
-    graph.initIndex({ maxElements: exact.size, m, efConstruction, randomSeed: o.seed ?? 100 });
-    for (let r0 = 0; r0 < exact.size; r0 += BUILD_CHUNK) {
-      if (o.signal?.aborted) throw new CancelledError('hnsw build cancelled');
-      const r1 = Math.min(exact.size, r0 + BUILD_CHUNK);
-      for (let r = r0; r < r1; r++) graph.addPoint(itemPoint(exact, r), r);
-      o.onProgress?.(r1 / exact.size);
-      await yieldToLoop();
-    }
+    check(Number.isInteger(seed) && seed >= 0, () => `hnsw: seed ${seed} must be a non-negative integer`);
+    check(Number.isInteger(threads) && threads >= 1, () => `hnsw: threads ${threads} must be a positive integer`);
+    check(exact.size > 0, () => 'hnsw: the index is empty');
+    const graph = await emptyGraph(exact);
+    if (o.signal?.aborted) throw new CancelledError('hnsw build cancelled');
+    const { vectors, bias } = exact.data;
+    await graph.build(vectors, bias ?? undefined, { m, efConstruction, seed, threads }, o);
     const index = new HnswIndex(exact, graph, m, efConstruction);
     index.setEf(o.ef ?? HNSW_DEFAULTS.ef);
     return index;
@@ -69,22 +80,18 @@ export class HnswIndex {
   get dim(): number {
     return this.exact.dim;
   }
-  /** The hnswlib-node index underneath (benchmarks time it directly against this wrapper). */
-  get library(): HnswLib {
-    return this.graph;
-  }
   get ef(): number {
-    return this.graph.getEf();
+    return this.efNow;
   }
+  /** Applies to later searches; a searchBatch already running may see either value. */
   setEf(ef: number): void {
     check(Number.isInteger(ef) && ef >= 1, () => `hnsw: ef ${ef} must be a positive integer`);
     this.graph.setEf(ef);
+    this.efNow = ef;
   }
 
   search(vector: ArrayLike<number>, o: SearchOptions = {}): Hit[] {
-    const q = this.exact.prepareQuery(vector);
-    const mask = this.exact.rowMask(o.filter);
-    return this.searchPrepared(q, mask, countAllowed(mask, this.size), topOf(o.top), o);
+    return this.searchPrepared(this.exact.prepareQuery(vector), this.rowFilter(o.filter), topOf(o.top), o);
   }
 
   /** "More like this" on the graph, the item itself excluded. */
@@ -93,14 +100,13 @@ export class HnswIndex {
     check(r >= 0, () => `similar: id ${JSON.stringify(id)} is not in the index`);
     const q = this.exact.data.vectors.subarray(r * this.dim, (r + 1) * this.dim);
     const filter = { ...o.filter, exclude: [...(o.filter?.exclude ?? []), id] };
-    const mask = this.exact.rowMask(filter);
-    return this.searchPrepared(q, mask, countAllowed(mask, this.size), topOf(o.top), { ...o, filter });
+    return this.searchPrepared(q, this.rowFilter(filter), topOf(o.top), { ...o, filter });
   }
 
-  /** Many queries, one filter; yields to the event loop every 64 queries (the graph walk is synchronous). */
+  /** Many queries, one filter: the graph walks run on the addon's threads, off the event loop. */
   async searchBatch(
     vectors: Float32Array | readonly ArrayLike<number>[],
-    o: SearchOptions & KernelRun = {},
+    o: BatchSearchOptions = {},
   ): Promise<Hit[][]> {
     const d = this.dim;
     const m = vectors instanceof Float32Array ? vectors.length / d : vectors.length;
@@ -108,32 +114,34 @@ export class HnswIndex {
       Number.isInteger(m),
       () => `query batch: ${vectors.length} values is not a whole number of ${d}-dimensional vectors`,
     );
-    const mask = this.exact.rowMask(o.filter);
-    const allowed = countAllowed(mask, this.size);
-    const top = topOf(o.top);
-    const out: Hit[][] = [];
+    const queries = new Float32Array(m * d);
     for (let q = 0; q < m; q++) {
       const v = vectors instanceof Float32Array ? vectors.subarray(q * d, (q + 1) * d) : vectors[q]!;
-      out.push(this.searchPrepared(this.exact.prepareQuery(v, `query ${q}`), mask, allowed, top, o));
-      if ((q & 63) === 63) {
-        if (o.signal?.aborted) throw new CancelledError('search cancelled');
-        o.onProgress?.(q / m);
-        await yieldToLoop();
-      }
+      queries.set(this.exact.prepareQuery(v, `query ${q}`), q * d);
     }
-    return out;
+    const f = this.rowFilter(o.filter);
+    const top = topOf(o.top);
+    if (m === 0 || f.allowed === 0) return Array.from({ length: m }, () => []);
+    if (f.allowed * SELECTIVE < this.size) return this.exact.searchBatch(queries, o);
+    const k = Math.min(top, f.allowed);
+    const rows = await this.graph.searchBatch(queries, f, k, o.threads ?? defaultThreads(), o);
+    return Array.from({ length: m }, (_, q) => {
+      const found = rows.subarray(q * k, (q + 1) * k);
+      const n = found.indexOf(-1);
+      return this.exact.rank(queries.subarray(q * d, (q + 1) * d), n < 0 ? found : found.subarray(0, n));
+    });
   }
 
-  /** Saves the exact index (index-files.ts) and the graph (hnsw.bin + hnsw.json) into `dir`. */
+  /** Saves the exact index (index-files.ts) and the graph (hnsw.bin, hnswlib's format, + hnsw.json) into `dir`. */
   async save(dir: string): Promise<void> {
     await saveIndex(this.exact, dir);
-    await this.graph.writeIndex(join(dir, 'hnsw.bin'));
-    const bytes = (await readFile(join(dir, 'hnsw.bin'))).byteLength;
+    await this.graph.save(join(dir, GRAPH));
+    const bytes = (await readFile(join(dir, GRAPH))).byteLength;
     const header = { m: this.m, efConstruction: this.efConstruction, ef: this.ef, bytes, dim: graphDim(this.exact) };
     await writeFile(join(dir, HEADER), `${JSON.stringify(header, null, 2)}\n`);
   }
 
-  /** Loads what `save` wrote. */
+  /** Loads what `save` wrote (also graphs written by hnswlib-node's writeIndex, labels = rows). */
   static async load(dir: string): Promise<HnswIndex> {
     const exact = await loadIndex(dir);
     const path = join(dir, HEADER);
@@ -145,60 +153,76 @@ export class HnswIndex {
       bytes: number;
       dim: number;
     };
-    const bin = join(dir, 'hnsw.bin');
+    const bin = join(dir, GRAPH);
     const bytes = existsSync(bin) ? (await readFile(bin)).byteLength : -1;
     if (bytes !== h.bytes || h.dim !== graphDim(exact))
       throw new InputError(`${bin}: missing or does not match ${HEADER}`);
-    const lib = await loadHnswlib();
-    const graph = new lib.HierarchicalNSW('ip', h.dim);
-    await graph.readIndex(bin);
-    check(
-      graph.getCurrentCount() === exact.size,
-      () => `${bin}: ${graph.getCurrentCount()} points, the index has ${exact.size}`,
-    );
+    const graph = await emptyGraph(exact);
+    const count = await graph.load(bin);
+    check(count === exact.size, () => `${bin}: ${count} points, the index has ${exact.size}`);
     const index = new HnswIndex(exact, graph, h.m, h.efConstruction);
     index.setEf(h.ef);
     return index;
   }
 
-  private keep: { mask: Uint8Array; fn: (label: number) => boolean } | undefined;
-
-  /** hnswlib's filter callback for a mask, one function per mask (a batch reuses it). */
-  private keepFor(mask: Uint8Array): (label: number) => boolean {
-    if (this.keep?.mask !== mask) this.keep = { mask, fn: (label) => mask[label] === 1 };
-    return this.keep.fn;
+  private searchPrepared(q: Float32Array, f: RowFilter, top: number, o: SearchOptions): Hit[] {
+    if (f.allowed === 0) return [];
+    if (f.allowed * SELECTIVE < this.size) return this.exact.search(q, o);
+    return this.exact.rank(q, this.graph.search(q, f, Math.min(top, f.allowed)));
   }
 
-  private searchPrepared(
-    q: Float32Array,
-    mask: Uint8Array | undefined,
-    allowed: number,
-    top: number,
-    o: SearchOptions,
-  ): Hit[] {
-    if (allowed === 0) return [];
-    if (allowed * SELECTIVE < this.size) return this.exact.search(q, o);
-    const point = Array.from(q);
-    if (this.exact.data.bias) point.push(1);
-    const r = this.graph.searchKnn(point, Math.min(top, allowed), mask ? this.keepFor(mask) : undefined);
-    return this.exact.rank(q, r.neighbors);
+  /**
+   * A request's filter for the graph walk, and how many rows it allows. The `where` mask is cached
+   * per condition (and its count with it), so a request costs O(its exclude and candidate lists),
+   * not a pass over every row.
+   */
+  private rowFilter(filter: EmbeddingFilter | undefined, skipRow?: number): RowFilter {
+    if (filter === undefined && skipRow === undefined) return { allowed: this.size }; // the common request
+    const { mask, exclude, candidates } = this.exact.compileFilter(filter, skipRow);
+    const passes = (r: number) => !mask || mask[r] === 1;
+    let allowed: number;
+    if (candidates) {
+      allowed = 0;
+      for (const r of candidates) if (passes(r) && !sortedHas(exclude, r)) allowed++;
+    } else {
+      allowed = mask ? this.ones(mask) : this.size;
+      for (const r of exclude) if (passes(r)) allowed--;
+    }
+    return { mask, exclude: exclude.length ? exclude : undefined, candidates, allowed };
   }
+
+  private readonly counts = new WeakMap<Uint8Array, number>();
+
+  private ones(mask: Uint8Array): number {
+    let n = this.counts.get(mask);
+    if (n === undefined) {
+      n = 0;
+      for (let i = 0; i < mask.length; i++) n += mask[i]!;
+      this.counts.set(mask, n);
+    }
+    return n;
+  }
+}
+
+interface RowFilter extends HnswRowFilter {
+  allowed: number;
+}
+
+function sortedHas(sorted: Int32Array, x: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === x;
+}
+
+async function emptyGraph(exact: EmbeddingIndex): Promise<NativeHnswGraph> {
+  return NativeHnswGraph.create(exact.dim, exact.data.bias != null) ?? (await nativeHnswUnavailable());
 }
 
 function graphDim(exact: EmbeddingIndex): number {
   return exact.dim + (exact.data.bias ? 1 : 0);
-}
-
-function itemPoint(exact: EmbeddingIndex, r: number): number[] {
-  const { vectors, dim, bias } = exact.data;
-  const p = Array.from(vectors.subarray(r * dim, (r + 1) * dim));
-  if (bias) p.push(bias[r]!);
-  return p;
-}
-
-function countAllowed(mask: Uint8Array | undefined, size: number): number {
-  if (!mask) return size;
-  let n = 0;
-  for (let i = 0; i < mask.length; i++) n += mask[i]!;
-  return n;
 }

@@ -1,6 +1,10 @@
 import { InputError } from '../errors.js';
+import { bindingLoadError } from '../kernels/addon/binding.js';
 
-/** The part of hnswlib-node's HierarchicalNSW that reckit uses (its own types stay optional). */
+/**
+ * The part of hnswlib-node's HierarchicalNSW that benchmarks and tests use to compare reckit's
+ * native graph with the library called directly (its own types stay optional).
+ */
 export interface HnswLib {
   initIndex(o: { maxElements: number; m?: number; efConstruction?: number; randomSeed?: number }): void;
   addPoint(point: number[], label: number): void;
@@ -32,10 +36,26 @@ export function loadHnswlib(): Promise<HnswModule> {
       loaded = undefined;
       throw new InputError(
         `approximate search needs the optional package hnswlib-node (${(error as Error).message}); ` +
-          'install it with `npm install hnswlib-node` (builds with node-gyp: python3, make, g++)',
+          'install it with `npm install hnswlib-node` (builds with node-gyp: python3, make, g++), then `npm rebuild reckit`',
         { cause: error },
       );
     },
   );
   return loaded;
+}
+
+/**
+ * Why reckit's addon has no HNSW kernels, as an InputError: it compiles them against the hnswlib
+ * headers that hnswlib-node ships, so either that package is missing (its own message), or it was
+ * installed after reckit's addon was built, or the addon is not built at all.
+ */
+export async function nativeHnswUnavailable(): Promise<never> {
+  await loadHnswlib();
+  const why = bindingLoadError();
+  throw new InputError(
+    why
+      ? `approximate search needs reckit's native addon, which did not load (${String(why)}); run \`npm rebuild reckit\``
+      : "approximate search: reckit's native addon was built without hnswlib's headers (hnswlib-node was " +
+          'installed after it); run `npm rebuild reckit`',
+  );
 }

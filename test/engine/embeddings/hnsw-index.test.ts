@@ -26,7 +26,7 @@ const e = randomEmbeddings(31, 5000, dim);
 const queries = e.query(200);
 const bias = e.ids.map((id) => ((id * 13) % 7) / 10);
 
-describe('HnswIndex (hnswlib-node) behind the EmbeddingIndex API', () => {
+describe('HnswIndex behind the EmbeddingIndex API', () => {
   let dot: EmbeddingIndex;
   let cos: EmbeddingIndex;
   let hDot: HnswIndex;

@@ -10,6 +10,9 @@ export interface NativeJob<T> {
   progress(): number;
 }
 
+/** An opaque native object a kernel made (e.g. an HNSW graph); freed when it is garbage collected. */
+export type NativeHandle = { readonly __native: unique symbol };
+
 /**
  * The raw addon: every function registered by a `RK_REGISTER` in native/*.cc. Each wrapper in
  * this folder declares the entries it uses; their TS signatures are quoted in the .cc headers.

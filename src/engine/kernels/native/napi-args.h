@@ -71,6 +71,17 @@ class Args {
     return out;
   }
 
+  // A native object made by a kernel (Napi::External tagged with T::kTypeTag): the tag proves it
+  // holds a T. The JS object is pinned like a typed array's, so a job never outlives it.
+  template <typename T>
+  T* External(size_t i, const char* what) {
+    RK_CHECK(info_.Length() > i && info_[i].IsExternal(), std::string(what) + " must be a native handle");
+    auto ext = info_[i].As<Napi::External<T>>();
+    RK_CHECK(ext.CheckTypeTag(&T::kTypeTag), std::string(what) + " is a native handle of another kind");
+    Back(i);
+    return ext.Data();
+  }
+
   double Number(size_t i, const char* what) {
     RK_CHECK(info_.Length() > i && info_[i].IsNumber(), std::string(what) + " must be a number");
     return info_[i].As<Napi::Number>().DoubleValue();
