@@ -98,6 +98,8 @@ describe.skipIf(!has100k)(`reckit evaluate --protocol (${missing('ml-100k', 'u1.
       },
     );
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/unknown protocol "loo"; known: ms-recommenders, python-stratified, leave-one-out, temporal, surprise/);
+    expect(bad.stderr).toMatch(
+      /unknown protocol "loo"; known: ms-recommenders, python-stratified, leave-one-out, temporal, surprise/,
+    );
   });
 });
