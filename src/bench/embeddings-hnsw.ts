@@ -1,9 +1,10 @@
 /**
- * The approximate cases of the embeddings suite, per graph (M, efConstruction):
+ * The approximate cases of the embeddings suite, per graph (M, efConstruction, float32 or int8 points):
  *   build: reckit's native build (all threads) vs hnswlib-node addPoint from JS, on the same rows;
  *   per ef: recall@10 and queries/s of single queries (reckit `search`, synchronous) vs hnswlib-node
  *     `searchKnn` on the identical graph (reckit's hnsw.bin loaded with readIndex), and of batched
- *     queries (reckit `searchBatch`, all threads); the default ef again with a filter.
+ *     queries (reckit `searchBatch`, all threads); the default ef again with a filter. An int8 graph
+ *     has no hnswlib-node row (the library cannot read it): compare it with the float32 graph's rows.
  * Ratios are like for like: approximate single vs exact single, approximate batched vs exact
  * batched (both exact figures measured in the same run). Each row carries the 1-minute load average.
  */
@@ -14,7 +15,8 @@ import { join } from 'node:path';
 import { EmbeddingIndex, type Hit } from '../engine/embeddings/embedding-index.js';
 import type { EmbeddingFilter } from '../engine/embeddings/filters.js';
 import { HnswIndex } from '../engine/embeddings/hnsw-index.js';
-import { loadHnswlib } from '../engine/embeddings/hnswlib.js';
+import { type HnswLib, loadHnswlib } from '../engine/embeddings/hnswlib.js';
+import type { HnswQuantize } from '../engine/kernels/addon/hnsw-kernels.js';
 import { defaultThreads } from '../engine/kernels/registry.js';
 import type { CaseResult } from './bench-case.js';
 import { recallAtK } from './embeddings-data.js';
@@ -23,6 +25,7 @@ import { measureSideBySide, type TimedCase } from './harness.js';
 export interface HnswParams {
   m: number;
   efConstruction: number;
+  quantize?: HnswQuantize | undefined;
 }
 
 export interface HnswBenchInput {
@@ -59,21 +62,17 @@ export async function runHnswCases(a: HnswBenchInput): Promise<void> {
   const mask = a.index.rowMask(a.filter) as Uint8Array;
   const base = { dataset: 'synthetic', size: a.size };
   for (const g of a.graphs) {
-    const graph = `M ${g.m}, efConstruction ${g.efConstruction}`;
+    const quantize = g.quantize ?? 'none';
+    const graph = `M ${g.m}, efConstruction ${g.efConstruction}${quantize === 'int8' ? ', int8' : ''}`;
+    const build = { m: g.m, efConstruction: g.efConstruction, quantize, threads };
     a.log(await buildCases(a, g, graph));
     const t0 = performance.now();
-    const hnsw = await HnswIndex.build(a.index, { m: g.m, efConstruction: g.efConstruction, threads });
+    const hnsw = await HnswIndex.build(a.index, build);
     const buildSeconds = (performance.now() - t0) / 1000;
     a.note?.(`hnsw build ${a.size}: ${buildSeconds.toFixed(1)} s on ${threads} threads (${graph}), load ${load1()}`);
     // hnswlib-node searches the very graph reckit built: same file, same code, same neighbours
-    const dir = mkdtempSync(join(tmpdir(), 'reckit-bench-hnsw-'));
-    const direct = new lib.HierarchicalNSW('ip', dim);
-    try {
-      await hnsw.save(join(dir, 'index'));
-      await direct.readIndex(join(dir, 'index', 'hnsw.bin'));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const direct =
+      quantize === 'none' ? await libraryOnSameGraph(hnsw, () => new lib.HierarchicalNSW('ip', dim)) : undefined;
     const points: { ef: number; filtered: boolean }[] = a.efs.map((ef) => ({ ef, filtered: false }));
     if (a.efs.includes(a.defaultEf)) points.push({ ef: a.defaultEf, filtered: true });
     for (const { ef, filtered } of points) {
@@ -82,7 +81,7 @@ export async function runHnswCases(a: HnswBenchInput): Promise<void> {
       const what = `HNSW ${graph}, ef ${ef}), ${a.nQueries} queries${filtered ? ', filtered' : ''}, ${a.size}`;
       const setup = () => {
         hnsw.setEf(ef);
-        direct.setEf(ef);
+        direct?.setEf(ef);
       };
       const single = `approximate top-${a.top} single queries (${what}`;
       const keep = f ? (label: number) => mask[label] === 1 : undefined;
@@ -107,7 +106,9 @@ export async function runHnswCases(a: HnswBenchInput): Promise<void> {
             return { metrics: { ...m, speedupVsExactSingle: qps / a.exactSingleQps, buildSeconds } };
           },
         },
-        {
+      ];
+      if (direct)
+        singleCases.push({
           ...base,
           group: single,
           name: `${single} hnswlib-node`,
@@ -123,8 +124,7 @@ export async function runHnswCases(a: HnswBenchInput): Promise<void> {
             const qps = a.nQueries / ((performance.now() - s0) / 1000);
             return { metrics: { queriesPerSec: qps, recall10: recallAtK(r, want), load1: load1() } };
           },
-        },
-      ];
+        });
       // graph searches are short: more rounds, so neighbours' load on the shared machine averages out
       a.log(await measureSideBySide(SUITE, singleCases, { warmup: 1, runs: a.runs + 3 }));
       const batched = `approximate top-${a.top} batched (${what}`;
@@ -151,6 +151,19 @@ export async function runHnswCases(a: HnswBenchInput): Promise<void> {
   }
 }
 
+/** hnswlib-node's index over reckit's saved graph file (read with readIndex). */
+async function libraryOnSameGraph(hnsw: HnswIndex, make: () => HnswLib): Promise<HnswLib> {
+  const dir = mkdtempSync(join(tmpdir(), 'reckit-bench-hnsw-'));
+  const direct = make();
+  try {
+    await hnsw.save(join(dir, 'index'));
+    await direct.readIndex(join(dir, 'index', 'hnsw.bin'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return direct;
+}
+
 /** One build each on the first `buildRows` rows: native on all threads vs hnswlib-node addPoint from JS. */
 async function buildCases(a: HnswBenchInput, g: HnswParams, graph: string): Promise<CaseResult[]> {
   const lib = await loadHnswlib();
@@ -174,7 +187,7 @@ async function buildCases(a: HnswBenchInput, g: HnswParams, graph: string): Prom
       threads,
       notes: `HnswIndex.build, ${threads} threads`,
       run: async () => {
-        await HnswIndex.build(sub, { m: g.m, efConstruction: g.efConstruction, threads });
+        await HnswIndex.build(sub, { m: g.m, efConstruction: g.efConstruction, quantize: g.quantize, threads });
         return { metrics: { rows: n, load1: load1() } };
       },
     },

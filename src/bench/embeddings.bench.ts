@@ -3,13 +3,13 @@
  * embeddings-data.ts; dot product):
  *   exact batched: reckit EmbeddingIndex.searchBatch (native, all cores) vs TF.js wasm matMul + topk;
  *   exact single query: reckit search() vs TF.js matMul + topk, one query per call;
- *   approximate (embeddings-hnsw.ts): per graph (M, efConstruction), build time vs hnswlib-node
+ *   approximate (embeddings-hnsw.ts): per graph (M, efConstruction; float32 and int8 points), build time vs hnswlib-node
  *     addPoint, then the recall@10 / queries-per-second curve over ef: single queries vs the same
  *     graph searched through hnswlib-node directly, batched queries vs the exact batched figure;
  *     the default ef again with a filter (200 excluded ids + a 50% row mask).
  * Shapes: --quick 100k x 64; full 100k x 64, 100k x 256, 1M x 64, 1M x 256.
  * Run alone: npx tsc -p tsconfig.build.json && node dist/bench/embeddings.bench.js [--quick] [--shapes 100000x64,...]
- *   [--hnsw 16:200,32:200] [--efs 32,64,128,256] [--build-rows 100000]
+ *   [--hnsw 16:200,16:200:int8,32:200] [--efs 32,64,128,256] [--build-rows 100000]
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -226,7 +226,10 @@ async function runShape(
     size,
     top: TOP,
     runs,
-    graphs: o.hnsw ?? [{ m: HNSW_DEFAULTS.m, efConstruction: HNSW_DEFAULTS.efConstruction }],
+    graphs: o.hnsw ?? [
+      { m: HNSW_DEFAULTS.m, efConstruction: HNSW_DEFAULTS.efConstruction },
+      { m: HNSW_DEFAULTS.m, efConstruction: HNSW_DEFAULTS.efConstruction, quantize: 'int8' },
+    ],
     efs: o.efs ?? (o.quick ? [HNSW_DEFAULTS.ef] : [32, 64, 128, 256]),
     defaultEf: HNSW_DEFAULTS.ef,
     exactLists,
@@ -261,8 +264,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     runs: values.runs ? Number(values.runs) : undefined,
     approxMaxFloats: values['approx-max-floats'] ? Number(values['approx-max-floats']) : undefined,
     hnsw: values.hnsw?.split(',').map((s) => {
-      const [m, efConstruction] = s.split(':').map(Number);
-      return { m: m as number, efConstruction: efConstruction as number };
+      const [m, efConstruction, points] = s.split(':');
+      return {
+        m: Number(m),
+        efConstruction: Number(efConstruction),
+        quantize: points === 'int8' ? 'int8' : 'none',
+      } as const;
     }),
     efs: values.efs?.split(',').map(Number),
     buildRows: values['build-rows'] ? Number(values['build-rows']) : undefined,

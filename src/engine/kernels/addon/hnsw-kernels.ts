@@ -4,7 +4,7 @@ import { callNative, runNative } from './run-native.js';
 
 /** The native HNSW kernels (native/hnsw-build.cc, hnsw-search.cc); present when the addon was built with hnswlib's headers. */
 export interface HnswBinding {
-  hnswCreate(dim: number, bias: boolean): NativeHandle;
+  hnswCreate(dim: number, bias: boolean, int8: boolean): NativeHandle;
   hnswBuild(
     graph: NativeHandle,
     vectors: Float32Array,
@@ -25,6 +25,8 @@ export interface HnswBinding {
     candidates: Int32Array | null,
     k: number,
     outRows: Int32Array,
+    rows: Float32Array | null,
+    bias: Float32Array | null,
   ): number;
   hnswSearchBatch(
     graph: NativeHandle,
@@ -35,6 +37,8 @@ export interface HnswBinding {
     k: number,
     threads: number,
     outRows: Int32Array,
+    rows: Float32Array | null,
+    bias: Float32Array | null,
   ): NativeJob<void>;
 }
 
@@ -52,6 +56,9 @@ export interface HnswGraphBuild {
   threads: number;
 }
 
+/** How the graph stores its points: float32 ('none', hnswlib's own format) or int8 codes + a scale (native/hnsw-spaces.h). */
+export type HnswQuantize = 'none' | 'int8';
+
 /**
  * An HNSW graph in the native addon over `dim`-dimensional rows (plus one bias coordinate when
  * `bias`), labelled by row number. Its memory is freed when this object is collected.
@@ -62,18 +69,20 @@ export class NativeHnswGraph {
     private readonly handle: NativeHandle,
     readonly dim: number,
     readonly bias: boolean,
+    readonly quantize: HnswQuantize,
   ) {}
 
   /** An empty graph, or undefined when the addon is missing or was built without hnswlib's headers. */
-  static create(dim: number, bias: boolean): NativeHnswGraph | undefined {
+  static create(dim: number, bias: boolean, quantize: HnswQuantize): NativeHnswGraph | undefined {
     const b = loadBinding() as (NativeBinding & Partial<HnswBinding>) | null;
     if (!b?.hnswCreate) return undefined;
     const binding = b as NativeBinding & HnswBinding;
     return new NativeHnswGraph(
       binding,
-      callNative(() => binding.hnswCreate(dim, bias)),
+      callNative(() => binding.hnswCreate(dim, bias, quantize === 'int8')),
       dim,
       bias,
+      quantize,
     );
   }
 
@@ -96,12 +105,22 @@ export class NativeHnswGraph {
     callNative(() => this.b.hnswSetEf(this.handle, ef));
   }
 
+  private exact: [Float32Array | null, Float32Array | null] = [null, null];
+
+  /**
+   * The float32 rows (row-major, dim each) and biases an int8 graph rescores its candidates from;
+   * they must not change afterwards. A float32 graph ignores them.
+   */
+  rescoreFrom(rows: Float32Array, bias: Float32Array | undefined): void {
+    if (this.quantize === 'int8') this.exact = [rows, bias ?? null];
+  }
+
   /** The k nearest rows the filter allows, nearest first; fewer when fewer are reachable. */
   search(query: Float32Array, f: HnswRowFilter, k: number): Int32Array {
     const out = new Int32Array(k);
     const { mask, exclude, candidates } = f;
     const n = callNative(() =>
-      this.b.hnswSearch(this.handle, query, mask ?? null, exclude ?? null, candidates ?? null, k, out),
+      this.b.hnswSearch(this.handle, query, mask ?? null, exclude ?? null, candidates ?? null, k, out, ...this.exact),
     );
     return out.subarray(0, n);
   }
@@ -127,6 +146,7 @@ export class NativeHnswGraph {
           k,
           threads,
           out,
+          ...this.exact,
         ),
       run,
     );

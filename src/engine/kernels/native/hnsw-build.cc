@@ -1,7 +1,7 @@
 // Making the native HNSW graph (hnsw-graph.h): a handle, then a parallel build or a load of a
 // graph file in hnswlib's format (the one hnswlib-node's readIndex/writeIndex use), and a save.
 //
-// TS: hnswCreate(dim: number, bias: boolean) -> NativeHandle (empty; freed with its JS object)
+// TS: hnswCreate(dim: number, bias: boolean, int8: boolean) -> NativeHandle (empty; freed with its JS object)
 // TS: hnswBuild(graph: NativeHandle, vectors: Float32Array, bias: Float32Array | null, m: number,
 //   efConstruction: number, seed: number, threads: number) -> NativeJob<number> (the point count)
 // TS: hnswLoad(graph: NativeHandle, path: string) -> NativeJob<number> (the point count)
@@ -39,12 +39,13 @@ Napi::Value HnswCreate(const Napi::CallbackInfo& info) {
     rk::Args args(info);
     double dim = args.Number(0, "dim");
     bool bias = args.Bool(1, "bias");
+    bool int8 = args.Bool(2, "int8");
     RK_CHECK(dim >= 1 && dim <= 65536 && dim == static_cast<size_t>(dim), "dim must be an integer in [1, 65536]");
     auto free = [](Napi::Env env, HnswGraph* g) {
       if (g->reported) Napi::MemoryManagement::AdjustExternalMemory(env, -g->reported);
       delete g;
     };
-    auto ext = Napi::External<HnswGraph>::New(info.Env(), new HnswGraph(static_cast<size_t>(dim), bias), free);
+    auto ext = Napi::External<HnswGraph>::New(info.Env(), new HnswGraph(static_cast<size_t>(dim), bias, int8), free);
     ext.TypeTag(&HnswGraph::kTypeTag);
     return ext;
   });
@@ -74,26 +75,20 @@ Napi::Value HnswBuild(const Napi::CallbackInfo& info) {
         args,
         [g, rows, b, n, dim, m, efConstruction, seed, threads](rk::JobState& st) {
           rk::BusyScope scope(g);
-          auto index = std::make_unique<Hnsw>(&g->space, n, static_cast<size_t>(m), static_cast<size_t>(efConstruction),
+          auto index = std::make_unique<Hnsw>(g->space.get(), n, static_cast<size_t>(m), static_cast<size_t>(efConstruction),
                                               static_cast<size_t>(seed));
-          auto add = [&](size_t r, std::vector<float>& scratch) {
-            const float* p = rows + r * dim;
-            if (b) {
-              scratch.assign(p, p + dim);
-              scratch.push_back(b[r]);
-              p = scratch.data();
-            }
-            index->addPoint(p, r);
+          auto add = [&](size_t r, HnswGraph::Scratch& scratch) {
+            index->addPoint(g->Point(rows + r * dim, b ? b[r] : 0.0f, scratch), r);
           };
           // The first point alone (it becomes the entry point), then the rest from a shared
           // counter on every thread: hnswlib's addPoint locks what it links (its Python binding does the same).
-          std::vector<float> first;
+          HnswGraph::Scratch first;
           add(0, first);
           std::atomic<size_t> next{1};
           std::atomic<bool> stop{false};
           int t = rk::ClampThreads(threads, static_cast<long long>(n - 1));
           rk::ParallelFor(t, t, [&](long long, long long, int) {
-            std::vector<float> scratch;
+            HnswGraph::Scratch scratch;
             try {
               for (size_t r; !stop.load(std::memory_order_relaxed) && (r = next.fetch_add(1)) < n;) {
                 rk::ThrowIfCancelled(st);
@@ -125,10 +120,12 @@ Napi::Value HnswLoad(const Napi::CallbackInfo& info) {
         [g, path](rk::JobState&) {
           rk::BusyScope scope(g);
           // The constructor hnswlib-node's readIndex uses, so its files load unchanged.
-          auto index = std::make_unique<Hnsw>(&g->space, path, false, 0, false);
-          size_t floats = (index->label_offset_ - index->offsetData_) / sizeof(float);
-          RK_CHECK(floats == g->GraphDim(), path + ": graph points have " + std::to_string(floats) +
-                                                " floats, this index needs " + std::to_string(g->GraphDim()));
+          auto index = std::make_unique<Hnsw>(g->space.get(), path, false, 0, false);
+          size_t bytes = index->label_offset_ - index->offsetData_;
+          RK_CHECK(bytes == g->space->get_data_size(),
+                   path + ": graph points have " + std::to_string(bytes) + " bytes, this index needs " +
+                       std::to_string(g->space->get_data_size()) + " (" + std::to_string(g->GraphDim()) + " x " +
+                       g->space->Name() + ")");
           g->index = std::move(index);
         },
         [g](Napi::Env env) { return Installed(env, g); });
