@@ -9,7 +9,6 @@ import { type FactorFoldedUser, type FoldInOptions, foldInUser } from './fold-in
 import type { Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { ModelBase } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
-import { predictPairs } from './predict-pairs.js';
 import { usersToRank } from './users-to-rank.js';
 
 /**
@@ -67,17 +66,6 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
       s = d.biased ? s + dot : dot;
     }
     return { score: s, known: both };
-  }
-
-  predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
-    return predictPairs(
-      this.users,
-      this.items,
-      users,
-      items,
-      (u, i) => this.rawScore(u, i),
-      (s) => this.clip(s),
-    );
   }
 
   predictOne(user: Id, item: Id): Prediction {

@@ -8,7 +8,6 @@ import { knnBaselineModelTables } from './knn-baseline-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { ModelBase, type ModelDataCore } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
-import { predictPairs } from './predict-pairs.js';
 import { usersToRank } from './users-to-rank.js';
 
 /** A fitted KNNBaseline model: baselines, the item-item similarity matrix and the training ratings. */
@@ -69,17 +68,6 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
       score: this.scoreFor(cols.subarray(lo, hi), values.subarray(lo, hi), d.userBias[u]!, i),
       known: true,
     };
-  }
-
-  predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
-    return predictPairs(
-      this.users,
-      this.items,
-      users,
-      items,
-      (u, i) => this.rawScore(u, i),
-      (s) => this.clip(s),
-    );
   }
 
   predictOne(user: Id, item: Id): Prediction {
@@ -196,7 +184,7 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     return res;
   }
 
-  private clip(s: number): number {
+  protected clip(s: number): number {
     return Math.min(this.scale.max, Math.max(this.scale.min, s));
   }
 }
