@@ -1,4 +1,4 @@
-import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
+import { kernels as activeKernels } from '../kernels/registry.js';
 import type { Csr, Kernels, ResidualRows } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import type { FactorModel } from '../model/factor-model.js';
@@ -6,7 +6,7 @@ import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
 import { BASELINE_ALS_SCHEMA, Baseline } from './baseline.js';
 import { checkEpochFinite, type DivergenceContext } from './divergence.js';
 import { ratingFactorModel } from './factor-data.js';
-import { type ParamSchema, validateParams } from './param-schema.js';
+import { type ParamSchema, resolveThreads, threadsParam, validateParams } from './param-schema.js';
 
 export interface AlsExplicitParams {
   factors: number;
@@ -35,13 +35,7 @@ export const ALS_EXPLICIT_SCHEMA: ParamSchema = {
   ...BASELINE_ALS_SCHEMA,
   initStd: { type: 'number', default: 0.1, above: 0, max: 10, doc: 'standard deviation of the item factors at start' },
   seed: { type: 'integer', default: 0, min: 0, max: 0xffffffff, doc: 'seed of the initialisation' },
-  threads: {
-    type: 'integer',
-    default: 0,
-    min: 0,
-    max: 1024,
-    doc: 'solver threads (0: all cores); no effect on results',
-  },
+  threads: threadsParam('solver threads (0: all cores); no effect on results'),
 };
 
 /**
@@ -64,7 +58,7 @@ export class ExplicitALS implements Algorithm<AlsExplicitParams> {
   async fit(train: RatingMatrix, o: FitOptions = {}): Promise<FactorModel> {
     const p = this.params;
     const k = this.kernels ?? activeKernels();
-    const threads = p.threads > 0 ? p.threads : defaultThreads();
+    const threads = resolveThreads(p.threads);
     const base = await new Baseline({ method: 'als', epochs: p.baselineEpochs, regU: p.regU, regI: p.regI }).fit(
       train,
       {

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
+import { kernels as activeKernels } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import { KnnBaselineModel } from '../model/knn-baseline-model.js';
@@ -7,7 +7,7 @@ import type { Algorithm, FitOptions } from './algorithm.js';
 import { residuals } from './als-explicit.js';
 import { BASELINE_ALS_SCHEMA, Baseline } from './baseline.js';
 import { factorDataBase } from './factor-data.js';
-import { type ParamSchema, validateParams } from './param-schema.js';
+import { type ParamSchema, resolveThreads, threadsParam, validateParams } from './param-schema.js';
 
 export interface KnnBaselineParams {
   k: number;
@@ -35,13 +35,7 @@ export const KNN_BASELINE_SCHEMA: ParamSchema = {
     doc: 'common users below this (and below 2): similarity 0',
   },
   ...BASELINE_ALS_SCHEMA,
-  threads: {
-    type: 'integer',
-    default: 0,
-    min: 0,
-    max: 1024,
-    doc: 'similarity threads (0: all cores); no effect on results',
-  },
+  threads: threadsParam('similarity threads (0: all cores); no effect on results'),
 };
 
 /**
@@ -89,7 +83,7 @@ export class KNNBaseline implements Algorithm<KnnBaselineParams> {
         nItems: train.nItems,
         shrinkage: p.shrinkage,
         minSupport: p.minSupport,
-        threads: p.threads > 0 ? p.threads : defaultThreads(),
+        threads: resolveThreads(p.threads),
       },
       { signal: o.signal, onProgress: o.onProgress },
     );
