@@ -1,9 +1,10 @@
 import { kernels as activeKernels } from '../kernels/registry.js';
-import type { Csr, Kernels, ResidualRows } from '../kernels/signatures.js';
+import type { Kernels, ResidualRows } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import type { FactorModel } from '../model/factor-model.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
-import { BASELINE_ALS_SCHEMA, Baseline } from './baseline.js';
+import { BASELINE_ALS_SCHEMA } from './baseline.js';
+import { fitBaselineResiduals } from './baseline-residuals.js';
 import { checkEpochFinite, type DivergenceContext } from './divergence.js';
 import { ratingFactorModel } from './factor-data.js';
 import { type ParamSchema, resolveThreads, threadsParam, validateParams } from './param-schema.js';
@@ -59,16 +60,8 @@ export class ExplicitALS implements Algorithm<AlsExplicitParams> {
     const p = this.params;
     const k = this.kernels ?? activeKernels();
     const threads = resolveThreads(p.threads);
-    const base = await new Baseline({ method: 'als', epochs: p.baselineEpochs, regU: p.regU, regI: p.regI }).fit(
-      train,
-      {
-        signal: o.signal,
-      },
-    );
+    const { base, byUser, byItem } = await fitBaselineResiduals(train, p, o.signal);
     const { userBias, itemBias } = base.data;
-    const mu = train.globalMean;
-    const byUser = residuals(train.csr, (u, i) => mu + userBias[u]! + itemBias[i]!);
-    const byItem = residuals(await train.csc({ signal: o.signal }), (i, u) => mu + userBias[u]! + itemBias[i]!);
     const userFactors = new Float32Array(train.nUsers * p.factors);
     const itemFactors = new Float32Array(train.nItems * p.factors);
     await k.fillNormal(itemFactors, 0, p.initStd, p.seed, { signal: o.signal });
@@ -94,17 +87,6 @@ export class ExplicitALS implements Algorithm<AlsExplicitParams> {
     }
     return ratingFactorModel(train, this.name, p, guard, { userFactors, itemFactors, userBias, itemBias, history });
   }
-}
-
-/** Each entry's r - b(row, col): (mu + b_u) + b_i in double, as the baselines define it. */
-export function residuals(m: Csr, baseline: (row: number, col: number) => number): ResidualRows {
-  const res = new Float64Array(m.cols.length);
-  for (let r = 0; r < m.nRows; r++) {
-    for (let q = m.offsets[r]!; q < m.offsets[r + 1]!; q++) {
-      res[q] = m.values[q]! - baseline(r, m.cols[q]!);
-    }
-  }
-  return { offsets: m.offsets, cols: m.cols, residuals: res };
 }
 
 /** Squared error of the factor term against the residuals (the training error of the full model). */

@@ -4,8 +4,8 @@ import type { Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import { KnnBaselineModel } from '../model/knn-baseline-model.js';
 import type { Algorithm, FitOptions } from './algorithm.js';
-import { residuals } from './als-explicit.js';
-import { BASELINE_ALS_SCHEMA, Baseline } from './baseline.js';
+import { BASELINE_ALS_SCHEMA } from './baseline.js';
+import { fitBaselineResiduals } from './baseline-residuals.js';
 import { factorDataBase } from './factor-data.js';
 import { type ParamSchema, resolveThreads, threadsParam, validateParams } from './param-schema.js';
 
@@ -66,16 +66,8 @@ export class KNNBaseline implements Algorithm<KnnBaselineParams> {
       );
     }
     const k = this.kernels ?? activeKernels();
-    const base = await new Baseline({ method: 'als', epochs: p.baselineEpochs, regU: p.regU, regI: p.regI }).fit(
-      train,
-      {
-        signal: o.signal,
-      },
-    );
+    const { base, byUser, byItem } = await fitBaselineResiduals(train, p, o.signal);
     const { userBias, itemBias } = base.data;
-    const mu = train.globalMean;
-    const byUser = residuals(train.csr, (u, i) => mu + userBias[u]! + itemBias[i]!);
-    const byItem = residuals(await train.csc({ signal: o.signal }), (i, u) => mu + userBias[u]! + itemBias[i]!);
     const sims = await k.pearsonBaselineSims(
       {
         byItem,
