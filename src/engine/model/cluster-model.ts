@@ -80,10 +80,6 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
     return s;
   }
 
-  itemKnown(i: number): boolean {
-    return i >= 0 && i < this.items.size && this.data.itemKnown[i] === 1;
-  }
-
   /** Unclipped score of dense (u, i) with the fallbacks; either may be -1. */
   rawScore(u: number, i: number): { score: number; known: boolean } {
     return this.scoreIn(this.clusterOf(u), u >= 0 && this.clusterOf(u) >= 0 ? this.data.userBias[u]! : 0, i);

@@ -39,17 +39,6 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
     this.k = data.factors;
   }
 
-  /** Whether a dense user index has training ratings (a user with an empty row is unknown). */
-  userKnown(u: number): boolean {
-    const o = this.data.seen.offsets;
-    return u >= 0 && u < this.users.size && o[u + 1]! > o[u]!;
-  }
-
-  /** Whether a dense item index has training ratings. */
-  itemKnown(i: number): boolean {
-    return i >= 0 && i < this.items.size && this.data.itemKnown[i] === 1;
-  }
-
   /** The unclipped score of dense (u, i) with the fallbacks above; u or i may be -1. Accumulates in double. */
   rawScore(u: number, i: number): { score: number; known: boolean } {
     const d = this.data;

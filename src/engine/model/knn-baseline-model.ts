@@ -43,15 +43,6 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     super(data, 'KnnBaselineModelData', [['sims', data.sims.length, nI * nI]]);
   }
 
-  userKnown(u: number): boolean {
-    const o = this.data.seen.offsets;
-    return u >= 0 && u < this.users.size && o[u + 1]! > o[u]!;
-  }
-
-  itemKnown(i: number): boolean {
-    return i >= 0 && i < this.items.size && this.data.itemKnown[i] === 1;
-  }
-
   /** Unclipped score of dense (u, i); u or i may be -1. */
   rawScore(u: number, i: number): Prediction {
     const d = this.data;

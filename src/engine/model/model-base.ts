@@ -23,10 +23,10 @@ export interface ModelDataCore {
 
 /**
  * The part of a Model that FactorModel, ClusterModel and KnnBaselineModel build alike from their
- * data: the Model identity fields, the length checks of the arrays all their data types hold, and
- * `predict` from each model's own rawScore and clip. Each subclass passes its own arrays' checks
- * (`own`, checked first) under its data type's name for the error messages; its `k` stays its own
- * (latent size, number of clusters or neighbours).
+ * data: the Model identity fields, the length checks of the arrays all their data types hold,
+ * which users and items had training ratings, and `predict` from each model's own rawScore and
+ * clip. Each subclass passes its own arrays' checks (`own`, checked first) under its data type's
+ * name for the error messages; its `k` stays its own (latent size, clusters or neighbours).
  */
 export abstract class ModelBase<D extends ModelDataCore> {
   readonly algorithm: string;
@@ -54,6 +54,17 @@ export abstract class ModelBase<D extends ModelDataCore> {
       ['itemKnown', data.itemKnown.length, nI],
       ['seen rows', data.seen.nRows, nU],
     ]);
+  }
+
+  /** Whether a dense user index has training ratings (a user with an empty row is unknown). */
+  userKnown(u: number): boolean {
+    const o = this.data.seen.offsets;
+    return u >= 0 && u < this.users.size && o[u + 1]! > o[u]!;
+  }
+
+  /** Whether a dense item index has training ratings. */
+  itemKnown(i: number): boolean {
+    return i >= 0 && i < this.items.size && this.data.itemKnown[i] === 1;
   }
 
   /** Unclipped score of dense (u, i) with the model's fallbacks; u or i may be -1 (unknown id). */
