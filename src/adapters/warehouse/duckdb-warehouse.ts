@@ -6,6 +6,7 @@ import type { Table } from 'apache-arrow';
 import { InputError } from '../../engine/errors.js';
 import { appendArrowTable, columnDefinitions } from './arrow-to-duckdb.js';
 import { duckDbResultToArrow } from './duckdb-to-arrow.js';
+import { SerialQueue } from './serial-queue.js';
 import { DUCKDB_DIALECT } from './sql-dialect.js';
 import { parseTableName, quoteColumn, type TableName } from './table-name.js';
 import type { ReadOptions, SqlParam, Warehouse, WriteOptions } from './warehouse.js';
@@ -19,7 +20,7 @@ const DEFAULT_BATCH_ROWS = 2048;
  */
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = DUCKDB_DIALECT;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   private constructor(
     readonly location: string,
@@ -43,7 +44,7 @@ export class DuckDbWarehouse implements Warehouse {
   async readTable(name: string, o: ReadOptions = {}): Promise<Table> {
     const t = parseTableName(name);
     const cols = o.columns ? o.columns.map(quoteColumn).join(', ') : '*';
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       await this.requireTable(t, name);
       const result = await this.connection.stream(`SELECT ${cols} FROM ${t.quoted}`);
       return duckDbResultToArrow(result, name, o.signal);
@@ -61,7 +62,7 @@ export class DuckDbWarehouse implements Warehouse {
     if (mode !== 'replace' && mode !== 'append')
       throw new InputError(`write mode "${mode}": expected replace or append`);
     const columns = columnDefinitions(table);
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       const exists = await this.exists(t);
       const tmp = `__reckit_tmp_${t.table}_${randomBytes(4).toString('hex')}`.slice(0, 255);
       const target = mode === 'append' && exists ? t : parseTableName([...t.parts.slice(0, -1), tmp].join('.'));
@@ -97,26 +98,20 @@ export class DuckDbWarehouse implements Warehouse {
 
   async hasTable(name: string): Promise<boolean> {
     const t = parseTableName(name);
-    return this.serial(() => this.exists(t));
+    return this.queue.run(() => this.exists(t));
   }
 
   run(sql: string, params: readonly SqlParam[] = []): Promise<Table> {
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       const result = await this.connection.stream(sql, params as DuckDBValue[]);
       return duckDbResultToArrow(result, 'query');
     });
   }
 
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
+    await this.queue.drain();
     this.connection.closeSync();
     this.instance.closeSync();
-  }
-
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   private async exists(t: TableName): Promise<boolean> {

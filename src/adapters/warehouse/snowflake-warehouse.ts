@@ -3,6 +3,7 @@ import type { Table } from 'apache-arrow';
 import type { Binds } from 'snowflake-sdk';
 import { InputError } from '../../engine/errors.js';
 import { type BulkPath, insertArrowTable, snowflakeColumns } from './arrow-to-snowflake.js';
+import { SerialQueue } from './serial-queue.js';
 import { SnowflakeClient } from './snowflake-client.js';
 import { resolveConnection, type SnowflakeConnectionOptions } from './snowflake-config.js';
 import { snowflakeRowsToArrow } from './snowflake-to-arrow.js';
@@ -28,7 +29,7 @@ export interface SnowflakeWarehouseOptions extends SnowflakeConnectionOptions {
  */
 export class SnowflakeWarehouse implements Warehouse {
   readonly dialect = SNOWFLAKE_DIALECT;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   private constructor(
     readonly location: string,
@@ -46,7 +47,7 @@ export class SnowflakeWarehouse implements Warehouse {
   async readTable(name: string, o: ReadOptions = {}): Promise<Table> {
     parseTableName(name);
     const cols = o.columns ? o.columns.map(quoteColumn).join(', ') : '*';
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       await this.requireTable(name);
       const { columns, rows } = await this.client.stream(`SELECT ${cols} FROM IDENTIFIER(?)`, [name]);
       return snowflakeRowsToArrow(columns, rows, name, o.signal);
@@ -73,7 +74,7 @@ export class SnowflakeWarehouse implements Warehouse {
         onBatch: o.onBatch,
         signal: o.signal,
       });
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       const exists = await this.exists(name);
       if (mode === 'append') {
         if (!exists) await this.client.exec(`CREATE TABLE IDENTIFIER(?) (${columns})`, [name]);
@@ -108,26 +109,20 @@ export class SnowflakeWarehouse implements Warehouse {
 
   async hasTable(name: string): Promise<boolean> {
     parseTableName(name);
-    return this.serial(() => this.exists(name));
+    return this.queue.run(() => this.exists(name));
   }
 
   run(sql: string, params: readonly SqlParam[] = []): Promise<Table> {
     const binds = params.map((p) => (typeof p === 'bigint' ? String(p) : p));
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       const { columns, rows } = await this.client.stream(sql, binds as Binds);
       return snowflakeRowsToArrow(columns, rows, 'query');
     });
   }
 
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
+    await this.queue.drain();
     await this.client.close();
-  }
-
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   /** Snowflake resolves the name exactly as it will for the read or write (002003 = absent). */

@@ -1,12 +1,13 @@
-import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
-import type { Csr, Kernels, ResidualRows } from '../kernels/signatures.js';
+import { kernels as activeKernels } from '../kernels/registry.js';
+import type { Kernels, ResidualRows } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import type { FactorModel } from '../model/factor-model.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
-import { BASELINE_ALS_SCHEMA, Baseline } from './baseline.js';
+import { BASELINE_ALS_SCHEMA } from './baseline.js';
+import { fitBaselineResiduals } from './baseline-residuals.js';
 import { checkEpochFinite, type DivergenceContext } from './divergence.js';
 import { ratingFactorModel } from './factor-data.js';
-import { type ParamSchema, validateParams } from './param-schema.js';
+import { type ParamSchema, resolveThreads, threadsParam, validateParams } from './param-schema.js';
 
 export interface AlsExplicitParams {
   factors: number;
@@ -35,13 +36,7 @@ export const ALS_EXPLICIT_SCHEMA: ParamSchema = {
   ...BASELINE_ALS_SCHEMA,
   initStd: { type: 'number', default: 0.1, above: 0, max: 10, doc: 'standard deviation of the item factors at start' },
   seed: { type: 'integer', default: 0, min: 0, max: 0xffffffff, doc: 'seed of the initialisation' },
-  threads: {
-    type: 'integer',
-    default: 0,
-    min: 0,
-    max: 1024,
-    doc: 'solver threads (0: all cores); no effect on results',
-  },
+  threads: threadsParam('solver threads (0: all cores); no effect on results'),
 };
 
 /**
@@ -64,17 +59,9 @@ export class ExplicitALS implements Algorithm<AlsExplicitParams> {
   async fit(train: RatingMatrix, o: FitOptions = {}): Promise<FactorModel> {
     const p = this.params;
     const k = this.kernels ?? activeKernels();
-    const threads = p.threads > 0 ? p.threads : defaultThreads();
-    const base = await new Baseline({ method: 'als', epochs: p.baselineEpochs, regU: p.regU, regI: p.regI }).fit(
-      train,
-      {
-        signal: o.signal,
-      },
-    );
+    const threads = resolveThreads(p.threads);
+    const { base, byUser, byItem } = await fitBaselineResiduals(train, p, o.signal);
     const { userBias, itemBias } = base.data;
-    const mu = train.globalMean;
-    const byUser = residuals(train.csr, (u, i) => mu + userBias[u]! + itemBias[i]!);
-    const byItem = residuals(await train.csc({ signal: o.signal }), (i, u) => mu + userBias[u]! + itemBias[i]!);
     const userFactors = new Float32Array(train.nUsers * p.factors);
     const itemFactors = new Float32Array(train.nItems * p.factors);
     await k.fillNormal(itemFactors, 0, p.initStd, p.seed, { signal: o.signal });
@@ -100,17 +87,6 @@ export class ExplicitALS implements Algorithm<AlsExplicitParams> {
     }
     return ratingFactorModel(train, this.name, p, guard, { userFactors, itemFactors, userBias, itemBias, history });
   }
-}
-
-/** Each entry's r - b(row, col): (mu + b_u) + b_i in double, as the baselines define it. */
-export function residuals(m: Csr, baseline: (row: number, col: number) => number): ResidualRows {
-  const res = new Float64Array(m.cols.length);
-  for (let r = 0; r < m.nRows; r++) {
-    for (let q = m.offsets[r]!; q < m.offsets[r + 1]!; q++) {
-      res[q] = m.values[q]! - baseline(r, m.cols[q]!);
-    }
-  }
-  return { offsets: m.offsets, cols: m.cols, residuals: res };
 }
 
 /** Squared error of the factor term against the residuals (the training error of the full model). */

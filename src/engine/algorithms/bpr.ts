@@ -1,9 +1,9 @@
-import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
+import { kernels as activeKernels } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import type { FactorModel } from '../model/factor-model.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
-import { type ParamSchema, validateParams } from './param-schema.js';
+import { type ParamSchema, resolveThreads, threadsParam, validateParams } from './param-schema.js';
 import { initRankingFactors, rankingFactorModel, reportEpoch } from './ranking-factors.js';
 
 export interface BprParams {
@@ -23,13 +23,7 @@ export const BPR_SCHEMA: ParamSchema = {
   reg: { type: 'number', default: 0.01, min: 0, doc: 'L2 regularisation of factors and item biases' },
   initStd: { type: 'number', default: 0.01, min: 0, doc: 'standard deviation of the normal initialisation' },
   seed: { type: 'integer', default: 0, min: 0, max: 0xffffffff, doc: 'seed of the initialisation and the sampling' },
-  threads: {
-    type: 'integer',
-    default: 0,
-    min: 0,
-    max: 1024,
-    doc: 'Hogwild threads (0: all cores); only 1 gives the same model twice (threads race by design)',
-  },
+  threads: threadsParam('Hogwild threads (0: all cores); only 1 gives the same model twice (threads race by design)'),
 };
 
 /**
@@ -51,7 +45,7 @@ export class BPR implements Algorithm<BprParams> {
   async fit(train: RatingMatrix, o: FitOptions = {}): Promise<FactorModel> {
     const p = this.params;
     const k = this.kernels ?? activeKernels();
-    const threads = p.threads > 0 ? p.threads : defaultThreads();
+    const threads = resolveThreads(p.threads);
     const { userFactors, itemFactors } = await initRankingFactors(k, train, p, o.signal);
     const itemBias = new Float32Array(train.nItems);
     const history: EpochReport[] = [];

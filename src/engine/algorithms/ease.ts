@@ -1,11 +1,11 @@
 import { InputError } from '../errors.js';
-import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
+import { kernels as activeKernels } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import type { ItemItemModel } from '../model/item-item-model.js';
 import type { Algorithm, FitOptions } from './algorithm.js';
 import { fittedItemItemModel } from './item-item-fit.js';
-import { type ParamSchema, validateParams } from './param-schema.js';
+import { type ParamSchema, resolveThreads, threadsParam, validateParams } from './param-schema.js';
 
 export interface EaseParams {
   lambda: number;
@@ -24,7 +24,7 @@ export const EASE_SCHEMA: ParamSchema = {
     min: 1,
     doc: `refuse catalogs larger than this: EASE is dense, ${EASE_BYTES_PER_ITEM2} n^2 bytes and n^3 / 2 multiply-adds`,
   },
-  threads: { type: 'integer', default: 0, min: 0, max: 1024, doc: 'inverse threads (0: all cores)' },
+  threads: threadsParam('inverse threads (0: all cores)'),
 };
 
 /**
@@ -63,7 +63,7 @@ export class EASE implements Algorithm<EaseParams> {
     o.onProgress?.(0.1);
     await k.spdInverse(g, n, {
       signal: o.signal,
-      threads: p.threads > 0 ? p.threads : defaultThreads(),
+      threads: resolveThreads(p.threads),
       onProgress: o.onProgress && ((f) => o.onProgress?.(0.1 + 0.85 * f)),
     });
     const weights = new Float32Array(n * n);

@@ -1,10 +1,10 @@
 import { InputError } from '../errors.js';
-import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
+import { kernels as activeKernels } from '../kernels/registry.js';
 import type { Csr, Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import type { FactorModel } from '../model/factor-model.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
-import { type ParamSchema, validateParams } from './param-schema.js';
+import { type ParamSchema, resolveThreads, threadsParam, validateParams } from './param-schema.js';
 import { initRankingFactors, rankingFactorModel, reportEpoch } from './ranking-factors.js';
 
 export interface ImplicitAlsParams {
@@ -63,13 +63,7 @@ export const IMPLICIT_ALS_SCHEMA: ParamSchema = {
   },
   initStd: { type: 'number', default: 0.01, min: 0, doc: 'standard deviation of the normal initialisation' },
   seed: { type: 'integer', default: 0, min: 0, max: 0xffffffff, doc: 'seed of the initialisation' },
-  threads: {
-    type: 'integer',
-    default: 0,
-    min: 0,
-    max: 1024,
-    doc: 'solver threads (0: all cores); results do not depend on it',
-  },
+  threads: threadsParam('solver threads (0: all cores); results do not depend on it'),
 };
 
 /**
@@ -96,7 +90,7 @@ export class ImplicitALS implements Algorithm<ImplicitAlsParams> {
   async fit(train: RatingMatrix, o: FitOptions = {}): Promise<FactorModel> {
     const p = this.params;
     const k = this.kernels ?? activeKernels();
-    const threads = p.threads > 0 ? p.threads : defaultThreads();
+    const threads = resolveThreads(p.threads);
     const byUser = confidenceCsr(train.csr, p);
     const byItem = await k.transposeCsr(byUser, { signal: o.signal });
     const { userFactors, itemFactors } = await initRankingFactors(k, train, p, o.signal);

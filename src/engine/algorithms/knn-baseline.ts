@@ -1,13 +1,13 @@
 import { InputError } from '../errors.js';
-import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
+import { kernels as activeKernels } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import { KnnBaselineModel } from '../model/knn-baseline-model.js';
 import type { Algorithm, FitOptions } from './algorithm.js';
-import { residuals } from './als-explicit.js';
-import { BASELINE_ALS_SCHEMA, Baseline } from './baseline.js';
+import { BASELINE_ALS_SCHEMA } from './baseline.js';
+import { fitBaselineResiduals } from './baseline-residuals.js';
 import { factorDataBase } from './factor-data.js';
-import { type ParamSchema, validateParams } from './param-schema.js';
+import { type ParamSchema, resolveThreads, threadsParam, validateParams } from './param-schema.js';
 
 export interface KnnBaselineParams {
   k: number;
@@ -35,13 +35,7 @@ export const KNN_BASELINE_SCHEMA: ParamSchema = {
     doc: 'common users below this (and below 2): similarity 0',
   },
   ...BASELINE_ALS_SCHEMA,
-  threads: {
-    type: 'integer',
-    default: 0,
-    min: 0,
-    max: 1024,
-    doc: 'similarity threads (0: all cores); no effect on results',
-  },
+  threads: threadsParam('similarity threads (0: all cores); no effect on results'),
 };
 
 /**
@@ -72,16 +66,8 @@ export class KNNBaseline implements Algorithm<KnnBaselineParams> {
       );
     }
     const k = this.kernels ?? activeKernels();
-    const base = await new Baseline({ method: 'als', epochs: p.baselineEpochs, regU: p.regU, regI: p.regI }).fit(
-      train,
-      {
-        signal: o.signal,
-      },
-    );
+    const { base, byUser, byItem } = await fitBaselineResiduals(train, p, o.signal);
     const { userBias, itemBias } = base.data;
-    const mu = train.globalMean;
-    const byUser = residuals(train.csr, (u, i) => mu + userBias[u]! + itemBias[i]!);
-    const byItem = residuals(await train.csc({ signal: o.signal }), (i, u) => mu + userBias[u]! + itemBias[i]!);
     const sims = await k.pearsonBaselineSims(
       {
         byItem,
@@ -89,7 +75,7 @@ export class KNNBaseline implements Algorithm<KnnBaselineParams> {
         nItems: train.nItems,
         shrinkage: p.shrinkage,
         minSupport: p.minSupport,
-        threads: p.threads > 0 ? p.threads : defaultThreads(),
+        threads: resolveThreads(p.threads),
       },
       { signal: o.signal, onProgress: o.onProgress },
     );

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { defaultThreads } from '../kernels/registry.js';
 
 /** One parameter: its JSON type, default and bounds (inclusive unless `above` is set). */
 export interface ParamSpec {
@@ -13,6 +14,19 @@ export interface ParamSpec {
 }
 
 export type ParamSchema = Record<string, ParamSpec>;
+
+/**
+ * The `threads` parameter of a multi-threaded algorithm: an integer from 0 (the default: all
+ * cores) to 1024. `doc` says what the threads run and whether results depend on their number.
+ */
+export function threadsParam(doc: string): ParamSpec {
+  return { type: 'integer', default: 0, min: 0, max: 1024, doc };
+}
+
+/** The thread count a `threads` parameter (threadsParam) asks for: 0 means every core. */
+export function resolveThreads(threads: number): number {
+  return threads > 0 ? threads : defaultThreads();
+}
 
 /**
  * Validates plain-JSON params against a schema and fills in defaults. Unknown names, wrong types

@@ -1,12 +1,12 @@
 import { InputError } from '../errors.js';
-import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
+import { kernels as activeKernels } from '../kernels/registry.js';
 import type { Kernels } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import type { ItemItemModel } from '../model/item-item-model.js';
 import type { Algorithm, FitOptions } from './algorithm.js';
 import { gram } from './ease.js';
 import { fittedItemItemModel } from './item-item-fit.js';
-import { type ParamSchema, validateParams } from './param-schema.js';
+import { type ParamSchema, resolveThreads, threadsParam, validateParams } from './param-schema.js';
 
 export interface SlimParams {
   l1: number;
@@ -41,13 +41,7 @@ export const SLIM_SCHEMA: ParamSchema = {
     min: 1,
     doc: 'refuse catalogs larger than this: the Gram matrix is dense, 8 n^2 bytes, plus 4 n^2 for W',
   },
-  threads: {
-    type: 'integer',
-    default: 0,
-    min: 0,
-    max: 1024,
-    doc: 'solver threads (0: all cores); results do not depend on it',
-  },
+  threads: threadsParam('solver threads (0: all cores); results do not depend on it'),
 };
 
 /**
@@ -85,7 +79,7 @@ export class SLIM implements Algorithm<SlimParams> {
     const gramMatrix = gram(train);
     const weights = new Float32Array(n * n);
     const { sweeps } = await k.slimColumns(
-      { gram: gramMatrix, n, ...p, weights, threads: p.threads > 0 ? p.threads : defaultThreads() },
+      { gram: gramMatrix, n, ...p, weights, threads: resolveThreads(p.threads) },
       { signal: o.signal, onProgress: o.onProgress },
     );
     let nonZeros = 0;

@@ -1,5 +1,5 @@
 import type { SgdRates } from '../kernels/signatures.js';
-import { type ParamSchema, validateParams } from './param-schema.js';
+import { type ParamSchema, threadsParam, validateParams } from './param-schema.js';
 
 /** SVD's parameters: Surprise's names in camelCase, Surprise's defaults, plus reckit's extras. */
 export interface SvdParams {
@@ -65,15 +65,10 @@ export const SVD_SCHEMA: ParamSchema = {
   biased: { type: 'boolean', default: true, doc: 'use mu + b_u + b_i (false: plain Funk SVD, p.q only)' },
   shuffle: { type: 'boolean', default: false, doc: 'shuffle the visit order every epoch (Surprise does not)' },
   seed: { type: 'integer', default: 0, min: 0, max: 0xffffffff, doc: 'seed of the initialisation and shuffles' },
-  threads: {
-    type: 'integer',
-    default: 0,
-    min: 0,
-    max: 1024,
-    doc:
-      'SGD threads (0: all cores). More than 1 cuts the matrix into a 4t x 4t grid of blocks (FPSGD-style), ' +
+  threads: threadsParam(
+    'SGD threads (0: all cores). More than 1 cuts the matrix into a 4t x 4t grid of blocks (FPSGD-style), ' +
       'so results depend on t: set it for figures that reproduce across machines',
-  },
+  ),
   patience: {
     type: 'integer',
     default: 0,

@@ -1,4 +1,4 @@
-import { kernels as activeKernels, defaultThreads } from '../kernels/registry.js';
+import { kernels as activeKernels } from '../kernels/registry.js';
 import type { Kernels, SgdParams } from '../kernels/signatures.js';
 import type { RatingMatrix } from '../matrix/rating-matrix.js';
 import { randomHoldout, type TestSet } from '../matrix/split.js';
@@ -7,6 +7,7 @@ import type { FactorModelData } from '../model/factor-model-data.js';
 import type { Algorithm, EpochReport, FitOptions } from './algorithm.js';
 import { checkEpochFinite, checkFittedFinite, type DivergenceContext } from './divergence.js';
 import { factorDataBase } from './factor-data.js';
+import { resolveThreads } from './param-schema.js';
 import { buildSgdPlan, sgdGrid } from './sgd-plan.js';
 import { resolveSvdParams, type SvdParams, svdRates } from './svd-params.js';
 
@@ -44,7 +45,7 @@ export class SVD implements Algorithm<SvdParams> {
       train = split.train;
       validation = split.test;
     }
-    const threads = p.threads > 0 ? p.threads : defaultThreads();
+    const threads = resolveThreads(p.threads);
     const grid = sgdGrid(threads, train.nItems, p.factors);
     const plan = buildSgdPlan(train.csr, grid);
     const m = await initParams(k, train, p, o.signal);

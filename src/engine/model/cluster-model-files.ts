@@ -1,9 +1,17 @@
-import { Bool, makeVector, Table, vectorFromArray } from 'apache-arrow';
+import { makeVector, Table } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import { checkFinite, type FiniteField } from './check-finite.js';
 import type { ClusterFeatureKind, ClusterModelData } from './cluster-model.js';
-import { fixedListValues, fixedListVector, idVector, iota, modelFiles, seenTable } from './model-columns.js';
-import type { ModelMeta, ModelMetaInput } from './model-dir.js';
+import {
+  fixedListValues,
+  fixedListVector,
+  flagVector,
+  idVector,
+  iota,
+  modelFiles,
+  seenTable,
+} from './model-columns.js';
+import { type ModelMeta, type ModelMetaInput, ratingModelMeta } from './model-dir.js';
 
 /**
  * A cluster model directory (model.json kind "cluster"), plain Arrow IPC any reader opens:
@@ -31,10 +39,7 @@ export function clusterModelTables(d: ClusterModelData): { meta: ModelMetaInput;
   const items = new Table({
     id: idVector(d.items, iota(nI)),
     bias: makeVector(d.itemBias),
-    known: vectorFromArray(
-      Array.from(d.itemKnown, (x) => x === 1),
-      new Bool(),
-    ),
+    known: flagVector(d.itemKnown),
   });
   const centroids = new Table({
     cluster: makeVector(iota(d.k)),
@@ -55,15 +60,7 @@ export function clusterModelTables(d: ClusterModelData): { meta: ModelMetaInput;
     members: makeVector(Int32Array.from(cc, (c, q) => d.memberCounts[c * nI + ci[q]!]!)),
   });
   const seen = seenTable(d.users, d.items, d.seen);
-  const meta: ModelMetaInput = {
-    kind: 'cluster',
-    algorithm: d.algorithm,
-    params: d.params,
-    idTypes: { user: d.users.kind, item: d.items.kind },
-    scale: d.scale,
-    metrics: d.metrics,
-    extra: { globalMean: d.globalMean, k: d.k, dim: d.dim, features: d.features },
-  };
+  const meta = ratingModelMeta('cluster', d, { globalMean: d.globalMean, k: d.k, dim: d.dim, features: d.features });
   return { meta, tables: { users, items, centroids, 'cluster-items': clusterItems, seen } };
 }
 

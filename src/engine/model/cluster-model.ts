@@ -6,7 +6,6 @@ import { clusterModelTables } from './cluster-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { ModelBase } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
-import { predictPairs } from './predict-pairs.js';
 import { usersToRank } from './users-to-rank.js';
 
 /** What users were clustered on (see algorithms/kmeans/cluster-features.ts). */
@@ -81,10 +80,6 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
     return s;
   }
 
-  itemKnown(i: number): boolean {
-    return i >= 0 && i < this.items.size && this.data.itemKnown[i] === 1;
-  }
-
   /** Unclipped score of dense (u, i) with the fallbacks; either may be -1. */
   rawScore(u: number, i: number): { score: number; known: boolean } {
     return this.scoreIn(this.clusterOf(u), u >= 0 && this.clusterOf(u) >= 0 ? this.data.userBias[u]! : 0, i);
@@ -100,19 +95,8 @@ export class ClusterModel extends ModelBase<ClusterModelData> implements Model {
     return { score: s + d.deviation[c * this.items.size + i]!, known: true };
   }
 
-  private clip(s: number): number {
+  protected clip(s: number): number {
     return Math.min(this.scale.max, Math.max(this.scale.min, s));
-  }
-
-  predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
-    return predictPairs(
-      this.users,
-      this.items,
-      users,
-      items,
-      (u, i) => this.rawScore(u, i),
-      (s) => this.clip(s),
-    );
   }
 
   predictOne(user: Id, item: Id): Prediction {

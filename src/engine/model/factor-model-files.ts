@@ -1,9 +1,17 @@
-import { Bool, Float64, makeVector, Table, vectorFromArray } from 'apache-arrow';
+import { Float64, makeVector, Table, vectorFromArray } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import { checkFinite, type FiniteField } from './check-finite.js';
 import type { FactorModelData } from './factor-model-data.js';
-import { fixedListValues, fixedListVector, idVector, iota, modelFiles, seenTable } from './model-columns.js';
-import type { ModelMeta, ModelMetaInput } from './model-dir.js';
+import {
+  fixedListValues,
+  fixedListVector,
+  flagVector,
+  idVector,
+  iota,
+  modelFiles,
+  seenTable,
+} from './model-columns.js';
+import { type ModelMeta, type ModelMetaInput, ratingModelMeta } from './model-dir.js';
 
 /**
  * A factor model directory (model.json kind "factor"), plain Arrow IPC any reader opens:
@@ -30,10 +38,7 @@ export function factorModelTables(d: FactorModelData): { meta: ModelMetaInput; t
   const items = new Table({
     id: idVector(d.items, iota(nI)),
     bias: makeVector(d.itemBias),
-    known: vectorFromArray(
-      Array.from(d.itemKnown, (x) => x === 1),
-      new Bool(),
-    ),
+    known: flagVector(d.itemKnown),
     ...(d.factors > 0 ? { factors: fixedListVector(d.itemFactors, nI, d.factors, 'factor') } : {}),
   });
   const seen = seenTable(d.users, d.items, d.seen);
@@ -53,15 +58,7 @@ export function factorModelTables(d: FactorModelData): { meta: ModelMetaInput; t
       ),
     });
   }
-  const meta: ModelMetaInput = {
-    kind: 'factor',
-    algorithm: d.algorithm,
-    params: d.params,
-    idTypes: { user: d.users.kind, item: d.items.kind },
-    scale: d.scale,
-    metrics: d.metrics,
-    extra: { globalMean: d.globalMean, factors: d.factors, biased: d.biased },
-  };
+  const meta = ratingModelMeta('factor', d, { globalMean: d.globalMean, factors: d.factors, biased: d.biased });
   return { meta, tables };
 }
 

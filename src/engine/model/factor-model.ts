@@ -9,7 +9,6 @@ import { type FactorFoldedUser, type FoldInOptions, foldInUser } from './fold-in
 import type { Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { ModelBase } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
-import { predictPairs } from './predict-pairs.js';
 import { usersToRank } from './users-to-rank.js';
 
 /**
@@ -40,17 +39,6 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
     this.k = data.factors;
   }
 
-  /** Whether a dense user index has training ratings (a user with an empty row is unknown). */
-  userKnown(u: number): boolean {
-    const o = this.data.seen.offsets;
-    return u >= 0 && u < this.users.size && o[u + 1]! > o[u]!;
-  }
-
-  /** Whether a dense item index has training ratings. */
-  itemKnown(i: number): boolean {
-    return i >= 0 && i < this.items.size && this.data.itemKnown[i] === 1;
-  }
-
   /** The unclipped score of dense (u, i) with the fallbacks above; u or i may be -1. Accumulates in double. */
   rawScore(u: number, i: number): { score: number; known: boolean } {
     const d = this.data;
@@ -67,17 +55,6 @@ export class FactorModel extends ModelBase<FactorModelData> implements Model {
       s = d.biased ? s + dot : dot;
     }
     return { score: s, known: both };
-  }
-
-  predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
-    return predictPairs(
-      this.users,
-      this.items,
-      users,
-      items,
-      (u, i) => this.rawScore(u, i),
-      (s) => this.clip(s),
-    );
   }
 
   predictOne(user: Id, item: Id): Prediction {

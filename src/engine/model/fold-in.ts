@@ -70,16 +70,8 @@ export function foldInUser(
   const dim = k + (d.biased ? 1 : 0);
   const reg = o.reg ?? defaultReg(model.params);
   check(Number.isFinite(reg) && reg >= 0, () => `foldIn: reg must be a non-negative number, got ${reg}`);
-  const rows: number[] = [];
-  const ys: number[] = [];
-  for (let j = 0; j < input.items.length; j++) {
-    const r = Number(input.ratings[j]);
-    check(Number.isFinite(r), () => `foldIn: rating ${j} (item ${String(input.items[j])}) is not a number`);
-    const i = model.items.indexOf(input.items[j]!);
-    if (!model.itemKnown(i)) continue;
-    rows.push(i);
-    ys.push(d.biased ? r - d.globalMean - d.itemBias[i]! : r);
-  }
+  const { items: rows, ratings } = knownRatings(model, input);
+  const ys = d.biased ? ratings.map((r, j) => r - d.globalMean - d.itemBias[rows[j]!]!) : ratings;
   const n = rows.length;
   const a = new Float64Array(dim * dim);
   const b = new Float64Array(dim);
@@ -107,6 +99,27 @@ export function foldInUser(
       `foldIn: the user's factors overflowed; are the ratings (e.g. ${String(input.ratings[0])}) on the model's scale [${d.scale.min}, ${d.scale.max}]?`,
   );
   return new FactorFoldedUser(model, vector, bias, Int32Array.from(new Set(rows)).sort());
+}
+
+/**
+ * A new user's ratings of the items the model knows: dense item indices and ratings, in the given
+ * order; unknown items are skipped, a rating that is not a finite number is an InputError.
+ */
+export function knownRatings(
+  model: FactorModel,
+  input: { items: readonly Id[]; ratings: ArrayLike<number> },
+): { items: number[]; ratings: number[] } {
+  const items: number[] = [];
+  const ratings: number[] = [];
+  for (let j = 0; j < input.items.length; j++) {
+    const r = Number(input.ratings[j]);
+    check(Number.isFinite(r), () => `foldIn: rating ${j} (item ${String(input.items[j])}) is not a number`);
+    const i = model.items.indexOf(input.items[j]!);
+    if (!model.itemKnown(i)) continue;
+    items.push(i);
+    ratings.push(r);
+  }
+  return { items, ratings };
 }
 
 /** Solves A w = b for symmetric positive definite A (lower triangle used), in place, in double. */

@@ -2,7 +2,7 @@ import { check } from '../errors.js';
 import { alsHalfStepSync } from '../kernels/ts/als-half-step.js';
 import type { Id } from '../matrix/id-index.js';
 import type { FactorModel } from './factor-model.js';
-import { FactorFoldedUser } from './fold-in.js';
+import { FactorFoldedUser, knownRatings } from './fold-in.js';
 
 /**
  * Folds a new user into an implicit-ALS model the way training solves a user (docs/ranking.md):
@@ -18,16 +18,7 @@ export function implicitFoldIn(
     input.items.length === input.ratings.length,
     () => `foldIn: ${input.items.length} items but ${input.ratings.length} ratings`,
   );
-  const items: number[] = [];
-  const values: number[] = [];
-  for (let j = 0; j < input.items.length; j++) {
-    const r = Number(input.ratings[j]);
-    check(Number.isFinite(r), () => `foldIn: rating ${j} (item ${String(input.items[j])}) is not a number`);
-    const i = model.items.indexOf(input.items[j]!);
-    if (!model.itemKnown(i)) continue;
-    items.push(i);
-    values.push(r);
-  }
+  const { items, ratings: values } = knownRatings(model, input);
   const { vector, cols } = implicitUserVector(model.params, items, values, model.itemFactors, model.k);
   return new FactorFoldedUser(model, vector, 0, cols);
 }

@@ -1,9 +1,17 @@
-import { Bool, makeVector, Table, vectorFromArray } from 'apache-arrow';
+import { makeVector, Table } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import { kernels } from '../kernels/registry.js';
 import type { Csr } from '../kernels/signatures.js';
 import type { ItemItemModelData } from './item-item-model.js';
-import { fixedListValues, fixedListVector, idVector, iota, modelFiles, seenTable } from './model-columns.js';
+import {
+  fixedListValues,
+  fixedListVector,
+  flagVector,
+  idVector,
+  iota,
+  modelFiles,
+  seenTable,
+} from './model-columns.js';
 import type { ModelMeta, ModelMetaInput } from './model-dir.js';
 
 type ModelFiles = ReturnType<typeof modelFiles>;
@@ -28,10 +36,7 @@ export function itemItemModelTables(d: ItemItemModelData): { meta: ModelMetaInpu
   });
   const items = new Table({
     id: idVector(d.items, iota(nI)),
-    known: vectorFromArray(
-      Array.from(d.itemKnown, (x) => x === 1),
-      new Bool(),
-    ),
+    known: flagVector(d.itemKnown),
     ...(d.neighbours ? {} : { weights: fixedListVector(d.weights, nI, nI, 'weight') }),
     ...(f ? { factors: fixedListVector(f.item, nI, f.k, 'factor') } : {}),
   });

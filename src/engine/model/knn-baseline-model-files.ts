@@ -1,9 +1,17 @@
-import { Bool, makeVector, Table, vectorFromArray } from 'apache-arrow';
+import { makeVector, Table } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import { checkFinite } from './check-finite.js';
 import type { KnnBaselineModelData } from './knn-baseline-model.js';
-import { fixedListValues, fixedListVector, idVector, iota, modelFiles, seenTable } from './model-columns.js';
-import type { ModelMeta, ModelMetaInput } from './model-dir.js';
+import {
+  fixedListValues,
+  fixedListVector,
+  flagVector,
+  idVector,
+  iota,
+  modelFiles,
+  seenTable,
+} from './model-columns.js';
+import { type ModelMeta, type ModelMetaInput, ratingModelMeta } from './model-dir.js';
 
 /**
  * A KNNBaseline model directory (model.json kind "knn-baseline"), plain Arrow IPC:
@@ -22,21 +30,10 @@ export function knnBaselineModelTables(d: KnnBaselineModelData): {
   const items = new Table({
     id: idVector(d.items, iota(nI)),
     bias: makeVector(d.itemBias),
-    known: vectorFromArray(
-      Array.from(d.itemKnown, (x) => x === 1),
-      new Bool(),
-    ),
+    known: flagVector(d.itemKnown),
     sims: fixedListVector(d.sims, nI, nI, 'sim'),
   });
-  const meta: ModelMetaInput = {
-    kind: 'knn-baseline',
-    algorithm: d.algorithm,
-    params: d.params,
-    idTypes: { user: d.users.kind, item: d.items.kind },
-    scale: d.scale,
-    metrics: d.metrics,
-    extra: { globalMean: d.globalMean, k: d.k, minK: d.minK, regU: d.regU },
-  };
+  const meta = ratingModelMeta('knn-baseline', d, { globalMean: d.globalMean, k: d.k, minK: d.minK, regU: d.regU });
   return { meta, tables: { users, items, seen: seenTable(d.users, d.items, d.seen) } };
 }
 

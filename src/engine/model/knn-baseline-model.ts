@@ -8,7 +8,6 @@ import { knnBaselineModelTables } from './knn-baseline-model-files.js';
 import type { FoldedUser, Model, Prediction, RecommendAllOptions, RecommendOptions, Scored, TopN } from './model.js';
 import { ModelBase, type ModelDataCore } from './model-base.js';
 import { writeModelDir } from './model-dir.js';
-import { predictPairs } from './predict-pairs.js';
 import { usersToRank } from './users-to-rank.js';
 
 /** A fitted KNNBaseline model: baselines, the item-item similarity matrix and the training ratings. */
@@ -44,15 +43,6 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     super(data, 'KnnBaselineModelData', [['sims', data.sims.length, nI * nI]]);
   }
 
-  userKnown(u: number): boolean {
-    const o = this.data.seen.offsets;
-    return u >= 0 && u < this.users.size && o[u + 1]! > o[u]!;
-  }
-
-  itemKnown(i: number): boolean {
-    return i >= 0 && i < this.items.size && this.data.itemKnown[i] === 1;
-  }
-
   /** Unclipped score of dense (u, i); u or i may be -1. */
   rawScore(u: number, i: number): Prediction {
     const d = this.data;
@@ -69,17 +59,6 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
       score: this.scoreFor(cols.subarray(lo, hi), values.subarray(lo, hi), d.userBias[u]!, i),
       known: true,
     };
-  }
-
-  predict(users: readonly Id[], items: readonly Id[]): { scores: Float32Array; known: Uint8Array } {
-    return predictPairs(
-      this.users,
-      this.items,
-      users,
-      items,
-      (u, i) => this.rawScore(u, i),
-      (s) => this.clip(s),
-    );
   }
 
   predictOne(user: Id, item: Id): Prediction {
@@ -196,7 +175,7 @@ export class KnnBaselineModel extends ModelBase<KnnBaselineModelData> implements
     return res;
   }
 
-  private clip(s: number): number {
+  protected clip(s: number): number {
     return Math.min(this.scale.max, Math.max(this.scale.min, s));
   }
 }

@@ -1,4 +1,5 @@
 import {
+  Bool,
   DataType,
   Field,
   FixedSizeList,
@@ -47,6 +48,14 @@ export function idsOf(v: Vector, kind: 'number' | 'string'): Float64Array | stri
   const a = v.toArray() as ArrayLike<number> | BigInt64Array | BigUint64Array;
   if (a instanceof BigInt64Array || a instanceof BigUint64Array) return idsFromBigInts(a);
   return Float64Array.from(a);
+}
+
+/** Per-row flags (1: true) as a Bool column, read back by modelFiles' `flags`. */
+export function flagVector(flags: Uint8Array): Vector {
+  return vectorFromArray(
+    Array.from(flags, (x) => x === 1),
+    new Bool(),
+  );
 }
 
 /** n rows of FixedSizeList<Float32>[width] over row-major values, without a copy. */

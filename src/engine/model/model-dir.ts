@@ -6,6 +6,7 @@ import { type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import type { RatingScale } from '../matrix/rating-matrix.js';
 import { makeDirs } from './make-dirs.js';
+import type { ModelDataCore } from './model-base.js';
 import { acquireLock, LOCK_TEMP, pidAlive } from './model-dir-lock.js';
 import { checkModelDirTarget } from './model-dir-target.js';
 import { checkMeta, DATA_FILE_NAME, metaChecksum, sha256, tableOfFile } from './model-meta-check.js';
@@ -40,6 +41,25 @@ export type ModelMetaInput = Omit<
   ModelMeta,
   'format' | 'formatVersion' | 'files' | 'createdAt' | 'reckitVersion' | 'metaSha256'
 >;
+
+/** model.json's fields as a rating model's data fills them in every kind, with the kind's own `extra`. */
+export function ratingModelMeta(
+  kind: string,
+  d: Pick<ModelDataCore, 'algorithm' | 'params' | 'users' | 'items' | 'scale'> & {
+    metrics?: Record<string, number> | undefined;
+  },
+  extra: Record<string, unknown>,
+): ModelMetaInput {
+  return {
+    kind,
+    algorithm: d.algorithm,
+    params: d.params,
+    idTypes: { user: d.users.kind, item: d.items.kind },
+    scale: d.scale,
+    metrics: d.metrics,
+    extra,
+  };
+}
 
 const RECKIT_VERSION = '0.1.0';
 const META_TEMP = /^\.model\.json\.[0-9a-f]{8}\.tmp$/;

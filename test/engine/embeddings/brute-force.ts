@@ -15,6 +15,18 @@ export function randomEmbeddings(seed: number, n: number, dim: number, quantised
   return { ids, vectors, query, rng };
 }
 
+/** Mean share of the exact top-k ids that the approximate lists hold. */
+export function recall(approx: { id: unknown }[][], exact: { id: unknown }[][]): number {
+  let hit = 0;
+  let all = 0;
+  approx.forEach((a, q) => {
+    const want = new Set((exact[q] ?? []).map((h) => h.id));
+    all += want.size;
+    for (const h of a) if (want.has(h.id)) hit++;
+  });
+  return hit / all;
+}
+
 /**
  * The plain TypeScript answer: every allowed row scored in double (then rounded to float32, as
  * the index reports), sorted by score desc then id asc.

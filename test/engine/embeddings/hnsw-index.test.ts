@@ -5,19 +5,7 @@ import { Float64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { EmbeddingIndex } from '../../../src/engine/embeddings/embedding-index.js';
 import { HnswIndex } from '../../../src/engine/embeddings/hnsw-index.js';
-import { randomEmbeddings } from './brute-force.js';
-
-/** Mean share of the exact top-k ids that the approximate lists hold. */
-function recall(approx: { id: unknown }[][], exact: { id: unknown }[][]): number {
-  let hit = 0;
-  let all = 0;
-  approx.forEach((a, q) => {
-    const want = new Set((exact[q] ?? []).map((h) => h.id));
-    all += want.size;
-    for (const h of a) if (want.has(h.id)) hit++;
-  });
-  return hit / all;
-}
+import { randomEmbeddings, recall } from './brute-force.js';
 
 // Seeded random data (seed 31): 5,000 items, 24 dims, 200 queries; uniform random vectors are a
 // harder case for a graph index than real embeddings, which cluster.

@@ -6,19 +6,7 @@ import { EmbeddingIndex, type Hit } from '../../../src/engine/embeddings/embeddi
 import { HnswIndex } from '../../../src/engine/embeddings/hnsw-index.js';
 import { type HnswLib, loadHnswlib } from '../../../src/engine/embeddings/hnswlib.js';
 import { CancelledError, InputError } from '../../../src/engine/errors.js';
-import { randomEmbeddings } from './brute-force.js';
-
-/** Mean share of the exact top-k ids that the approximate lists hold. */
-function recall(approx: Hit[][], exact: Hit[][]): number {
-  let hit = 0;
-  let all = 0;
-  approx.forEach((a, q) => {
-    const want = new Set((exact[q] ?? []).map((h) => h.id));
-    all += want.size;
-    for (const h of a) if (want.has(h.id)) hit++;
-  });
-  return hit / all;
-}
+import { randomEmbeddings, recall } from './brute-force.js';
 
 // Seeded random data (seed 47): 5,000 items, 16 dims, 200 queries, dot product, no bias, so a
 // graph point is the row itself and hnswlib-node can be queried with the same vectors.

@@ -1,4 +1,4 @@
-import { type ParamSchema, validateParams } from '../param-schema.js';
+import { type ParamSchema, threadsParam, validateParams } from '../param-schema.js';
 
 /** What users are clustered on. */
 export type ClusterFeatures = 'ratings' | 'centered' | 'normalized' | 'factors';
@@ -45,7 +45,7 @@ export const KMEANS_SCHEMA: ParamSchema = {
   tol: { type: 'number', default: 1e-4, min: 0, max: 1, doc: 'relative tolerance on centroid movement' },
   seed: { type: 'integer', default: 0, min: 0, max: 4_294_967_295, doc: 'k-means++ seed' },
   svdFactors: { type: 'integer', default: 20, min: 1, max: 4096, doc: 'SVD factors for features = factors' },
-  threads: { type: 'integer', default: 0, min: 0, max: 1024, doc: 'native threads (0 = all cores)' },
+  threads: threadsParam('native threads (0 = all cores)'),
 };
 
 export function resolveKmeansParams(given: object): KmeansParams {
