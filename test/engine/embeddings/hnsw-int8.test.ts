@@ -5,19 +5,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { EmbeddingIndex, type Hit } from '../../../src/engine/embeddings/embedding-index.js';
 import { HnswIndex } from '../../../src/engine/embeddings/hnsw-index.js';
 import { InputError } from '../../../src/engine/errors.js';
-import { randomEmbeddings } from './brute-force.js';
-
-/** Mean share of the exact top-k ids that the approximate lists hold. */
-function recall(approx: Hit[][], exact: Hit[][]): number {
-  let hit = 0;
-  let all = 0;
-  approx.forEach((a, q) => {
-    const want = new Set((exact[q] ?? []).map((h) => h.id));
-    all += want.size;
-    for (const h of a) if (want.has(h.id)) hit++;
-  });
-  return hit / all;
-}
+import { randomEmbeddings, recall } from './brute-force.js';
 
 // Seeded random data (seed 53): 5,000 items, 32 dims, 200 queries, with a per-item bias (so the
 // int8 point carries the bias coordinate too) and cosine without one.
