@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   sagemaker: async () => (await import('./commands/sagemaker.js')).registerSagemaker,
   functions: async () => (await import('./commands/functions.js')).registerFunctions,
   snowflake: async () => (await import('./commands/snowflake.js')).registerSnowflake,
+  index: async () => (await import('./commands/index-build.js')).registerIndex,
 };
 
 /** The modules argv needs: its command's, or every one (help, a typo to suggest a fix for). */
