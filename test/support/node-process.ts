@@ -96,11 +96,12 @@ export interface Listening {
 
 /** `reckit serve --json` on a free loopback port, resolved once it is listening. */
 export async function startServe(
-  modelDir: string,
+  modelDir: string | undefined,
   o: { args?: readonly string[]; env?: NodeJS.ProcessEnv; nodeFlags?: readonly string[] } = {},
 ): Promise<NodeProcess & { info: Listening; port: number }> {
+  const model = modelDir === undefined ? [] : ['--model', modelDir];
   const p = startNode(
-    [RECKIT_CLI, 'serve', '--model', modelDir, '--port', '0', '--host', '127.0.0.1', '--json', ...(o.args ?? [])],
+    [RECKIT_CLI, 'serve', ...model, '--port', '0', '--host', '127.0.0.1', '--json', ...(o.args ?? [])],
     o,
   );
   const info = await p.json<Listening>();

@@ -16,6 +16,9 @@ import { runInTurns } from './turns.js';
 /** SageMaker's real-time payload limit: InvokeEndpoint's Body is at most 6,291,456 bytes (docs/serving.md). */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
+const INDEX_ONLY =
+  'this server holds an embedding index and no model: send {"vector": [...]} or {"like": id} instances (docs/embeddings.md)';
+
 export interface InferenceServerOptions {
   /** Request bodies over this many bytes get 413 (default 6 MB; SAGEMAKER_MAX_PAYLOAD_IN_MB raises it for batch). */
   maxPayloadBytes?: number | undefined;
@@ -47,7 +50,8 @@ export interface InferenceServer {
  * limit, 415 unsupported Content-Type, each with a JSON body {"error": message}. Large requests
  * run in turns so /ping and small requests are answered meanwhile (docs/serving.md).
  */
-export function createInferenceServer(model: Model, o: InferenceServerOptions = {}): InferenceServer {
+export function createInferenceServer(model: Model | undefined, o: InferenceServerOptions = {}): InferenceServer {
+  if (!model && !o.index) throw new Error('createInferenceServer: a model, an index, or both');
   const maxBytes = o.maxPayloadBytes ?? payloadLimitFromEnv();
   const limits = resolveLimits(o.limits);
   const timeouts = resolveTimeouts(o.timeouts);
@@ -111,6 +115,7 @@ export function createInferenceServer(model: Model, o: InferenceServerOptions = 
         send(res, 200, indexed.type, indexed.body);
         return;
       }
+      if (!model) throw new InvocationError(400, INDEX_ONLY);
       work = startInvocation(model, body, type, accept, limits);
     } catch (error) {
       failed(res, error);

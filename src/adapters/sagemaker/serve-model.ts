@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EmbeddingIndex } from '../../engine/embeddings/embedding-index.js';
 import type { HnswIndex } from '../../engine/embeddings/hnsw-index.js';
 import { openIndex } from '../../engine/embeddings/open-index.js';
@@ -21,7 +23,8 @@ export function resolvePort(flag?: number | string | undefined, env = process.en
 }
 
 export interface RunningServer {
-  model: Model;
+  /** Undefined for an index-only server. */
+  model: Model | undefined;
   port: number;
   host: string;
   server: InferenceServer;
@@ -30,16 +33,23 @@ export interface RunningServer {
   index?: EmbeddingIndex | HnswIndex | undefined;
 }
 
-/** Loads the model directory first (so /ping is 200 from the first request), then listens. */
+/**
+ * Loads what it serves first (so /ping is 200 from the first request), then listens: a model
+ * directory, an embedding index beside it, or an index alone (`indexDir` without `modelDir`, or
+ * a `modelDir` that holds an index, as a SageMaker model.tar.gz may).
+ */
 export async function serveModel(o: {
-  modelDir: string;
+  modelDir?: string | undefined;
   port: number;
   host?: string | undefined;
   indexDir?: string | undefined;
 }): Promise<RunningServer> {
   const t0 = performance.now();
-  const model = await loadModel(o.modelDir);
-  const index = o.indexDir === undefined ? undefined : await openIndex(o.indexDir);
+  const indexOnly = o.indexDir === undefined && o.modelDir !== undefined && isIndexDir(o.modelDir);
+  const indexDir = indexOnly ? o.modelDir : o.indexDir;
+  if (o.modelDir === undefined && indexDir === undefined) throw new InputError('serve: give a model or an index');
+  const model = indexOnly || o.modelDir === undefined ? undefined : await loadModel(o.modelDir);
+  const index = indexDir === undefined ? undefined : await openIndex(indexDir);
   const loadSeconds = (performance.now() - t0) / 1000;
   const server = createInferenceServer(model, {
     index,
@@ -48,4 +58,15 @@ export async function serveModel(o: {
   const host = o.host ?? '0.0.0.0';
   const port = await server.listen(o.port, host);
   return { model, port, host, server, loadSeconds, index };
+}
+
+/** What a server holds, for its listening line. */
+export function servedSummary(r: RunningServer): Record<string, string | number> {
+  const index = r.index ? { indexItems: r.index.size, indexDim: r.index.dim } : {};
+  if (!r.model) return { algorithm: 'embedding-index', ...index };
+  return { algorithm: r.model.algorithm, users: r.model.users.size, items: r.model.items.size, ...index };
+}
+
+function isIndexDir(dir: string): boolean {
+  return existsSync(join(dir, 'embeddings.json'));
 }

@@ -34,29 +34,8 @@ describe.skipIf(!built)(
     test('loads the index beside the model and answers {"like"} instances over HTTP', async () => {
       const served = await startServe(join(dir, 'model'), { args: ['--index', join(dir, 'model.index')] });
       try {
-        const info = served.info;
-        expect(info.indexItems).toBe(index.size);
-        const body = JSON.stringify({ instances: [{ like: 1, top: 3 }] });
-        const res = await new Promise<{ status: number; text: string }>((ok, fail) => {
-          const req = request(
-            {
-              host: '127.0.0.1',
-              port: info.port,
-              method: 'POST',
-              path: '/invocations',
-              headers: { 'Content-Type': 'application/json' },
-            },
-            (r) => {
-              let text = '';
-              r.on('data', (c: Buffer) => {
-                text += c.toString();
-              });
-              r.on('end', () => ok({ status: r.statusCode ?? 0, text }));
-            },
-          );
-          req.on('error', fail);
-          req.end(body);
-        });
+        expect(served.info.indexItems).toBe(index.size);
+        const res = await invoke(served.port, { instances: [{ like: 1, top: 3 }] });
         expect(res.status).toBe(200);
         const want = index.similar(1, { top: 3 }).map((h) => h.id);
         expect(JSON.parse(res.text).predictions[0].items).toEqual(want);
@@ -64,5 +43,50 @@ describe.skipIf(!built)(
         await served.stop();
       }
     });
+
+    test('an index alone (--index only, or an index in the model directory): vectors 200, model instances 400', async () => {
+      const q = [0.3, -0.2, 0.5, 0.1];
+      const want = index.search(q, { top: 4 }).map((h) => h.id);
+      for (const [modelDir, args] of [
+        [undefined, ['--index', join(dir, 'model.index')]],
+        [join(dir, 'model.index'), []],
+      ] as const) {
+        const served = await startServe(modelDir, { args });
+        try {
+          expect(served.info).toMatchObject({ algorithm: 'embedding-index', indexItems: index.size, indexDim: 4 });
+          const ok = await invoke(served.port, { instances: [{ vector: q, top: 4 }] });
+          expect(ok.status).toBe(200);
+          expect(JSON.parse(ok.text).predictions[0].items).toEqual(want);
+          const bad = await invoke(served.port, { instances: [{ user: 1, top: 3 }] });
+          expect(bad.status).toBe(400);
+          expect(JSON.parse(bad.text).error).toMatch(/holds an embedding index and no model/);
+        } finally {
+          await served.stop();
+        }
+      }
+    });
   },
 );
+
+async function invoke(port: number, body: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((ok, fail) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/invocations',
+        headers: { 'Content-Type': 'application/json' },
+      },
+      (r) => {
+        let text = '';
+        r.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        r.on('end', () => ok({ status: r.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', fail);
+    req.end(JSON.stringify(body));
+  });
+}

@@ -12,10 +12,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description('serve a model over HTTP: GET /ping, POST /invocations (SageMaker hosting contract)')
-    .option('--model <dir>', 'model directory written by train/quickstart', '/opt/ml/model')
+    .option('--model <dir>', 'model directory written by train/quickstart (default /opt/ml/model unless --index alone)')
     .option(
       '--index <dir>',
-      'also serve an embedding index saved by saveIndex / HnswIndex.save ({"vector": [...]} instances)',
+      'serve an embedding index written by reckit index / saveIndex ({"vector": [...]} instances), beside the model or alone',
     )
     .option('--port <n>', 'port (default $SAGEMAKER_BIND_TO_PORT or 8080; 0 = any free port)')
     .option('--host <addr>', 'address to bind', '0.0.0.0')
@@ -31,18 +31,19 @@ Limits per request (413 past them) and connection deadlines (408), from the envi
 Node flags go on Node's command line: node --no-memory-reducer "$(npm root)/reckit/bin/reckit.js" serve ...`,
     )
     .action(async (o: { model: string; index?: string; port?: string; host: string; json?: boolean }) => {
-      const { resolvePort, serveModel } = await import('../../sagemaker/serve-model.js');
+      const { resolvePort, SAGEMAKER_MODEL_DIR, serveModel, servedSummary } = await import(
+        '../../sagemaker/serve-model.js'
+      );
       const port = resolvePort(o.port);
-      const running = await serveModel({ modelDir: o.model, port, host: o.host, indexDir: o.index });
+      const modelDir = o.model ?? (o.index ? undefined : SAGEMAKER_MODEL_DIR);
+      const running = await serveModel({ modelDir, port, host: o.host, indexDir: o.index });
       const info = {
         event: 'listening',
         url: `http://${running.host}:${running.port}`,
         port: running.port,
-        model: o.model,
-        algorithm: running.model.algorithm,
-        users: running.model.users.size,
-        items: running.model.items.size,
-        ...(running.index ? { index: o.index, indexItems: running.index.size } : {}),
+        ...(modelDir ? { model: modelDir } : {}),
+        ...(o.index ? { index: o.index } : {}),
+        ...servedSummary(running),
         loadSeconds: running.loadSeconds,
         pid: process.pid,
         nodeFlags: process.execArgv,
@@ -50,12 +51,15 @@ Node flags go on Node's command line: node --no-memory-reducer "$(npm root)/reck
       // Listening for SIGTERM before saying so: a supervisor that stops the server as soon as it
       // reads the listening line must not find Node's default (die at once, nothing drained).
       const stopped = stopSignal(ctx.signal);
+      const m = running.model;
+      const what = m
+        ? `${m.algorithm} model from ${modelDir} (${m.users.size} users, ${m.items.size} items`
+        : `embedding index from ${o.index ?? modelDir} (${running.index?.size} items x ${running.index?.dim} dims`;
       emit(
         ctx,
         o.json,
         info,
-        () =>
-          `reckit serve: ${info.algorithm} model from ${info.model} (${info.users} users, ${info.items} items, loaded in ${info.loadSeconds.toFixed(3)} s) listening on ${info.url}\n`,
+        () => `reckit serve: ${what}, loaded in ${info.loadSeconds.toFixed(3)} s) listening on ${info.url}\n`,
       );
       await stopped;
       const inFlight = running.server.inFlight;

@@ -1,6 +1,6 @@
 import { InputError } from '../../../engine/errors.js';
 import { SERVER_NODE_FLAGS } from '../node-flags.js';
-import { resolvePort, serveModel } from '../serve-model.js';
+import { resolvePort, servedSummary, serveModel } from '../serve-model.js';
 import { optMl } from './opt-ml.js';
 
 /** Under SageMaker's 30 s between SIGTERM and SIGKILL, so a drain that hangs still exits on its own. */
@@ -39,9 +39,7 @@ export async function serveEntrypoint(env: NodeJS.ProcessEnv = process.env): Pro
       port: running.port,
       host: running.host,
       model: paths.model,
-      algorithm: running.model.algorithm,
-      users: running.model.users.size,
-      items: running.model.items.size,
+      ...servedSummary(running),
       loadSeconds: running.loadSeconds,
       pid: process.pid,
     };
