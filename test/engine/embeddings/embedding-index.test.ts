@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { EmbeddingIndex } from '../../../src/engine/embeddings/embedding-index.js';
-import { InputError } from '../../../src/engine/errors.js';
+import { CancelledError, InputError } from '../../../src/engine/errors.js';
 import { availableBackends, backend } from '../../../src/engine/kernels/registry.js';
 import { bruteForce, randomEmbeddings } from './brute-force.js';
 
@@ -133,7 +133,9 @@ describe('EmbeddingIndex bad input is a clear InputError', () => {
   test('a batch can be cancelled with an AbortSignal', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(index.searchBatch(new Float32Array(8), { signal: controller.signal })).rejects.toThrow();
+    await expect(index.searchBatch(new Float32Array(8), { signal: controller.signal })).rejects.toBeInstanceOf(
+      CancelledError,
+    );
     await expect(index.searchBatch(new Float32Array(0))).resolves.toEqual([]);
   });
 

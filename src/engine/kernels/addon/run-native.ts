@@ -9,7 +9,8 @@ const POLL_MS = 100;
  * Native failures become NativeError (RK_NATIVE), cancellation CancelledError.
  */
 export async function runNative<T>(start: () => NativeJob<T>, run?: KernelRun): Promise<T> {
-  run?.signal?.throwIfAborted();
+  // CancelledError, as a cancel mid-job gives, rather than the signal's DOM AbortError.
+  if (run?.signal?.aborted) throw new CancelledError('cancelled', { cause: run.signal.reason });
   let job: NativeJob<T>;
   try {
     job = start();
