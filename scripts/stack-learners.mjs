@@ -56,11 +56,16 @@ export function fitLogistic(groups, { l2 = 1 } = {}) {
     const step = solve(hess, grad, d);
     for (let f = 0; f < d; f++) w[f] -= step[f];
   }
+  return linearScorer(z, w);
+}
+
+/** Scores rows with weights `w` over the standardised features `z(row)` (both linear learners). */
+function linearScorer(z, w) {
   return (x) =>
     Float64Array.from(x, (r) => {
       const v = z(r);
       let s = 0;
-      for (let f = 0; f < d; f++) s += w[f] * v[f];
+      for (let f = 0; f < w.length; f++) s += w[f] * v[f];
       return s;
     });
 }
@@ -316,11 +321,5 @@ export function fitPairwise(groups, { l2 = 1 } = {}) {
     const step = solve(hess, grad, d);
     for (let f = 0; f < d; f++) w[f] -= step[f];
   }
-  return (x) =>
-    Float64Array.from(x, (r) => {
-      const v = z(r);
-      let s = 0;
-      for (let f = 0; f < d; f++) s += w[f] * v[f];
-      return s;
-    });
+  return linearScorer(z, w);
 }
