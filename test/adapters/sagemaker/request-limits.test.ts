@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { tableFromArrays } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createInferenceServer, type InferenceServer } from '../../../src/adapters/sagemaker/inference-server.js';
@@ -7,29 +6,8 @@ import { SVD } from '../../../src/engine/algorithms/svd.js';
 import { EmbeddingIndex } from '../../../src/engine/embeddings/embedding-index.js';
 import { RatingMatrix } from '../../../src/engine/matrix/rating-matrix.js';
 import type { Model } from '../../../src/engine/model/model.js';
+import { call } from '../../support/http.js';
 import { TinyModel } from '../../support/tiny-model.js';
-
-interface Reply {
-  status: number;
-  body: string;
-  ms: number;
-}
-
-function call(port: number, method: string, path: string, body?: string, type?: string): Promise<Reply> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const headers = type ? { 'Content-Type': type } : {};
-    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), ms: performance.now() - t0 }),
-      );
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const topN = (count: number, n: number) =>
   JSON.stringify({ instances: Array.from({ length: count }, (_, k) => ({ user: 1 + (k % 5), top: n })) });

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
@@ -9,6 +8,7 @@ import type { EmbeddingIndex } from '../../../src/engine/embeddings/embedding-in
 import { saveIndex } from '../../../src/engine/embeddings/index-files.js';
 import { indexFromModel } from '../../../src/engine/embeddings/sources.js';
 import { RatingMatrix } from '../../../src/engine/matrix/rating-matrix.js';
+import { call } from '../../support/http.js';
 import { built as distHas, startServe } from '../../support/node-process.js';
 
 const built = distHas('adapters/sagemaker/embedding-instances.js');
@@ -38,7 +38,7 @@ describe.skipIf(!built)(
         const res = await invoke(served.port, { instances: [{ like: 1, top: 3 }] });
         expect(res.status).toBe(200);
         const want = index.similar(1, { top: 3 }).map((h) => h.id);
-        expect(JSON.parse(res.text).predictions[0].items).toEqual(want);
+        expect(JSON.parse(res.body).predictions[0].items).toEqual(want);
       } finally {
         await served.stop();
       }
@@ -56,10 +56,10 @@ describe.skipIf(!built)(
           expect(served.info).toMatchObject({ algorithm: 'embedding-index', indexItems: index.size, indexDim: 4 });
           const ok = await invoke(served.port, { instances: [{ vector: q, top: 4 }] });
           expect(ok.status).toBe(200);
-          expect(JSON.parse(ok.text).predictions[0].items).toEqual(want);
+          expect(JSON.parse(ok.body).predictions[0].items).toEqual(want);
           const bad = await invoke(served.port, { instances: [{ user: 1, top: 3 }] });
           expect(bad.status).toBe(400);
-          expect(JSON.parse(bad.text).error).toMatch(/holds an embedding index and no model/);
+          expect(JSON.parse(bad.body).error).toMatch(/holds an embedding index and no model/);
         } finally {
           await served.stop();
         }
@@ -68,25 +68,5 @@ describe.skipIf(!built)(
   },
 );
 
-async function invoke(port: number, body: unknown): Promise<{ status: number; text: string }> {
-  return new Promise((ok, fail) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/invocations',
-        headers: { 'Content-Type': 'application/json' },
-      },
-      (r) => {
-        let text = '';
-        r.on('data', (c: Buffer) => {
-          text += c.toString();
-        });
-        r.on('end', () => ok({ status: r.statusCode ?? 0, text }));
-      },
-    );
-    req.on('error', fail);
-    req.end(JSON.stringify(body));
-  });
-}
+const invoke = (port: number, instances: unknown) =>
+  call(port, 'POST', '/invocations', JSON.stringify(instances), 'application/json');
