@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError, check, InputError } from '../errors.js';
-import { type HnswQuantize, type HnswRowFilter, NativeHnswGraph } from '../kernels/addon/hnsw-kernels.js';
+import {
+  type HnswQuantize,
+  type HnswRowFilter,
+  isHnswQuantize,
+  NativeHnswGraph,
+} from '../kernels/addon/hnsw-kernels.js';
 import { defaultThreads } from '../kernels/registry.js';
 import type { KernelRun } from '../kernels/signatures.js';
 import type { Id } from '../matrix/id-index.js';
@@ -71,10 +76,7 @@ export class HnswIndex {
     const seed = o.seed ?? 100;
     const threads = o.threads ?? defaultThreads();
     const quantize = o.quantize ?? 'none';
-    check(
-      quantize === 'none' || quantize === 'int8',
-      () => `hnsw: quantize ${String(quantize)} must be 'none' or 'int8'`,
-    );
+    check(isHnswQuantize(quantize), () => `hnsw: quantize ${String(quantize)} must be 'none' or 'int8'`);
     check(Number.isInteger(m) && m >= 2 && m <= 256, () => `hnsw: m ${m} must be an integer in [2, 256]`);
     check(efConstruction >= 1, () => `hnsw: efConstruction ${efConstruction} must be >= 1`);
     check(Number.isInteger(seed) && seed >= 0, () => `hnsw: seed ${seed} must be a non-negative integer`);
@@ -175,8 +177,7 @@ export class HnswIndex {
     if (bytes !== h.bytes || h.dim !== graphDim(exact))
       throw new InputError(`${bin}: missing or does not match ${HEADER}`);
     const quantize = h.quantize ?? 'none';
-    if (quantize !== 'none' && quantize !== 'int8')
-      throw new InputError(`${path}: unknown quantize ${String(quantize)}`);
+    if (!isHnswQuantize(quantize)) throw new InputError(`${path}: unknown quantize ${String(quantize)}`);
     const graph = await emptyGraph(exact, quantize);
     const count = await graph.load(bin);
     check(count === exact.size, () => `${bin}: ${count} points, the index has ${exact.size}`);

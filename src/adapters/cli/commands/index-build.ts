@@ -8,7 +8,7 @@ import type { Metric } from '../../../engine/embeddings/index-data.js';
 import { saveIndex } from '../../../engine/embeddings/index-files.js';
 import { type ColumnOptions, indexFromFile, indexFromModel } from '../../../engine/embeddings/sources.js';
 import { check, InputError } from '../../../engine/errors.js';
-import type { HnswQuantize } from '../../../engine/kernels/addon/hnsw-kernels.js';
+import { type HnswQuantize, isHnswQuantize } from '../../../engine/kernels/addon/hnsw-kernels.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
 import { type CliContext, emit } from '../context.js';
 import { progressBar } from '../progress.js';
@@ -140,10 +140,7 @@ export function registerIndex(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nSee docs/embeddings.md for the index, its filters and the HNSW trade-offs.')
     .action(async (source: string, a: Record<string, string | number | boolean | undefined>) => {
       check(a.metric === 'dot' || a.metric === 'cosine', () => `--metric must be dot or cosine, got "${a.metric}"`);
-      check(
-        a.quantize === 'none' || a.quantize === 'int8',
-        () => `--quantize must be none or int8, got "${a.quantize}"`,
-      );
+      check(isHnswQuantize(a.quantize), () => `--quantize must be none or int8, got "${a.quantize}"`);
       const str = (k: string) => a[k] as string | undefined;
       const bar = progressBar(ctx, 'hnsw build');
       try {

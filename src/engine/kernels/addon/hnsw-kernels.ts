@@ -59,6 +59,10 @@ export interface HnswGraphBuild {
 /** How the graph stores its points: float32 ('none', hnswlib's own format) or int8 codes + a scale (native/hnsw-spaces.h). */
 export type HnswQuantize = 'none' | 'int8';
 
+export function isHnswQuantize(x: unknown): x is HnswQuantize {
+  return x === 'none' || x === 'int8';
+}
+
 /**
  * An HNSW graph in the native addon over `dim`-dimensional rows (plus one bias coordinate when
  * `bias`), labelled by row number. Its memory is freed when this object is collected.

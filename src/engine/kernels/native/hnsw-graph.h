@@ -42,7 +42,6 @@ struct HnswGraph {
   int64_t reported = 0;           // bytes reported to V8 (AdjustExternalMemory)
 
   size_t GraphDim() const { return dim + (bias ? 1 : 0); }
-  bool Int8() const { return int8; }
 
   hnswlib::HierarchicalNSW<float>& Ready() const {
     RK_CHECK(index && !busy.load(), "the HNSW graph is not built or loaded yet");

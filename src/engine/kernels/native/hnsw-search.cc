@@ -68,7 +68,7 @@ int SearchOne(const HnswGraph& g, const float* q, const rk::RowFilter& filter, i
 template <typename View>
 ExactRows ExactRowsOf(const HnswGraph& g, const View& rows, bool hasRows, const View& bias, bool hasBias) {
   ExactRows e;
-  if (!g.Int8()) return e;
+  if (!g.int8) return e;
   size_t n = g.index->cur_element_count.load();
   RK_CHECK(hasRows && rows.length == n * g.dim, "an int8 graph needs the float32 rows to rescore from");
   RK_CHECK(g.bias == hasBias && (!g.bias || bias.length == n), "bias must hold one value per row");
